@@ -1,0 +1,66 @@
+# Agora: `make demo` runs the demo at http://127.0.0.1:5000, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export FLASK_APP := wsgi
+
+.PHONY: demo test venv dev-venv translations migrate lint format clean serve worker bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+dev-venv: $(VENV)/.dev
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -n 2
+
+migrate: venv translations
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask demo
+	@echo "Agora is at http://127.0.0.1:5000 (accounts: see README)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+serve: migrate
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 wsgi:app
+
+worker: migrate
+	$(BIN)/flask outbox worker
+
+test: dev-venv translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "== Test suite on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Test suite on PostgreSQL ($(PG_TEST_URL)) =="; \
+		TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL does not answer at $(PG_TEST_URL), and CI needs it: failing."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_TEST_URL): the suite ran on SQLite only."; \
+	fi
+
+lint: dev-venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev-venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,132 @@
+"""Agora: the backend that runs smart-city conference series."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+from app import database  # noqa: F401  (SQLite engine events)
+from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the Agora application for ``config_class`` (default: from ``AGORA_ENV``).
+
+    :raises RuntimeError: if the configuration cannot work (missing secrets in production).
+    """
+    config_class = config_class or config_from_env()
+    config_class.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def select_locale() -> str:
+    """The signed-in person's language, else the browser's best match, else English."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.agreements import bp as agreements_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.calendars import bp as calendars_bp
+    from app.editions import bp as editions_bp
+    from app.notifications import bp as notifications_bp
+    from app.program import bp as program_bp
+    from app.showcases import bp as showcases_bp
+    from app.thinklabs import bp as thinklabs_bp
+
+    for blueprint in (
+        auth_bp,
+        editions_bp,
+        showcases_bp,
+        program_bp,
+        thinklabs_bp,
+        agreements_bp,
+        calendars_bp,
+        notifications_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import formatting
+
+    formatting.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send the headers every page needs: no framing, no sniffing, a strict content policy."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response

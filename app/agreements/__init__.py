@@ -1,0 +1,5 @@
+"""The `agreements` blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("agreements", __name__)

@@ -1,0 +1,3 @@
+"""Account pages."""
+
+from app.auth import bp  # noqa: F401

@@ -1,0 +1,5 @@
+"""The `calendars` blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("calendars", __name__)

@@ -1,0 +1,95 @@
+"""Domain exceptions and the app-wide error handlers (HTML or JSON)."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an operation; ``status`` is the HTTP answer for it."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class InvalidInput(DomainError):
+    status = 422
+
+
+def wants_json() -> bool:
+    """Tell whether the client asked for JSON rather than a page."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify(error={"status": status, "title": title, "message": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        messages = {
+            400: _("The request could not be understood."),
+            401: _("Please log in first."),
+            403: _("You are not allowed to see this page."),
+            404: _("There is nothing at this address."),
+            405: _("This address does not accept that method."),
+            413: _("The upload is too large."),
+            429: _("Too many attempts. Please wait a moment and try again."),
+        }
+        message = messages.get(error.code, error.description or "")
+        return error_response(error.code or 500, error.name, message)
+
+    @app.errorhandler(DomainError)
+    def handle_domain(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status, _("Refused"), error.message)
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(error: OperationalError):
+        logger.error("database unavailable: %s", error.orig)
+        db.session.rollback()
+        return error_response(
+            503,
+            _("Service unavailable"),
+            _("The database cannot be reached right now. Nothing was lost; please try again."),
+        )
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        logger.exception("unexpected error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_response(500, _("Server error"), _("Something went wrong on our side."))

@@ -1,0 +1,180 @@
+"""Series and their editions, with tracks (axes), venues (stops) and rooms."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, CreatedMixin, TimestampMixin, UTCDateTime, enum_type
+from app.models.scheduling import LocalTimesMixin
+
+
+class EditionFormat(enum.Enum):
+    CONFERENCE = "conference"
+    AGORA = "agora"
+    CARAVAN = "caravan"
+    THINKLAB = "thinklab"
+
+
+class EditionStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Series(CreatedMixin, Base):
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
+    editions: Mapped[list["Edition"]] = relationship(
+        back_populates="series", order_by="Edition.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Series {self.slug}>"
+
+
+class Edition(LocalTimesMixin, TimestampMixin, Base):
+    """One edition of a series; its call window is kept on the edition's wall clock."""
+
+    __tablename__ = "editions"
+    __local_times__ = (
+        ("call_opens_local", "call_opens_at"),
+        ("call_closes_local", "call_closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="RESTRICT"))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    number: Mapped[int]
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    theme: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    format: Mapped[EditionFormat] = mapped_column(enum_type(EditionFormat, "format"))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    status: Mapped[EditionStatus] = mapped_column(
+        enum_type(EditionStatus, "status"), default=EditionStatus.DRAFT
+    )
+    patronage: Mapped[str] = mapped_column(sa.String(300), default="")
+    organised_by: Mapped[str] = mapped_column(sa.String(300), default="")
+    call_opens_local: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    call_closes_local: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    call_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    call_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    programme_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    series: Mapped[Series] = relationship(back_populates="editions")
+    tracks: Mapped[list["Track"]] = relationship(
+        back_populates="edition", order_by="Track.position", cascade="all, delete-orphan"
+    )
+    venues: Mapped[list["Venue"]] = relationship(
+        back_populates="edition", order_by="Venue.position", cascade="all, delete-orphan"
+    )
+    roles: Mapped[list["EditionRole"]] = relationship(  # noqa: F821
+        back_populates="edition", cascade="all, delete-orphan"
+    )
+    review_criteria: Mapped[list["ReviewCriterion"]] = relationship(  # noqa: F821
+        back_populates="edition",
+        order_by="ReviewCriterion.position",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "number"),
+        sa.CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        sa.CheckConstraint(
+            "call_closes_at IS NULL OR call_opens_at IS NULL OR call_closes_at > call_opens_at",
+            name="call_closes_after_opening",
+        ),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.slug}>"
+
+
+class Track(Base):
+    """An axis of an edition."""
+
+    __tablename__ = "tracks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    colour: Mapped[str] = mapped_column(sa.String(7), default="#3559a8")
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="tracks")
+
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "name"),
+        sa.CheckConstraint("length(colour) = 7", name="colour_hex"),
+    )
+
+
+class Venue(Base):
+    """A place of an edition; for a caravan, one stop per town and dates."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    town: Mapped[str] = mapped_column(sa.String(120))
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="venues")
+    rooms: Mapped[list["Room"]] = relationship(
+        back_populates="venue", order_by="Room.name", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "name", "start_date"),
+        sa.CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+            name="ends_after_start",
+        ),
+    )
+
+    @property
+    def zone(self) -> str:
+        """The venue's own zone, or its edition's."""
+        return self.timezone or self.edition.timezone
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    capacity: Mapped[int | None]
+
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+    __table_args__ = (
+        sa.UniqueConstraint("venue_id", "name"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )

@@ -1,0 +1,5 @@
+"""The `notifications` blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)

@@ -1,0 +1,5 @@
+"""The `thinklabs` blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("thinklabs", __name__)

@@ -1,0 +1,133 @@
+"""Configuration of Agora, read once from the environment."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{BASE_DIR / 'instance' / 'agora.sqlite3'}"
+
+
+def _database_url(value: str | None) -> str | None:
+    """Use psycopg 3 for ``postgresql://`` addresses, as the deployment docs give them."""
+    if value and value.startswith(("postgres://", "postgresql://")):
+        scheme, rest = value.split("://", 1)
+        return f"postgresql+psycopg://{rest}"
+    return value
+
+
+class Config:
+    """Settings shared by every environment; each maps to one environment variable."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL")) or _sqlite_default()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    AGORA_BASE_URL = os.environ.get("AGORA_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    UPLOAD_FOLDER = os.environ.get("AGORA_UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    MAX_CONTENT_LENGTH = _int("AGORA_MAX_UPLOAD_MB", 16) * 1024 * 1024
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Agora <no-reply@agora.localhost>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 50)
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "fr")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PASSWORD_RESET_MAX_AGE = _int("AGORA_PASSWORD_RESET_MAX_AGE", 3600)
+    EMAIL_CONFIRM_MAX_AGE = _int("AGORA_EMAIL_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+    PRINT_MAIL = _bool("AGORA_PRINT_MAIL", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that cannot work; overridden per environment."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = _bool("FLASK_DEBUG")
+    SECRET_KEY = Config.SECRET_KEY or "agora-development-only-key"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "agora-tests-only-key"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = "agora.test"
+    AGORA_BASE_URL = "http://agora.test"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PRINT_MAIL = False
+    MAIL_SERVER = None
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PRINT_MAIL = _bool("AGORA_PRINT_MAIL", False)
+
+    @classmethod
+    def check(cls) -> None:
+        missing = []
+        if not cls.SECRET_KEY:
+            missing.append("SECRET_KEY")
+        if not os.environ.get("DATABASE_URL"):
+            missing.append("DATABASE_URL")
+        if missing:
+            raise RuntimeError(
+                "Agora refuses to start in production without "
+                + " and ".join(missing)
+                + ": set them in the environment (see README, 'Configuration')."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by ``AGORA_ENV`` (default: development)."""
+    name = os.environ.get("AGORA_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"AGORA_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    return CONFIGS[name]
