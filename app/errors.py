@@ -53,7 +53,14 @@ def wants_json() -> bool:
 def error_response(status: int, title: str, message: str):
     if wants_json():
         return jsonify(error={"status": status, "title": title, "message": message}), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+    except Exception:
+        # The page itself needs the database (the signed-in user); say it plainly instead.
+        logger.exception("could not render the %s page", status)
+        page = f"{status} {title}\n\n{message}\n"
+        return page, status, {"Content-Type": "text/plain; charset=utf-8"}
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
