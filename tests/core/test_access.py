@@ -17,19 +17,22 @@ from app.models import (
     AgreementKind,
     AgreementParty,
     EditionRoleKind,
+    StakeholderCategory,
     Thinklab,
     ThinklabMember,
-    StakeholderCategory,
 )
 from tests.factories import (
     assign_reviewer,
     grant,
     make_edition,
     make_organisation,
+    make_room,
     make_session,
     make_showcase,
     make_speaker,
+    make_track,
     make_user,
+    make_venue,
 )
 
 KINDS = ("anonymous", "user", "delegate", "other_delegate", "reviewer", "organiser", "admin")
@@ -69,7 +72,10 @@ def world(app):
         showcase = make_showcase(edition, mine)
         assign_reviewer(showcase, users["reviewer"])
         speaker = make_speaker(organisation=mine)
-        session_ = make_session(edition)
+        track = make_track(edition)
+        venue = make_venue(edition)
+        room = make_room(venue)
+        session_ = make_session(edition, track=track, venue=venue, room=room)
         thinklab = Thinklab(slug="access-thinklab", name="Thinklab", timezone="Africa/Tunis")
         thinklab.members.append(
             ThinklabMember(
@@ -98,6 +104,9 @@ def world(app):
                 "speaker_id": speaker.id,
                 "organisation_id": mine.id,
                 "agreement_id": agreement.id,
+                "track_id": track.id,
+                "venue_id": venue.id,
+                "room_id": room.id,
             },
         }
         return World(users={k: u.id for k, u in users.items()}, values=values)
@@ -113,7 +122,9 @@ def sample_url(rule, world: World) -> str:
                 arguments[name] = world.values[scope][name]
                 break
         else:
-            pytest.fail(f"tests/core/test_access.py has no sample value for <{name}> in {rule.rule}")
+            pytest.fail(
+                f"tests/core/test_access.py has no sample value for <{name}> in {rule.rule}"
+            )
     path = rule.rule
     for name, value in arguments.items():
         path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)
