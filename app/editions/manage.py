@@ -1,0 +1,3 @@
+"""Organiser pages of series and editions."""
+
+from app.editions import bp  # noqa: F401
