@@ -10,6 +10,7 @@ from app.extensions import db
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tz_refresh)
     app.cli.add_command(access_table_command)
+    app.cli.add_command(create_admin)
 
 
 @click.command("tz-refresh")
@@ -36,6 +37,34 @@ def access_table_command():
 
     for path, methods, endpoint, audience in access_table(current_app):
         click.echo(f"{audience:<10} {methods:<10} {path}  ({endpoint})")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True, help="The administrator's email address.")
+@click.option("--name", "display_name", default=None, help="Display name (new accounts).")
+@click.option("--password", default=None, help="Prompted, hidden, when not given.")
+@with_appcontext
+def create_admin(email, display_name, password):
+    """Create a confirmed administrator, or promote the account that uses EMAIL."""
+    from flask_babel import force_locale
+
+    from app.auth import services
+    from app.errors import DomainError
+
+    if password is None and services.find_user_by_email(email) is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        # Outside a request there is no browser language to pick: speak English.
+        with force_locale("en"):
+            user, created = services.create_admin(
+                email=email, display_name=display_name, password=password
+            )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    verb = "Created" if created else "Promoted"
+    click.echo(f"{verb} administrator {user.email} (id {user.id}).")
 
 
 outbox = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")

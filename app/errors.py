@@ -39,6 +39,26 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class EmailTaken(Conflict):
+    """Another account already uses this email address (compared case-insensitively)."""
+
+
+class WeakPassword(InvalidInput):
+    """A password too short, too long, too common or too close to the email address."""
+
+
+class InvalidToken(InvalidInput):
+    """A signed link that is tampered with, expired or already used."""
+
+
+class LoginFailed(InvalidInput):
+    """The email or the password is wrong; which one is never said."""
+
+
+class AccountDisabled(NotAllowed):
+    """The account exists and the password is right, but the account is disabled."""
+
+
 def wants_json() -> bool:
     """Tell whether the client asked for JSON rather than a page."""
     if request.path.startswith("/api/") or request.is_json:

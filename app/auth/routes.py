@@ -1,3 +1,248 @@
-"""Account pages."""
+"""Account pages: sign-up, confirmation, login, logout, password reset and the account page."""
 
-from app.auth import bp  # noqa: F401
+import logging
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from wtforms import Form
+
+from app.access import Audience, access
+from app.auth import bp, emails, services
+from app.auth.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from app.errors import DomainError, InvalidToken
+from app.extensions import db, limiter
+from app.timezones import all_zones
+
+logger = logging.getLogger(__name__)
+
+LOGIN_LIMIT = "10 per minute"
+MAIL_LIMIT = "5 per minute"
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None.
+
+    Refuses anything a browser could read as another host: ``//evil.com``, ``/\\evil.com``
+    (browsers treat backslashes as slashes), schemes such as ``javascript:``, and control
+    characters (browsers drop tabs and newlines, turning ``/\\t/evil.com`` into ``//evil.com``).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _show_error(form: Form, error: DomainError) -> None:
+    """Put a service's refusal next to the field it names, or flash it."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+@limiter.limit(MAIL_LIMIT, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("editions.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(
+                _(
+                    "Welcome to Agora! We sent a link to %(email)s to confirm your address.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("editions.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/confirm/<token>")
+@access(Audience.ANONYMOUS)
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+    except InvalidToken as error:
+        db.session.rollback()
+        return render_template(
+            "auth/confirm_failed.html", message=error.message, resend_form=EmptyForm()
+        ), 400
+    db.session.commit()
+    flash(_("Thank you: your email address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/confirm/resend")
+@access(Audience.USER)
+@limiter.limit(MAIL_LIMIT)
+def resend_confirmation():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+    elif current_user.is_email_confirmed:
+        flash(_("Your email address is already confirmed."), "info")
+    else:
+        emails.notify_confirm_email(current_user)
+        db.session.commit()
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login():
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("editions.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(next_path or url_for("editions.home"))
+    return render_template("auth/login.html", form=form)
+
+
+# Anyone may post here: logging out when the session has already expired just goes home.
+@bp.post("/logout")
+@access(Audience.ANONYMOUS)
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("editions.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+@limiter.limit(MAIL_LIMIT, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the account exists: no account enumeration.
+        flash(
+            _(
+                "If an account uses this address, we sent it a link to choose a new password. "
+                "Please check your inbox."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except InvalidToken as error:
+        return render_template("auth/reset_failed.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except InvalidToken as error:
+            db.session.rollback()
+            return render_template("auth/reset_failed.html", message=error.message), 400
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. You can now log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@access(Audience.USER)
+def account():
+    user = current_user._get_current_object()
+    profile_form = ProfileForm(
+        prefix="profile",
+        data={
+            "display_name": user.display_name,
+            "locale": user.locale or "",
+            "timezone": user.timezone or "",
+        },
+    )
+    password_form = ChangePasswordForm(prefix="password")
+    if request.method == "POST":
+        if profile_form.submit.data and profile_form.validate():
+            try:
+                services.update_profile(
+                    user,
+                    display_name=profile_form.display_name.data,
+                    locale=profile_form.locale.data,
+                    timezone=profile_form.timezone.data,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                _show_error(profile_form, error)
+            else:
+                db.session.commit()
+                flash(_("Your profile is saved."), "success")
+                return redirect(url_for("auth.account"))
+        elif password_form.submit.data and password_form.validate():
+            try:
+                services.change_password(
+                    user, password_form.current_password.data, password_form.new_password.data
+                )
+            except DomainError as error:
+                db.session.rollback()
+                _show_error(password_form, error)
+            else:
+                db.session.commit()
+                flash(_("Your password is changed."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        user=user,
+        profile_form=profile_form,
+        password_form=password_form,
+        resend_form=EmptyForm(),
+        zones=all_zones(),
+    )

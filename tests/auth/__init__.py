@@ -1,0 +1,1 @@
+"""Tests of accounts: sign-up, confirmation, login, reset, the account page and the CLI."""
