@@ -1,3 +1,129 @@
 """Public programme, session and speaker pages."""
 
-from app.program import bp  # noqa: F401
+from datetime import date, datetime
+from functools import lru_cache
+
+from flask import abort, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Audience, access
+from app.formatting import local_time, long_date
+from app.models import ConferenceSession
+from app.permissions import can_see_edition
+from app.program import bp, services
+from app.timezones import all_zones, utc_to_local, zone_label
+
+
+@lru_cache(maxsize=1)
+def zone_groups() -> list[tuple[str, list[str]]]:
+    """Every zone for the viewer's-zone select, grouped by region ("Africa", "Europe", ...)."""
+    groups: dict[str, list[str]] = {}
+    for name in all_zones():
+        region = name.split("/", 1)[0] if "/" in name else _("Other")
+        groups.setdefault(region, []).append(name)
+    return sorted(groups.items())
+
+
+def session_time(session_: ConferenceSession, zone: str | None = None, day: date | None = None):
+    """Format a session's time as "10:00–11:00 (Casablanca, UTC+1)".
+
+    Times are in ``zone`` when given (the viewer's), else in the session's own zone; the
+    date is added when it differs from ``day`` (a viewer's zone can move it).
+    """
+    zone = zone or session_.timezone
+    starts = utc_to_local(session_.starts_at, zone)
+    text = (
+        f"{local_time(session_.starts_at, zone)}–{local_time(session_.ends_at, zone)} "
+        f"({zone_label(session_.starts_at, zone)})"
+    )
+    if day is not None and starts.date() != day:
+        text = f"{format_date(starts.date(), format='medium')}, {text}"
+    return text
+
+
+def session_when(session_: ConferenceSession, zone: str | None = None) -> str:
+    """Format a session's date and time: "10 March 2027, 10:00–11:00 (Casablanca, UTC+1)"."""
+    day = utc_to_local(session_.starts_at, zone or session_.timezone).date()
+    return f"{long_date(day)}, {session_time(session_, zone, day)}"
+
+
+def changed_on(session_: ConferenceSession, zone: str | None = None) -> str:
+    """Return "Changed on <date>" for a session changed since it was first published, or ""."""
+    if not session_.sequence or session_.changed_at is None:
+        return ""
+    changed: datetime = utc_to_local(session_.changed_at, zone or session_.timezone)
+    return _("Changed on %(date)s", date=long_date(changed.date()))
+
+
+@bp.context_processor
+def program_helpers():
+    return {
+        "kind_labels": services.KIND_LABELS,
+        "status_labels": services.STATUS_LABELS,
+        "role_labels": services.ROLE_LABELS,
+        "category_labels": services.CATEGORY_LABELS,
+        "session_time": session_time,
+        "session_when": session_when,
+        "changed_on": changed_on,
+        "zone_label": zone_label,
+    }
+
+
+@bp.get("/editions/<slug>/programme")
+@access(Audience.ANONYMOUS)
+def programme(slug: str):
+    edition = services.edition_by_slug(slug)
+    if edition is None or not can_see_edition(current_user, edition):
+        abort(404)
+    options = services.filter_options(edition)
+    parsed = services.parse_programme_query(request.args, options)
+    sessions = services.programme_sessions(edition, parsed.filters)
+    current = parsed.as_query()
+
+    def programme_url(**changes) -> str:
+        """This view's address with some parameters changed (None drops one)."""
+        query = {**current, **changes}
+        query = {key: value for key, value in query.items() if value not in (None, "")}
+        return url_for("program.programme", slug=edition.slug, **query)
+
+    return render_template(
+        "program/programme.html",
+        edition=edition,
+        options=options,
+        parsed=parsed,
+        filters=parsed.filters,
+        zone=parsed.zone,
+        sessions=sessions,
+        grid=services.build_grid(sessions) if parsed.view == "grid" else None,
+        days=services.group_by_day(sessions) if parsed.view == "list" else None,
+        programme_url=programme_url,
+        zone_groups=zone_groups(),
+    )
+
+
+@bp.get("/sessions/<int:id>")
+@access(Audience.ANONYMOUS)
+def session_page(id: int):  # noqa: A002  (the public address names it ``id``)
+    session_ = services.session_with_details(id)
+    if session_ is None or not can_see_edition(current_user, session_.edition):
+        abort(404)
+    notices: list[str] = []
+    zone = services.parse_zone(request.args.get("tz"), notices)
+    return render_template(
+        "program/session.html", item=session_, edition=session_.edition, zone=zone, notices=notices
+    )
+
+
+@bp.get("/speakers/<int:id>")
+@access(Audience.ANONYMOUS)
+def speaker_page(id: int):  # noqa: A002
+    speaker, places = services.speaker_with_public_sessions(id)
+    if speaker is None or not places:
+        abort(404)
+    notices: list[str] = []
+    zone = services.parse_zone(request.args.get("tz"), notices)
+    return render_template(
+        "program/speaker.html", speaker=speaker, places=places, zone=zone, notices=notices
+    )

@@ -1,0 +1,450 @@
+"""Queries behind the public programme: filtered sessions, filter choices, the timetable grid."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    ConferenceSession,
+    Edition,
+    EditionStatus,
+    Room,
+    SessionKind,
+    SessionShowcase,
+    SessionSpeaker,
+    SessionStatus,
+    Showcase,
+    Speaker,
+    SpeakerRole,
+    StakeholderCategory,
+    Track,
+    Venue,
+)
+from app.timezones import is_valid_zone
+
+PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
+VIEWS = ("grid", "list")
+
+KIND_LABELS = {
+    SessionKind.KEYNOTE: _l("Keynote"),
+    SessionKind.PANEL: _l("Panel"),
+    SessionKind.TALK: _l("Talk"),
+    SessionKind.SHOWCASE_SLOT: _l("Showcase slot"),
+    SessionKind.THINKLAB_MEETING: _l("Thinklab meeting"),
+    SessionKind.WORKSHOP: _l("Workshop"),
+    SessionKind.SIGNING_CEREMONY: _l("Signing ceremony"),
+}
+STATUS_LABELS = {
+    SessionStatus.TENTATIVE: _l("Tentative"),
+    SessionStatus.CONFIRMED: _l("Confirmed"),
+    SessionStatus.CANCELLED: _l("Cancelled"),
+}
+ROLE_LABELS = {
+    SpeakerRole.SPEAKER: _l("Speaker"),
+    SpeakerRole.MODERATOR: _l("Moderator"),
+    SpeakerRole.PANELLIST: _l("Panellist"),
+}
+CATEGORY_LABELS = {
+    StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
+    StakeholderCategory.MINISTRY: _l("Ministry"),
+    StakeholderCategory.CITY: _l("City"),
+    StakeholderCategory.PRIVATE_COMPANY: _l("Private company"),
+    StakeholderCategory.STARTUP: _l("Startup"),
+    StakeholderCategory.RESEARCH_LAB: _l("Research lab"),
+    StakeholderCategory.UNIVERSITY: _l("University"),
+    StakeholderCategory.ASSOCIATION: _l("Association"),
+    StakeholderCategory.OTHER: _l("Other"),
+}
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    """What a programme view is narrowed to; ``None`` means no narrowing."""
+
+    track_id: int | None = None
+    kind: SessionKind | None = None
+    day: date | None = None
+    venue_id: int | None = None
+
+    def as_query(self) -> dict[str, str]:
+        """Return the filters as query-string parameters (only those that are set)."""
+        query = {}
+        if self.track_id is not None:
+            query["track"] = str(self.track_id)
+        if self.kind is not None:
+            query["kind"] = self.kind.value
+        if self.day is not None:
+            query["day"] = self.day.isoformat()
+        if self.venue_id is not None:
+            query["venue"] = str(self.venue_id)
+        return query
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_query()
+
+
+@dataclass
+class FilterOptions:
+    """The choices an edition's programme can be filtered by."""
+
+    tracks: list[Track]
+    kinds: list[SessionKind]
+    days: list[date]
+    venues: list[Venue]
+
+
+@dataclass
+class ProgrammeQuery:
+    """A parsed programme address: view, filters, display zone and what was ignored."""
+
+    view: str = "grid"
+    filters: ProgrammeFilters = field(default_factory=ProgrammeFilters)
+    zone: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def as_query(self) -> dict[str, str]:
+        query = {"view": self.view, **self.filters.as_query()}
+        if self.zone:
+            query["tz"] = self.zone
+        return query
+
+
+def edition_by_slug(slug: str) -> Edition | None:
+    """Return the edition called ``slug`` (public or not), with its series, or None."""
+    return db.session.scalar(
+        select(Edition).where(Edition.slug == slug).options(joinedload(Edition.series))
+    )
+
+
+def _session_loading():
+    """Eager loads that keep a page's query count flat, whatever the number of sessions."""
+    return (
+        joinedload(ConferenceSession.track),
+        joinedload(ConferenceSession.venue),
+        joinedload(ConferenceSession.room).joinedload(Room.venue),
+        selectinload(ConferenceSession.speakers)
+        .joinedload(SessionSpeaker.speaker)
+        .joinedload(Speaker.organisation),
+        selectinload(ConferenceSession.showcases)
+        .joinedload(SessionShowcase.showcase)
+        .joinedload(Showcase.organisation),
+    )
+
+
+def programme_sessions(
+    edition: Edition, filters: ProgrammeFilters | None = None
+) -> list[ConferenceSession]:
+    """Return an edition's sessions, cancelled ones included, in time order.
+
+    Tracks, rooms, venues, speakers and showcases come loaded in a fixed number of
+    queries. The day is the venue's wall-clock day.
+
+    :param edition: the edition whose programme it is.
+    :param filters: the track, kind, day and venue to narrow to.
+    """
+    filters = filters or ProgrammeFilters()
+    query = select(ConferenceSession).where(ConferenceSession.edition_id == edition.id)
+    if filters.track_id is not None:
+        query = query.where(ConferenceSession.track_id == filters.track_id)
+    if filters.kind is not None:
+        query = query.where(ConferenceSession.kind == filters.kind)
+    if filters.day is not None:
+        start = datetime.combine(filters.day, time(0, 0))
+        query = query.where(
+            ConferenceSession.starts_local >= start,
+            ConferenceSession.starts_local < start + timedelta(days=1),
+        )
+    if filters.venue_id is not None:
+        in_room_of_venue = ConferenceSession.room_id.in_(
+            select(Room.id).where(Room.venue_id == filters.venue_id)
+        )
+        query = query.where(
+            (ConferenceSession.venue_id == filters.venue_id)
+            | (ConferenceSession.venue_id.is_(None) & in_room_of_venue)
+        )
+    query = query.options(*_session_loading()).order_by(
+        ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def filter_options(edition: Edition) -> FilterOptions:
+    """Return the tracks, kinds, days (venue wall clock) and venues to filter by.
+
+    Kinds and days are those the edition's sessions use; the edition's own days are
+    always offered.
+
+    :param edition: the edition whose programme is filtered.
+    """
+    tracks = list(
+        db.session.scalars(
+            select(Track).where(Track.edition_id == edition.id).order_by(Track.position, Track.id)
+        )
+    )
+    venues = list(
+        db.session.scalars(
+            select(Venue)
+            .where(Venue.edition_id == edition.id)
+            .order_by(Venue.position, Venue.start_date, Venue.id)
+        )
+    )
+    used_kinds = set(
+        db.session.scalars(
+            select(ConferenceSession.kind).where(ConferenceSession.edition_id == edition.id)
+        )
+    )
+    kinds = [kind for kind in SessionKind if kind in used_kinds]
+    days = {
+        edition.start_date + timedelta(days=n)
+        for n in range((edition.end_date - edition.start_date).days + 1)
+    }
+    days.update(
+        starts.date()
+        for starts in db.session.scalars(
+            select(ConferenceSession.starts_local)
+            .where(ConferenceSession.edition_id == edition.id)
+            .distinct()
+        )
+    )
+    return FilterOptions(tracks=tracks, kinds=kinds, days=sorted(days), venues=venues)
+
+
+def _as_id(value: str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> ProgrammeQuery:
+    """Read view, filters and zone from query parameters; ignore what does not fit, saying so.
+
+    A value that this edition does not know (a track of another edition, a day outside
+    the programme, a kind or zone that does not exist) is dropped and a notice explains it,
+    so that an old or mistyped shared link still shows a programme.
+
+    :param args: the query parameters (``view``, ``track``, ``kind``, ``day``, ``venue``,
+        ``tz``).
+    :param options: the edition's filter choices, from :func:`filter_options`.
+    """
+    parsed = ProgrammeQuery()
+    notices = parsed.notices
+
+    view = (args.get("view") or "").strip()
+    if view in VIEWS:
+        parsed.view = view
+    elif view:
+        notices.append(_l("There is no “%(value)s” view; showing the grid.", value=view))
+
+    track_id = kind = day = venue_id = None
+    raw = (args.get("track") or "").strip()
+    if raw:
+        track_id = _as_id(raw)
+        if track_id not in {track.id for track in options.tracks}:
+            track_id = None
+            notices.append(_l("Unknown track “%(value)s”: the filter was ignored.", value=raw))
+    raw = (args.get("kind") or "").strip()
+    if raw:
+        kind = next((k for k in SessionKind if k.value == raw), None)
+        if kind is None:
+            notices.append(
+                _l("Unknown kind of session “%(value)s”: the filter was ignored.", value=raw)
+            )
+    raw = (args.get("day") or "").strip()
+    if raw:
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            notices.append(
+                _l("“%(value)s” is not a date (YYYY-MM-DD): the filter was ignored.", value=raw)
+            )
+        else:
+            if day not in options.days:
+                notices.append(
+                    _l("The programme has no day %(value)s: the filter was ignored.", value=raw)
+                )
+                day = None
+    raw = (args.get("venue") or "").strip()
+    if raw:
+        venue_id = _as_id(raw)
+        if venue_id not in {venue.id for venue in options.venues}:
+            venue_id = None
+            notices.append(_l("Unknown venue “%(value)s”: the filter was ignored.", value=raw))
+    parsed.filters = ProgrammeFilters(track_id=track_id, kind=kind, day=day, venue_id=venue_id)
+    parsed.zone = parse_zone(args.get("tz"), notices)
+    return parsed
+
+
+def parse_zone(value: str | None, notices: list[str]) -> str | None:
+    """Return the viewer's zone if ``value`` names one, else None (the venue's zone).
+
+    An unknown zone is ignored and a notice is added to ``notices``.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if is_valid_zone(value):
+        return value
+    notices.append(
+        _l("Unknown time zone “%(value)s”: times are shown in the venue’s zone.", value=value)
+    )
+    return None
+
+
+# The timetable grid -------------------------------------------------------------------
+
+
+@dataclass
+class GridColumn:
+    """A room (or "no room") on one day of the grid."""
+
+    key: tuple
+    room: Room | None
+    venue: Venue | None
+
+
+@dataclass
+class GridCell:
+    """Sessions of one room that overlap each other, spanning ``rowspan`` rows."""
+
+    sessions: list[ConferenceSession]
+    rowspan: int
+
+
+@dataclass
+class GridRow:
+    starts_at: datetime
+    zone: str
+    cells: list[GridCell | None | bool]  # a cell, an empty slot, or True when spanned over
+
+
+@dataclass
+class GridDay:
+    day: date
+    zones: list[tuple[str, datetime]]
+    columns: list[GridColumn]
+    rows: list[GridRow]
+
+    @property
+    def has_several_venues(self) -> bool:
+        return len({column.venue.id if column.venue else None for column in self.columns}) > 1
+
+
+def group_by_day(sessions: list[ConferenceSession]) -> list[tuple[date, list[ConferenceSession]]]:
+    """Group sessions (already in time order) by their venue's wall-clock day."""
+    days: dict[date, list[ConferenceSession]] = {}
+    for session_ in sessions:
+        days.setdefault(session_.starts_local.date(), []).append(session_)
+    return sorted(days.items())
+
+
+def _room_of(session_: ConferenceSession) -> tuple[tuple, Room | None, Venue | None]:
+    venue = session_.room.venue if session_.room is not None else session_.venue
+    if session_.room is None:
+        key = (1, venue.position if venue else 0, venue.id if venue else 0, "", 0)
+        return key, None, venue
+    key = (0, venue.position, venue.id, session_.room.name, session_.room.id)
+    return key, session_.room, venue
+
+
+def build_grid(sessions: list[ConferenceSession]) -> list[GridDay]:
+    """Lay sessions out as one table per day: rooms across, time slots down.
+
+    Rows run between consecutive start and end instants of the day; a session spans the
+    rows it covers. Sessions of one room that overlap (a cancelled one and its
+    replacement, say) share one cell.
+    """
+    grid = []
+    for day, day_sessions in group_by_day(sessions):
+        by_room: dict[tuple, list[ConferenceSession]] = {}
+        columns: dict[tuple, GridColumn] = {}
+        for session_ in day_sessions:
+            key, room, venue = _room_of(session_)
+            columns.setdefault(key, GridColumn(key=key, room=room, venue=venue))
+            by_room.setdefault(key, []).append(session_)
+        ordered = [columns[key] for key in sorted(columns)]
+        bounds = sorted({s.starts_at for s in day_sessions} | {s.ends_at for s in day_sessions})
+        row_of = {instant: index for index, instant in enumerate(bounds[:-1])}
+        zone_at = {}
+        for session_ in day_sessions:
+            zone_at.setdefault(session_.starts_at, session_.timezone)
+            zone_at.setdefault(session_.ends_at, session_.timezone)
+        rows = [GridRow(starts_at=b, zone=zone_at[b], cells=[None] * len(ordered)) for b in bounds]
+        rows = rows[:-1]
+        for column_index, column in enumerate(ordered):
+            for group in _overlapping_groups(by_room[column.key]):
+                first = row_of[min(s.starts_at for s in group)]
+                end = max(s.ends_at for s in group)
+                last = row_of[end] if end in row_of else len(rows)
+                rows[first].cells[column_index] = GridCell(sessions=group, rowspan=last - first)
+                for index in range(first + 1, last):
+                    rows[index].cells[column_index] = True
+        zones = []
+        for session_ in day_sessions:
+            if session_.timezone not in {zone for zone, _instant in zones}:
+                zones.append((session_.timezone, session_.starts_at))
+        grid.append(GridDay(day=day, zones=zones, columns=ordered, rows=rows))
+    return grid
+
+
+def _overlapping_groups(sessions: list[ConferenceSession]) -> list[list[ConferenceSession]]:
+    groups: list[list[ConferenceSession]] = []
+    group_end = None
+    for session_ in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.id)):
+        if groups and session_.starts_at < group_end:
+            groups[-1].append(session_)
+            group_end = max(group_end, session_.ends_at)
+        else:
+            groups.append([session_])
+            group_end = session_.ends_at
+    return groups
+
+
+# Session and speaker pages -------------------------------------------------------------
+
+
+def session_with_details(session_id: int) -> ConferenceSession | None:
+    """Return a session with its edition, track, room, venue, speakers and showcases."""
+    return db.session.scalar(
+        select(ConferenceSession)
+        .where(ConferenceSession.id == session_id)
+        .options(joinedload(ConferenceSession.edition), *_session_loading())
+    )
+
+
+def speaker_with_public_sessions(
+    speaker_id: int,
+) -> tuple[Speaker | None, list[SessionSpeaker]]:
+    """Return a speaker and their places in sessions of public editions, in time order.
+
+    :param speaker_id: the speaker's id.
+    :returns: ``(None, [])`` when there is no such speaker.
+    """
+    speaker = db.session.scalar(
+        select(Speaker).where(Speaker.id == speaker_id).options(joinedload(Speaker.organisation))
+    )
+    if speaker is None:
+        return None, []
+    places = db.session.scalars(
+        select(SessionSpeaker)
+        .join(SessionSpeaker.session)
+        .join(ConferenceSession.edition)
+        .where(SessionSpeaker.speaker_id == speaker_id, Edition.status.in_(PUBLIC_STATUSES))
+        .options(
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.edition),
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.track),
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.venue),
+            joinedload(SessionSpeaker.session)
+            .joinedload(ConferenceSession.room)
+            .joinedload(Room.venue),
+        )
+        .order_by(ConferenceSession.starts_at, ConferenceSession.id)
+    )
+    return speaker, list(places.unique())

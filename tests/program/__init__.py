@@ -1,0 +1,1 @@
+"""Tests of the public programme, session and speaker pages."""
