@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from wtforms import Form
 
@@ -25,8 +26,20 @@ from app.timezones import all_zones
 
 logger = logging.getLogger(__name__)
 
-LOGIN_LIMIT = "10 per minute"
-MAIL_LIMIT = "5 per minute"
+# Attendees often share one venue Wi-Fi address, so the tight limits count attempts per
+# address *and* account; the looser ones cap a single address across all accounts.
+ACCOUNT_LIMIT = "10 per minute"
+ADDRESS_LIMIT = "60 per minute"
+USER_MAIL_LIMIT = "3 per minute"
+
+
+def _address_and_email() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}|{email}"
+
+
+def _signed_in_user() -> str:
+    return f"user:{current_user.get_id()}"
 
 
 def safe_next_path(target: str | None) -> str | None:
@@ -59,7 +72,7 @@ def _show_error(form: Form, error: DomainError) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
-@limiter.limit(MAIL_LIMIT, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("editions.home"))
@@ -108,7 +121,7 @@ def confirm_email(token: str):
 
 @bp.post("/confirm/resend")
 @access(Audience.USER)
-@limiter.limit(MAIL_LIMIT)
+@limiter.limit(USER_MAIL_LIMIT, key_func=_signed_in_user)
 def resend_confirmation():
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -124,7 +137,8 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_address_and_email)
 def login():
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
@@ -154,7 +168,8 @@ def logout():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
-@limiter.limit(MAIL_LIMIT, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_address_and_email)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -174,7 +189,7 @@ def forgot_password():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
 def reset_password(token: str):
     try:
         services.user_for_reset_token(token)
