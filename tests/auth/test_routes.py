@@ -204,6 +204,16 @@ def test_login_with_good_credentials_goes_home_and_records_the_time(app, client)
     assert fetch_user(app, account.email).last_login_at is not None
 
 
+def test_remember_me_sets_a_lasting_cookie(app, client):
+    account = add_user(app)
+
+    response = client.post(
+        "/login", data={"email": account.email, "password": PASSWORD, "remember": "y"}
+    )
+
+    assert any(h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
+
+
 @pytest.mark.parametrize("email", ["known", "nobody@example.org"])
 def test_login_refuses_wrong_credentials_with_one_message(app, client, email):
     account = add_user(app)
