@@ -1,3 +1,392 @@
 """Organiser pages of series and editions."""
 
-from app.editions import bp  # noqa: F401
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.access import Audience, access
+from app.editions import bp
+from app.editions import management as svc
+from app.editions.forms import (
+    CopyForm,
+    DeleteForm,
+    EditionForm,
+    RoomForm,
+    SeriesForm,
+    StatusForm,
+    TrackForm,
+    VenueForm,
+)
+from app.errors import Conflict
+from app.extensions import db
+from app.models import Edition, EditionStatus, Room, Series, Track, Venue
+from app.permissions import can_organise, is_site_organiser
+from app.timezones import all_zones
+
+
+def edition_or_404(slug: str) -> Edition:
+    """Return the edition at ``slug`` or abort with 404."""
+    return db.one_or_404(select(Edition).where(Edition.slug == slug))
+
+
+def series_or_404(slug: str) -> Series:
+    return db.one_or_404(select(Series).where(Series.slug == slug))
+
+
+def organises(user, slug: str, **_ignored) -> bool:
+    """The ``allow`` check of every page of one edition."""
+    return can_organise(user, edition_or_404(slug))
+
+
+def _part_of(edition: Edition, model, object_id: int):
+    """Load a track, venue or room of ``edition``; anything else is a 404."""
+    obj = db.get_or_404(model, object_id)
+    owner = obj.venue.edition_id if isinstance(obj, Room) else obj.edition_id
+    if owner != edition.id:
+        abort(404)
+    return obj
+
+
+def _refused(form, error: svc.FormErrors) -> list[str]:
+    """Undo what the failed service did and show its messages next to their fields."""
+    db.session.rollback()
+    return form.set_errors(error.errors)
+
+
+def _overview(edition: Edition):
+    return redirect(url_for("editions.manage_edition", slug=edition.slug))
+
+
+# Index and series -------------------------------------------------------------------------
+
+
+def organises_something(user, **_ignored) -> bool:
+    """The ``allow`` check of the index: site organisers and organisers of an edition."""
+    return is_site_organiser(user) or svc.organises_an_edition(user)
+
+
+@bp.get("/manage")
+@access(Audience.ORGANISER, allow=organises_something)
+def manage_index():
+    editions = svc.organised_editions(current_user)
+    site = is_site_organiser(current_user)
+    return render_template(
+        "editions/manage/index.html",
+        editions=editions,
+        series=svc.all_series() if site else [],
+        is_site_organiser=site,
+    )
+
+
+@bp.route("/manage/series/new", methods=["GET", "POST"])
+@access(Audience.ORGANISER)
+def new_series():
+    form = SeriesForm()
+    general = []
+    if form.validate_on_submit():
+        try:
+            series = svc.create_series(**form.data_for(*svc.SERIES_FIELDS))
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Series “%(name)s” created.", name=series.name), "success")
+            return redirect(url_for("editions.new_edition", series=series.slug))
+    return render_template(
+        "editions/manage/series_form.html", form=form, series=None, general=general
+    )
+
+
+@bp.route("/series/<slug>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER)
+def edit_series(slug):
+    series = series_or_404(slug)
+    form = SeriesForm(obj=series)
+    general = []
+    if form.validate_on_submit():
+        try:
+            svc.update_series(series, **form.data_for(*svc.SERIES_FIELDS))
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Series saved."), "success")
+            return redirect(url_for("editions.manage_index"))
+    return render_template(
+        "editions/manage/series_form.html", form=form, series=series, general=general
+    )
+
+
+# Editions ---------------------------------------------------------------------------------
+
+
+def _edition_form(edition: Edition | None = None) -> EditionForm:
+    form = EditionForm(obj=edition)
+    form.series_id.choices = [SelectChoice(s.id, s.name) for s in svc.all_series()]
+    if edition is not None and request.method == "GET":
+        form.format.data = edition.format.value
+        form.version.data = svc.version_of(edition)
+    return form
+
+
+def _edition_data(form: EditionForm) -> dict:
+    return form.data_for(*svc.EDITION_FIELDS)
+
+
+@bp.route("/manage/editions/new", methods=["GET", "POST"])
+@access(Audience.ORGANISER)
+def new_edition():
+    form = _edition_form()
+    if request.method == "GET":
+        chosen = db.session.scalar(select(Series).where(Series.slug == request.args.get("series")))
+        if chosen is not None:
+            form.series_id.data = chosen.id
+    general = []
+    if form.validate_on_submit():
+        series = db.get_or_404(Series, form.series_id.data)
+        try:
+            edition = svc.create_edition(series, _edition_data(form), created_by=current_user)
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Edition created as a draft."), "success")
+            return _overview(edition)
+    return render_template(
+        "editions/manage/edition_form.html",
+        form=form,
+        edition=None,
+        general=general,
+        zones=all_zones(),
+    )
+
+
+@bp.get("/editions/<slug>/manage")
+@access(Audience.ORGANISER, allow=organises)
+def manage_edition(slug):
+    edition = edition_or_404(slug)
+    return render_template(
+        "editions/manage/edition.html",
+        edition=edition,
+        problems=svc.publication_problems(edition) if edition.status is EditionStatus.DRAFT else [],
+        status_form=StatusForm(),
+        delete_form=DeleteForm(),
+    )
+
+
+@bp.route("/editions/<slug>/manage/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_edition(slug):
+    edition = edition_or_404(slug)
+    form = _edition_form(edition)
+    general = []
+    if form.validate_on_submit():
+        series = db.get_or_404(Series, form.series_id.data)
+        try:
+            svc.update_edition(
+                edition, _edition_data(form), series=series, version=form.version.data or ""
+            )
+        except svc.StaleEdit as error:
+            db.session.rollback()
+            general = [error.message]
+            # Saving again now overwrites the other organiser's changes, knowingly.
+            form.version.data = svc.version_of(edition)
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Edition saved."), "success")
+            return _overview(edition)
+    return render_template(
+        "editions/manage/edition_form.html",
+        form=form,
+        edition=edition,
+        general=general,
+        zones=all_zones(),
+    )
+
+
+@bp.post("/editions/<slug>/manage/status")
+@access(Audience.ORGANISER, allow=organises)
+def change_status(slug):
+    edition = edition_or_404(slug)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a status."), "error")
+        return _overview(edition)
+    target = EditionStatus(form.status.data)
+    try:
+        svc.change_status(edition, target)
+    except svc.FormErrors as error:
+        db.session.rollback()
+        flash(_("The status did not change:"), "error")
+        for message in error.errors.get("", []):
+            flash(message, "error")
+        return _overview(edition)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _overview(edition)
+    db.session.commit()
+    messages = {
+        EditionStatus.PUBLISHED: _("The edition is published: everyone can see it."),
+        EditionStatus.ARCHIVED: _("The edition is archived."),
+        EditionStatus.DRAFT: _("The edition is a draft again: only organisers see it."),
+    }
+    flash(messages[target], "success")
+    return _overview(edition)
+
+
+@bp.get("/editions/<slug>/manage/dashboard")
+@access(Audience.ORGANISER, allow=organises)
+def dashboard(slug):
+    edition = edition_or_404(slug)
+    return render_template(
+        "editions/manage/dashboard.html", edition=edition, board=svc.dashboard(edition)
+    )
+
+
+@bp.route("/editions/<slug>/manage/copy", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def copy_edition(slug):
+    source = edition_or_404(slug)
+    form = CopyForm(data=svc.next_edition_defaults(source) if request.method == "GET" else None)
+    general = []
+    if form.validate_on_submit():
+        try:
+            result = svc.copy_edition(
+                source, **form.data_for("slug", "number", "year", "title"), created_by=current_user
+            )
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The new edition is a draft with the structure of the last one."), "success")
+            for note in result.notes:
+                flash(note, "info")
+            return _overview(result.edition)
+    return render_template(
+        "editions/manage/copy_form.html", form=form, edition=source, general=general
+    )
+
+
+# Tracks, venues, rooms --------------------------------------------------------------------
+
+
+def _structure_page(template: str, form, edition: Edition, obj, general: list[str], **extra):
+    return render_template(
+        f"editions/manage/{template}",
+        form=form,
+        edition=edition,
+        obj=obj,
+        general=general,
+        zones=all_zones() if template == "venue_form.html" else [],
+        **extra,
+    )
+
+
+@bp.route("/editions/<slug>/manage/tracks/new", methods=["GET", "POST"])
+@bp.route("/editions/<slug>/manage/tracks/<int:track_id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_track(slug, track_id=None):
+    edition = edition_or_404(slug)
+    track = _part_of(edition, Track, track_id) if track_id else None
+    form = TrackForm(obj=track)
+    general = []
+    if form.validate_on_submit():
+        try:
+            svc.save_track(
+                edition, **form.data_for("name", "colour", "description", "position"), track=track
+            )
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Axis saved."), "success")
+            return _overview(edition)
+    return _structure_page("track_form.html", form, edition, track, general)
+
+
+@bp.route("/editions/<slug>/manage/venues/new", methods=["GET", "POST"])
+@bp.route("/editions/<slug>/manage/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_venue(slug, venue_id=None):
+    edition = edition_or_404(slug)
+    venue = _part_of(edition, Venue, venue_id) if venue_id else None
+    form = VenueForm(obj=venue)
+    general = []
+    if form.validate_on_submit():
+        data = form.data_for(
+            "name", "town", "address", "timezone", "start_date", "end_date", "position"
+        )
+        try:
+            svc.save_venue(edition, data, venue=venue)
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Venue saved."), "success")
+            return _overview(edition)
+    return _structure_page("venue_form.html", form, edition, venue, general)
+
+
+@bp.route("/editions/<slug>/manage/venues/<int:venue_id>/rooms/new", methods=["GET", "POST"])
+@bp.route("/editions/<slug>/manage/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_room(slug, venue_id=None, room_id=None):
+    edition = edition_or_404(slug)
+    room = _part_of(edition, Room, room_id) if room_id else None
+    venue = room.venue if room is not None else _part_of(edition, Venue, venue_id)
+    form = RoomForm(obj=room)
+    general = []
+    if form.validate_on_submit():
+        try:
+            svc.save_room(venue, **form.data_for("name", "capacity"), room=room)
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Room saved."), "success")
+            return _overview(edition)
+    return _structure_page("room_form.html", form, edition, room, general, venue=venue)
+
+
+def _delete(edition: Edition, remove, obj, done: str):
+    if not DeleteForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return _overview(edition)
+    try:
+        remove(obj)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _overview(edition)
+    db.session.commit()
+    flash(done, "success")
+    return _overview(edition)
+
+
+@bp.post("/editions/<slug>/manage/tracks/<int:track_id>/delete")
+@access(Audience.ORGANISER, allow=organises)
+def delete_track(slug, track_id):
+    edition = edition_or_404(slug)
+    track = _part_of(edition, Track, track_id)
+    return _delete(edition, svc.delete_track, track, _("Axis deleted."))
+
+
+@bp.post("/editions/<slug>/manage/venues/<int:venue_id>/delete")
+@access(Audience.ORGANISER, allow=organises)
+def delete_venue(slug, venue_id):
+    edition = edition_or_404(slug)
+    venue = _part_of(edition, Venue, venue_id)
+    return _delete(edition, svc.delete_venue, venue, _("Venue deleted."))
+
+
+@bp.post("/editions/<slug>/manage/rooms/<int:room_id>/delete")
+@access(Audience.ORGANISER, allow=organises)
+def delete_room(slug, room_id):
+    edition = edition_or_404(slug)
+    room = _part_of(edition, Room, room_id)
+    return _delete(edition, svc.delete_room, room, _("Room deleted."))

@@ -1,0 +1,186 @@
+"""Forms of the organiser pages: series, editions, tracks, venues, rooms, status, copy."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    ColorField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.models import EditionFormat, EditionStatus
+from app.timezones import is_valid_zone
+
+SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message=_l("Use lower-case letters, digits and hyphens, e.g. casablanca-smart-city-2024."),
+)
+COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give a colour as #rrggbb, e.g. #3559a8."))
+LONG_TEXT = 20_000
+
+
+def _clean(value):
+    """Strip surrounding blanks and NUL characters, which no database column should hold."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return value
+
+
+class AgoraForm(FlaskForm):
+    """Base form: every field's text is cleaned before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), _clean]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def data_for(self, *names: str) -> dict:
+        return {name: self[name].data for name in names}
+
+    def set_errors(self, errors: dict[str, list[str]]) -> list[str]:
+        """Attach a service's errors to their fields; return those of the whole form."""
+        general = []
+        for name, messages in errors.items():
+            if name and name in self:
+                self[name].errors = [*self[name].errors, *messages]
+            else:
+                general.extend(messages)
+        return general
+
+
+class SeriesForm(AgoraForm):
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80), SLUG])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    submit = SubmitField(_l("Save"))
+
+
+def validate_zone(form, field) -> None:
+    if field.data and not is_valid_zone(field.data):
+        raise ValidationError(_l("Unknown time zone. Choose one such as Africa/Casablanca."))
+
+
+class EditionForm(AgoraForm):
+    series_id = SelectField(_l("Series"), coerce=int, validators=[InputRequired()])
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80), SLUG])
+    number = IntegerField(
+        _l("Edition number"), validators=[InputRequired(), NumberRange(min=1, max=10_000)]
+    )
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=1900, max=2200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    theme = StringField(_l("Theme"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    format = SelectField(
+        _l("Format"),
+        choices=[
+            SelectChoice(EditionFormat.CONFERENCE.value, _l("Conference")),
+            SelectChoice(EditionFormat.AGORA.value, _l("Agora of showcases")),
+            SelectChoice(EditionFormat.CARAVAN.value, _l("Caravan")),
+            SelectChoice(EditionFormat.THINKLAB.value, _l("Thinklab")),
+        ],
+    )
+    timezone = StringField(
+        _l("Time zone (IANA)"),
+        validators=[DataRequired(), Length(max=64), validate_zone],
+        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+    )
+    start_date = DateField(_l("First day"), validators=[InputRequired()])
+    end_date = DateField(_l("Last day"), validators=[InputRequired()])
+    patronage = StringField(_l("Under the patronage of"), validators=[Length(max=300)])
+    organised_by = StringField(_l("Organised by"), validators=[Length(max=300)])
+    call_opens_local = DateTimeLocalField(
+        _l("Call for showcases opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    call_closes_local = DateTimeLocalField(
+        _l("Call for showcases closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def validate_end_date(self, field) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The edition cannot end before it starts."))
+
+    def validate_call_closes_local(self, field) -> None:
+        opens = self.call_opens_local.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("The call must close after it opens."))
+        if bool(opens) != bool(field.data):
+            raise ValidationError(_l("Give both ends of the call window, or neither."))
+
+
+class TrackForm(AgoraForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    colour = ColorField(_l("Colour"), default="#3559a8", validators=[DataRequired(), COLOUR])
+    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=10_000)])
+    submit = SubmitField(_l("Save"))
+
+
+class VenueForm(AgoraForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[Length(max=300)])
+    timezone = StringField(
+        _l("Own time zone (if not the edition's)"),
+        validators=[Optional(), Length(max=64), validate_zone],
+        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+    )
+    start_date = DateField(_l("First day"), validators=[Optional()])
+    end_date = DateField(_l("Last day"), validators=[Optional()])
+    position = IntegerField(
+        _l("Position (order of the stops)"), validators=[Optional(), NumberRange(min=0, max=10_000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_end_date(self, field) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The venue cannot end before it starts."))
+
+
+class RoomForm(AgoraForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    capacity = IntegerField(
+        _l("Capacity (seats)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class StatusForm(AgoraForm):
+    status = SelectField(
+        _l("New status"),
+        choices=[SelectChoice(status.value) for status in EditionStatus],
+        validators=[InputRequired()],
+    )
+
+
+class DeleteForm(AgoraForm):
+    """An empty form: the CSRF token of a delete button."""
+
+
+class CopyForm(AgoraForm):
+    slug = StringField(
+        _l("Address (slug) of the new edition"), validators=[DataRequired(), Length(max=80), SLUG]
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    number = IntegerField(
+        _l("Edition number"), validators=[InputRequired(), NumberRange(min=1, max=10_000)]
+    )
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=1900, max=2200)])
+    submit = SubmitField(_l("Copy the structure"))
