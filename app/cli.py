@@ -10,6 +10,7 @@ from app.extensions import db
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tz_refresh)
     app.cli.add_command(access_table_command)
+    app.cli.add_command(outbox)
     app.cli.add_command(create_admin)
 
 
@@ -68,3 +69,50 @@ def create_admin(email, display_name, password):
 
 
 outbox = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")
+
+# Above this many due messages ``outbox send`` shows a progress bar.
+OUTBOX_PROGRESS_THRESHOLD = 20
+
+
+def _echo_outbox_counts(counts: dict) -> None:
+    click.echo(
+        f"{counts['sent']} sent, {counts['retried']} to retry later, {counts['failed']} failed."
+    )
+    if counts["held"]:
+        click.echo(
+            f"{counts['held']} messages stay pending: MAIL_SERVER is not set and PRINT_MAIL is off."
+        )
+
+
+@outbox.command("send")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
+def outbox_send(limit):
+    """Deliver every message due now, then exit."""
+    from app.notifications.worker import count_due, mail_server_configured, send_due
+
+    due = count_due()
+    if limit is not None:
+        due = min(due, limit)
+    if due > OUTBOX_PROGRESS_THRESHOLD and mail_server_configured():
+        with click.progressbar(length=due, label="Sending") as bar:
+            counts = send_due(limit=limit, progress=bar.update)
+    else:
+        counts = send_due(limit=limit)
+    _echo_outbox_counts(counts)
+
+
+@outbox.command("worker")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait between rounds.",
+)
+@click.option("--once", is_flag=True, help="Deliver what is due once, then exit.")
+def outbox_worker(interval, once):
+    """Deliver due messages in a loop until SIGTERM or Ctrl-C."""
+    from app.notifications.worker import run_worker
+
+    counts = run_worker(poll_interval=interval, stop_after=1 if once else None)
+    _echo_outbox_counts(counts)
