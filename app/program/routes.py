@@ -109,7 +109,7 @@ def session_page(id: int):  # noqa: A002  (the public address names it ``id``)
     session_ = services.session_with_details(id)
     if session_ is None or not can_see_edition(current_user, session_.edition):
         abort(404)
-    notices: list[str] = []
+    notices: list[services.Notice] = []
     zone = services.parse_zone(request.args.get("tz"), notices)
     return render_template(
         "program/session.html", item=session_, edition=session_.edition, zone=zone, notices=notices
@@ -122,7 +122,7 @@ def speaker_page(id: int):  # noqa: A002
     speaker, places = services.speaker_with_public_sessions(id)
     if speaker is None or not places:
         abort(404)
-    notices: list[str] = []
+    notices: list[services.Notice] = []
     zone = services.parse_zone(request.args.get("tz"), notices)
     return render_template(
         "program/speaker.html", speaker=speaker, places=places, zone=zone, notices=notices

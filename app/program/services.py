@@ -63,6 +63,21 @@ CATEGORY_LABELS = {
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A message about something the reader typed, such as an unknown filter value.
+
+    Flask-Babel's lazy strings count as safe HTML in templates, so the reader's value is
+    kept apart and filled in by ``str()``; Jinja then escapes the whole message.
+    """
+
+    message: str
+    value: str
+
+    def __str__(self) -> str:
+        return str(self.message) % {"value": self.value}
+
+
+@dataclass(frozen=True)
 class ProgrammeFilters:
     """What a programme view is narrowed to; ``None`` means no narrowing."""
 
@@ -106,7 +121,7 @@ class ProgrammeQuery:
     view: str = "grid"
     filters: ProgrammeFilters = field(default_factory=ProgrammeFilters)
     zone: str | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def as_query(self) -> dict[str, str]:
         query = {"view": self.view, **self.filters.as_query()}
@@ -196,7 +211,9 @@ def filter_options(edition: Edition) -> FilterOptions:
     )
     used_kinds = set(
         db.session.scalars(
-            select(ConferenceSession.kind).where(ConferenceSession.edition_id == edition.id)
+            select(ConferenceSession.kind)
+            .where(ConferenceSession.edition_id == edition.id)
+            .distinct()
         )
     )
     kinds = [kind for kind in SessionKind if kind in used_kinds]
@@ -241,7 +258,7 @@ def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> Pr
     if view in VIEWS:
         parsed.view = view
     elif view:
-        notices.append(_l("There is no “%(value)s” view; showing the grid.", value=view))
+        notices.append(Notice(_l("There is no “%(value)s” view; showing the grid."), view))
 
     track_id = kind = day = venue_id = None
     raw = (args.get("track") or "").strip()
@@ -249,13 +266,13 @@ def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> Pr
         track_id = _as_id(raw)
         if track_id not in {track.id for track in options.tracks}:
             track_id = None
-            notices.append(_l("Unknown track “%(value)s”: the filter was ignored.", value=raw))
+            notices.append(Notice(_l("Unknown track “%(value)s”: the filter was ignored."), raw))
     raw = (args.get("kind") or "").strip()
     if raw:
         kind = next((k for k in SessionKind if k.value == raw), None)
         if kind is None:
             notices.append(
-                _l("Unknown kind of session “%(value)s”: the filter was ignored.", value=raw)
+                Notice(_l("Unknown kind of session “%(value)s”: the filter was ignored."), raw)
             )
     raw = (args.get("day") or "").strip()
     if raw:
@@ -263,12 +280,12 @@ def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> Pr
             day = date.fromisoformat(raw)
         except ValueError:
             notices.append(
-                _l("“%(value)s” is not a date (YYYY-MM-DD): the filter was ignored.", value=raw)
+                Notice(_l("“%(value)s” is not a date (YYYY-MM-DD): the filter was ignored."), raw)
             )
         else:
             if day not in options.days:
                 notices.append(
-                    _l("The programme has no day %(value)s: the filter was ignored.", value=raw)
+                    Notice(_l("The programme has no day %(value)s: the filter was ignored."), raw)
                 )
                 day = None
     raw = (args.get("venue") or "").strip()
@@ -276,13 +293,13 @@ def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> Pr
         venue_id = _as_id(raw)
         if venue_id not in {venue.id for venue in options.venues}:
             venue_id = None
-            notices.append(_l("Unknown venue “%(value)s”: the filter was ignored.", value=raw))
+            notices.append(Notice(_l("Unknown venue “%(value)s”: the filter was ignored."), raw))
     parsed.filters = ProgrammeFilters(track_id=track_id, kind=kind, day=day, venue_id=venue_id)
     parsed.zone = parse_zone(args.get("tz"), notices)
     return parsed
 
 
-def parse_zone(value: str | None, notices: list[str]) -> str | None:
+def parse_zone(value: str | None, notices: list[Notice]) -> str | None:
     """Return the viewer's zone if ``value`` names one, else None (the venue's zone).
 
     An unknown zone is ignored and a notice is added to ``notices``.
@@ -293,7 +310,7 @@ def parse_zone(value: str | None, notices: list[str]) -> str | None:
     if is_valid_zone(value):
         return value
     notices.append(
-        _l("Unknown time zone “%(value)s”: times are shown in the venue’s zone.", value=value)
+        Notice(_l("Unknown time zone “%(value)s”: times are shown in the venue’s zone."), value)
     )
     return None
 
