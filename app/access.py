@@ -21,7 +21,12 @@ class Audience(enum.Enum):
     DELEGATE = "delegate"
     REVIEWER = "reviewer"
     ORGANISER = "organiser"
+    SITE_ORGANISER = "site_organiser"
     ADMIN = "admin"
+
+
+# Audiences bound to an object: the view must say how to check the object.
+OBJECT_AUDIENCES = {Audience.DELEGATE, Audience.REVIEWER, Audience.ORGANISER}
 
 
 ACCESS_ATTRIBUTE = "agora_audience"
@@ -34,11 +39,15 @@ def access(audience: Audience, *, allow: Callable[..., bool] | None = None):
     active account, and an anonymous visitor is sent to the login page. ``allow`` is
     called with the user and the view's arguments for the object-bound audiences
     (delegate, reviewer, organiser of an edition); it may itself abort with 404.
-    Admins pass every check. Without ``allow``, ``ORGANISER`` means a site organiser.
+    ``SITE_ORGANISER`` is a site organiser (who may create series and editions).
+    Admins pass every check.
 
     :param audience: who the route is for.
     :param allow: ``allow(user, **view_args) -> bool``, the object-level check.
+    :raises TypeError: if an object-bound audience comes without ``allow``.
     """
+    if audience in OBJECT_AUDIENCES and allow is None:
+        raise TypeError(f"@access({audience}) needs allow= to check the object")
 
     def decorate(view):
         @wraps(view)
@@ -63,11 +72,9 @@ def _allowed(audience: Audience, allow, view_args: dict) -> bool:
         return True
     if audience is Audience.ADMIN:
         return False
-    if allow is not None:
-        return bool(allow(current_user, **view_args))
-    if audience is Audience.ORGANISER:
+    if audience is Audience.SITE_ORGANISER:
         return is_site_organiser(current_user)
-    return False
+    return bool(allow(current_user, **view_args))
 
 
 def audience_of(app: Flask, endpoint: str) -> Audience | None:

@@ -81,7 +81,7 @@ def manage_index():
 
 
 @bp.route("/manage/series/new", methods=["GET", "POST"])
-@access(Audience.ORGANISER)
+@access(Audience.SITE_ORGANISER)
 def new_series():
     form = SeriesForm()
     general = []
@@ -100,7 +100,7 @@ def new_series():
 
 
 @bp.route("/series/<slug>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER)
+@access(Audience.SITE_ORGANISER)
 def edit_series(slug):
     series = series_or_404(slug)
     form = SeriesForm(obj=series)
@@ -136,7 +136,7 @@ def _edition_data(form: EditionForm) -> dict:
 
 
 @bp.route("/manage/editions/new", methods=["GET", "POST"])
-@access(Audience.ORGANISER)
+@access(Audience.SITE_ORGANISER)
 def new_edition():
     form = _edition_form()
     if request.method == "GET":

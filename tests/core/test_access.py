@@ -35,13 +35,23 @@ from tests.factories import (
     make_venue,
 )
 
-KINDS = ("anonymous", "user", "delegate", "other_delegate", "reviewer", "organiser", "admin")
+KINDS = (
+    "anonymous",
+    "user",
+    "delegate",
+    "other_delegate",
+    "reviewer",
+    "organiser",
+    "site_organiser",
+    "admin",
+)
 ALLOWED = {
     Audience.ANONYMOUS: set(KINDS),
     Audience.USER: set(KINDS) - {"anonymous"},
     Audience.DELEGATE: {"delegate", "admin"},
     Audience.REVIEWER: {"reviewer", "admin"},
-    Audience.ORGANISER: {"organiser", "admin"},
+    Audience.ORGANISER: {"organiser", "site_organiser", "admin"},
+    Audience.SITE_ORGANISER: {"site_organiser", "admin"},
     Audience.ADMIN: {"admin"},
 }
 
@@ -65,6 +75,7 @@ def world(app):
             "other_delegate": make_user(organisation=theirs),
             "reviewer": make_user(),
             "organiser": make_user(),
+            "site_organiser": make_user(is_organiser=True),
             "admin": make_user(is_admin=True),
         }
         grant(users["organiser"], edition, EditionRoleKind.ORGANISER)
