@@ -50,13 +50,16 @@ def configure_logging(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The signed-in person's language, else the browser's best match, else English."""
-    from flask import current_app
+    """The language chosen with the switch, else the profile's, else the browser's best match."""
+    from flask import current_app, session
 
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
+        session["lang"] = chosen
         return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return (

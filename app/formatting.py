@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
 
@@ -40,9 +40,19 @@ def date_range(start: date, end: date) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def url_with_lang(code: str) -> str:
+    """The current page's address, with its filters, in the language ``code``."""
+    arguments = request.args.to_dict()
+    arguments["lang"] = code
+    if request.endpoint and request.url_rule is not None and "GET" in request.url_rule.methods:
+        return url_for(request.endpoint, **(request.view_args or {}), **arguments)
+    return url_for("editions.home", lang=code)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["time_with_zone"] = time_with_zone
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["date_range"] = date_range
+    app.jinja_env.globals["url_with_lang"] = url_with_lang
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
