@@ -10,6 +10,7 @@ from app.extensions import db
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tz_refresh)
     app.cli.add_command(access_table_command)
+    app.cli.add_command(demo_command)
     app.cli.add_command(outbox)
     app.cli.add_command(create_admin)
 
@@ -66,6 +67,33 @@ def create_admin(email, display_name, password):
     db.session.commit()
     verb = "Created" if created else "Promoted"
     click.echo(f"{verb} administrator {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Load even into a production configuration.")
+@with_appcontext
+def demo_command(force: bool):
+    """Load the demo data (the real cases of DESIGN.md); running it twice changes nothing."""
+    from flask import current_app
+
+    from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+
+    if current_app.config["ENV_NAME"] == "production" and not force:
+        raise click.ClickException(
+            "This is a production configuration: demo accounts have a public password. "
+            "Use --force if you really mean it."
+        )
+    created = load_demo()
+    db.session.commit()
+    if created:
+        for name, count in sorted(created.items()):
+            click.echo(f"{name}: {count} created")
+        click.echo(f"{sum(created.values())} rows created.")
+    else:
+        click.echo("The demo data was already complete: nothing created.")
+    click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
+    for email, name, *_ in ACCOUNTS:
+        click.echo(f"  {email}  ({name})")
 
 
 outbox = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")
