@@ -325,3 +325,34 @@ def test_run_worker_stops_gracefully_on_sigterm(app_ctx, smtp_server):
     assert time.monotonic() - started < 5
     assert counts["sent"] == 2
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_connection_lost_mid_batch_sends_the_rest_back_to_pending(app_ctx, smtp_server):
+    handler = smtp_server.handler
+    original = handler.handle_DATA
+
+    async def close_after_two(server, session, envelope):
+        if len(handler.received) >= 2:
+            return "421 4.3.2 Service shutting down"
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = close_after_two
+    messages = queue(5)
+
+    assert worker.send_due() == {"sent": 2, "retried": 3, "failed": 0, "held": 0}
+    assert all("421 4.3.2" in reload(m).last_error for m in messages[2:])
+
+    handler.handle_DATA = original
+    make_due_now()
+    assert worker.send_due()["sent"] == 3
+    subjects = sorted(received.message["Subject"] for received in smtp_server.received)
+    assert subjects == [f"Notice {index}" for index in range(5)]
+
+
+def test_a_short_lease_is_renewed_while_the_batch_is_sent(app, app_ctx, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_LEASE_SECONDS", 0.001)
+    messages = queue(3)
+
+    assert worker.send_due(worker_id="slow")["sent"] == 3
+
+    assert all(reload(message).status is OutboxStatus.SENT for message in messages)

@@ -1,0 +1,85 @@
+"""Two outbox workers at once: every message is delivered exactly once."""
+
+import threading
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.models import OutboxAttempt, OutboxMessage, OutboxStatus
+from app.notifications import worker
+from config import TestingConfig
+from tests.notifications.conftest import SmtpServer, delete_outbox_rows, free_port, queue
+
+MESSAGES = 200
+
+
+@pytest.fixture
+def shared_app(app, tmp_path):
+    """An app whose database several connections can share, emptied of outbox rows after.
+
+    PostgreSQL: the suite's app. SQLite: the in-memory database is a single connection,
+    so the workers get an app of their own on a database file.
+    """
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        yield app
+        with app.app_context():
+            delete_outbox_rows()
+        return
+    config = type(
+        "FileConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'outbox.sqlite3'}"},
+    )
+    file_app = create_app(config)
+    with file_app.app_context():
+        db.create_all()
+    yield file_app
+    with file_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.real_commits
+def test_two_workers_drain_the_outbox_each_message_exactly_once(shared_app, use_mail_server):
+    server = SmtpServer(free_port())
+    server.start()
+    use_mail_server(server.port, target=shared_app, OUTBOX_BATCH_SIZE=10)
+    with shared_app.app_context():
+        queue(MESSAGES, subject="Drain")
+    start = threading.Barrier(2)
+    results: dict[str, dict] = {}
+    errors: list[BaseException] = []
+
+    def drain(name: str) -> None:
+        with shared_app.app_context():
+            try:
+                start.wait()
+                results[name] = worker.send_due(worker_id=name)
+            except BaseException as error:  # reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=drain, args=(name,)) for name in ("left", "right")]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        server.stop()
+
+    assert errors == []
+    subjects = Counter(received.message["Subject"] for received in server.received)
+    assert len(subjects) == MESSAGES
+    assert set(subjects.values()) == {1}
+    assert results["left"]["sent"] + results["right"]["sent"] == MESSAGES
+    assert results["left"]["sent"] > 0 and results["right"]["sent"] > 0
+    with shared_app.app_context():
+        statuses = db.session.scalars(sa.select(OutboxMessage.status)).all()
+        assert Counter(statuses) == {OutboxStatus.SENT: MESSAGES}
+        assert db.session.scalar(sa.select(sa.func.count(OutboxAttempt.id))) == MESSAGES
