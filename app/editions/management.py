@@ -112,15 +112,22 @@ def _check_series_slug(slug: str, errors: _Errors, *, series: Series | None = No
         errors.add("slug", _("Another series already uses this address."))
 
 
-def _flush_or_slug_conflict(message: str) -> None:
-    """Flush inside a savepoint; a unique slug lost to a concurrent save becomes a field error."""
+def _save_or_slug_conflict(message: str, *new_objects, change=None) -> None:
+    """Add ``new_objects``, apply ``change`` and flush, all inside a savepoint.
+
+    A unique slug (or number) taken by a concurrent save becomes a field error, and the
+    savepoint keeps the rest of the transaction usable.
+    """
     try:
         with db.session.begin_nested():
+            db.session.add_all(new_objects)
+            if change is not None:
+                change()
             db.session.flush()
     except IntegrityError as error:
         logger.info("unique constraint refused a save: %s", error.orig)
         text = str(error.orig).lower()
-        name = "number" if "number" in text else "slug"
+        name = "number" if "number" in text and "slug" not in text else "slug"
         raise FormErrors({name: [message]}) from error
 
 
@@ -133,8 +140,7 @@ def create_series(*, slug: str, name: str, description: str = "") -> Series:
     _check_series_slug(slug, errors)
     errors.raise_any()
     series = Series(slug=slug, name=name, description=description or "")
-    db.session.add(series)
-    _flush_or_slug_conflict(_("Another series already uses this address."))
+    _save_or_slug_conflict(_("Another series already uses this address."), series)
     return series
 
 
@@ -146,8 +152,11 @@ def update_series(series: Series, *, slug: str, name: str, description: str = ""
     errors = _Errors()
     _check_series_slug(slug, errors, series=series)
     errors.raise_any()
-    series.slug, series.name, series.description = slug, name, description or ""
-    _flush_or_slug_conflict(_("Another series already uses this address."))
+
+    def change():
+        series.slug, series.name, series.description = slug, name, description or ""
+
+    _save_or_slug_conflict(_("Another series already uses this address."), change=change)
     return series
 
 
@@ -214,15 +223,14 @@ def create_edition(series: Series, data: dict, *, created_by: User | None = None
         start, a call window time the zone skips.
     """
     _validate_edition(data, edition=None, series=series)
-    edition = Edition(series=series, status=EditionStatus.DRAFT)
+    # Built apart from the session (series_id, not series=) so that a refused save
+    # leaves nothing behind in the series' collection of editions.
+    edition = Edition(series_id=series.id, status=EditionStatus.DRAFT)
     _assign(edition, data)
     edition.refresh_instants()
-    db.session.add(edition)
     if created_by is not None and not is_site_organiser(created_by):
-        db.session.add(
-            EditionRole(user=created_by, edition=edition, role=EditionRoleKind.ORGANISER)
-        )
-    _flush_or_slug_conflict(_("Another edition already uses this address or number."))
+        edition.roles.append(EditionRole(user_id=created_by.id, role=EditionRoleKind.ORGANISER))
+    _save_or_slug_conflict(_("Another edition already uses this address or number."), edition)
     return edition
 
 
@@ -326,14 +334,15 @@ def save_track(
         errors.add("name", _("This edition already has an axis with this name."))
     errors.raise_any()
     if track is None:
-        track = Track(edition=edition)
         if position is None:
             position = len(edition.tracks)
+        track = Track(edition_id=edition.id)
         db.session.add(track)
     track.name, track.colour, track.description = name, colour, description or ""
     if position is not None:
         track.position = position
     db.session.flush()
+    db.session.expire(edition, ["tracks"])
     return track
 
 
@@ -358,8 +367,10 @@ def delete_track(track: Track) -> None:
                 showcases=showcases,
             )
         )
+    edition = track.edition
     db.session.delete(track)
     db.session.flush()
+    db.session.expire(edition, ["tracks"])
 
 
 def save_venue(edition: Edition, data: dict, *, venue: Venue | None = None) -> Venue:
@@ -390,10 +401,10 @@ def save_venue(edition: Edition, data: dict, *, venue: Venue | None = None) -> V
         errors.add("name", _("This edition already has a venue with this name on these dates."))
     errors.raise_any()
     if venue is None:
-        venue = Venue(edition=edition)
-        db.session.add(venue)
         if data.get("position") is None:
             data = {**data, "position": len(edition.venues)}
+        venue = Venue(edition_id=edition.id)
+        db.session.add(venue)
     venue.name, venue.town = data["name"], data["town"]
     venue.address = data.get("address") or ""
     venue.timezone = zone
@@ -401,6 +412,7 @@ def save_venue(edition: Edition, data: dict, *, venue: Venue | None = None) -> V
     if data.get("position") is not None:
         venue.position = data["position"]
     db.session.flush()
+    db.session.expire(edition, ["venues"])
     return venue
 
 
@@ -438,8 +450,10 @@ def delete_venue(venue: Venue) -> None:
                 name=venue.name,
             )
         )
+    edition = venue.edition
     db.session.delete(venue)
     db.session.flush()
+    db.session.expire(edition, ["venues"])
 
 
 def save_room(venue: Venue, *, name: str, capacity: int | None, room: Room | None = None) -> Room:
@@ -457,10 +471,11 @@ def save_room(venue: Venue, *, name: str, capacity: int | None, room: Room | Non
         errors.add("name", _("This venue already has a room with this name."))
     errors.raise_any()
     if room is None:
-        room = Room(venue=venue)
+        room = Room(venue_id=venue.id)
         db.session.add(room)
     room.name, room.capacity = name, capacity
     db.session.flush()
+    db.session.expire(venue, ["rooms"])
     return room
 
 
@@ -478,8 +493,10 @@ def delete_room(room: Room) -> None:
                 name=room.name,
             )
         )
+    venue = room.venue
     db.session.delete(room)
     db.session.flush()
+    db.session.expire(venue, ["rooms"])
 
 
 # Status ---------------------------------------------------------------------------------
@@ -697,10 +714,17 @@ def copy_edition(
     if (data["call_opens_local"] is None) != (data["call_closes_local"] is None):
         data["call_opens_local"] = data["call_closes_local"] = None
     _validate_edition(data, edition=None, series=source.series)
-    edition = Edition(series=source.series, status=EditionStatus.DRAFT)
+    with db.session.no_autoflush:
+        edition = _copy_structure(source, data, years, created_by)
+    _save_or_slug_conflict(_("Another edition already uses this address or number."), edition)
+    return CopyResult(edition, notes)
+
+
+def _copy_structure(source: Edition, data: dict, years: int, created_by: User | None) -> Edition:
+    """Build (outside the session) the new edition with ``source``'s structure."""
+    edition = Edition(series_id=source.series_id, status=EditionStatus.DRAFT)
     _assign(edition, data)
     edition.refresh_instants()
-    db.session.add(edition)
     for track in source.tracks:
         edition.tracks.append(
             Track(
@@ -736,8 +760,7 @@ def copy_edition(
         organisers.add(created_by.id)
     for user_id in sorted(organisers):
         edition.roles.append(EditionRole(user_id=user_id, role=EditionRoleKind.ORGANISER))
-    _flush_or_slug_conflict(_("Another edition already uses this address or number."))
-    return CopyResult(edition, notes)
+    return edition
 
 
 # Dashboard ------------------------------------------------------------------------------
@@ -784,6 +807,7 @@ class Dashboard:
     speakers_total: int
     agreements_by_status: list[tuple[AgreementStatus, int]]
     registrations_by_status: list[tuple[RegistrationStatus, int]]
+    registrations: int
     charts: list[Chart]
 
 
@@ -871,5 +895,6 @@ def dashboard(edition: Edition) -> Dashboard:
         registrations_by_status=[
             (status, registrations.get(status, 0)) for status in RegistrationStatus
         ],
+        registrations=registrations.get(RegistrationStatus.REGISTERED, 0),
         charts=charts,
     )
