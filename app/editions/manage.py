@@ -124,7 +124,12 @@ def edit_series(slug):
 
 def _edition_form(edition: Edition | None = None) -> EditionForm:
     form = EditionForm(obj=edition)
-    form.series_id.choices = [SelectChoice(s.id, s.name) for s in svc.all_series()]
+    if edition is None or is_site_organiser(current_user):
+        series = svc.all_series()
+    else:
+        # An edition's own organisers cannot move it into another series.
+        series = [edition.series]
+    form.series_id.choices = [SelectChoice(s.id, s.name) for s in series]
     if edition is not None and request.method == "GET":
         form.format.data = edition.format.value
         form.version.data = svc.version_of(edition)

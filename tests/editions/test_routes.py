@@ -385,3 +385,15 @@ def test_casablanca_8th_is_copied_from_the_7th_published_and_public(app, client,
     client.post("/logout")
     anonymous = app.test_client()
     assert "Casablanca Smart City 2024" in text_of(anonymous.get("/"))
+
+
+def test_an_edition_organiser_cannot_move_the_edition_to_another_series(app, client, casablanca):
+    sign_in(client, casablanca.organiser_id)
+    edition = load(app, casablanca.slug)
+    other = load(app, casablanca.other_slug)
+    response = client.post(
+        f"/editions/{casablanca.slug}/manage/edit",
+        data=edition_form(edition, series_id=other.series_id),
+    )
+    assert field_error(text_of(response), "series_id")
+    assert load(app, casablanca.slug).series_id == casablanca.series_id
