@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("agreements", __name__)
+
+from app.agreements import routes  # noqa: E402, F401

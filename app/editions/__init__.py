@@ -4,5 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("editions", __name__)
 
-from app.editions import routes  # noqa: E402, F401
-from app.editions import manage  # noqa: E402, F401
+from app.editions import manage, routes  # noqa: E402, F401

@@ -1,12 +1,53 @@
 """Public pages of series and editions."""
 
-from flask import render_template
+from flask import abort, render_template
+from flask_login import current_user
 
 from app.access import Audience, access
+from app.agreements.services import public_agreements
 from app.editions import bp, services
+from app.permissions import can_see_edition
+from app.thinklabs.services import all_thinklabs
+
+
+@bp.context_processor
+def edition_labels():
+    return {
+        "format_labels": services.FORMAT_LABELS,
+        "edition_status_labels": services.EDITION_STATUS_LABELS,
+    }
 
 
 @bp.get("/")
 @access(Audience.ANONYMOUS)
 def home():
-    return render_template("editions/home.html", editions=services.public_editions())
+    return render_template(
+        "editions/home.html",
+        editions=services.public_editions(),
+        thinklabs=all_thinklabs(),
+        agreements=public_agreements(),
+    )
+
+
+@bp.get("/series/<slug>")
+@access(Audience.ANONYMOUS)
+def series(slug: str):
+    found = services.series_by_slug(slug)
+    if found is None:
+        abort(404)
+    editions = services.series_editions(found, current_user)
+    return render_template("editions/series.html", series=found, editions=editions)
+
+
+@bp.get("/editions/<slug>")
+@access(Audience.ANONYMOUS)
+def edition(slug: str):
+    found = services.edition_for_page(slug)
+    if found is None or not can_see_edition(current_user, found):
+        abort(404)
+    return render_template(
+        "editions/edition.html",
+        edition=found,
+        agreements=services.partner_agreements(found),
+        thinklabs=services.edition_thinklabs(found),
+    )
