@@ -26,18 +26,24 @@ def zone_groups() -> list[tuple[str, list[str]]]:
     return sorted(groups.items())
 
 
-def session_time(session_: ConferenceSession, zone: str | None = None, day: date | None = None):
+def session_time(
+    session_: ConferenceSession,
+    zone: str | None = None,
+    day: date | None = None,
+    shown_label: str | None = None,
+) -> str:
     """Format a session's time as "10:00–11:00 (Casablanca, UTC+1)".
 
     Times are in ``zone`` when given (the viewer's), else in the session's own zone; the
-    date is added when it differs from ``day`` (a viewer's zone can move it).
+    date is added when it differs from ``day`` (a viewer's zone can move it). The zone
+    label is left out when it equals ``shown_label``, which the page already shows above.
     """
     zone = zone or session_.timezone
     starts = utc_to_local(session_.starts_at, zone)
-    text = (
-        f"{local_time(session_.starts_at, zone)}–{local_time(session_.ends_at, zone)} "
-        f"({zone_label(session_.starts_at, zone)})"
-    )
+    label = zone_label(session_.starts_at, zone)
+    text = f"{local_time(session_.starts_at, zone)}–{local_time(session_.ends_at, zone)}"
+    if label != shown_label:
+        text = f"{text} ({label})"
     if day is not None and starts.date() != day:
         text = f"{format_date(starts.date(), format='medium')}, {text}"
     return text

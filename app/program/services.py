@@ -25,7 +25,7 @@ from app.models import (
     Track,
     Venue,
 )
-from app.timezones import is_valid_zone
+from app.timezones import is_valid_zone, utc_to_local
 
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
 VIEWS = ("grid", "list")
@@ -365,9 +365,12 @@ def group_by_day(sessions: list[ConferenceSession]) -> list[tuple[date, list[Con
 def _room_of(session_: ConferenceSession) -> tuple[tuple, Room | None, Venue | None]:
     venue = session_.room.venue if session_.room is not None else session_.venue
     if session_.room is None:
-        key = (1, venue.position if venue else 0, venue.id if venue else 0, "", 0)
+        key = (1, venue.position if venue else 0, venue.id if venue else 0, 0, "", 0)
         return key, None, venue
-    key = (0, venue.position, venue.id, session_.room.name, session_.room.id)
+    # The biggest room of a venue (the plenary) comes first: on a phone it is the column
+    # seen without scrolling.
+    capacity = -(session_.room.capacity or 0)
+    key = (0, venue.position, venue.id, capacity, session_.room.name, session_.room.id)
     return key, session_.room, venue
 
 
@@ -403,9 +406,12 @@ def build_grid(sessions: list[ConferenceSession]) -> list[GridDay]:
                 rows[first].cells[column_index] = GridCell(sessions=group, rowspan=last - first)
                 for index in range(first + 1, last):
                     rows[index].cells[column_index] = True
-        zones = []
+        zones = []  # one (zone, instant) per zone, and per offset when it changes that day
+        seen = set()
         for session_ in day_sessions:
-            if session_.timezone not in {zone for zone, _instant in zones}:
+            offset = utc_to_local(session_.starts_at, session_.timezone).utcoffset()
+            if (session_.timezone, offset) not in seen:
+                seen.add((session_.timezone, offset))
                 zones.append((session_.timezone, session_.starts_at))
         grid.append(GridDay(day=day, zones=zones, columns=ordered, rows=rows))
     return grid
