@@ -379,7 +379,7 @@ def _record(
         db.session.rollback()
         logger.exception("could not record the attempt on outbox message %s", item.id)
     if counter == "sent":
-        logger.info("sent outbox message %s to %s", item.id, item.recipient)
+        logger.info("sent outbox message %s to %s %s", item.id, item.recipient, error or "")
     else:
         logger.warning("outbox message %s to %s: %s (%s)", item.id, item.recipient, error, counter)
     return counter
