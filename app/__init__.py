@@ -51,9 +51,11 @@ def configure_logging(app: Flask) -> None:
 
 def select_locale() -> str:
     """The language chosen with the switch, else the profile's, else the browser's best match."""
-    from flask import current_app, session
+    from flask import current_app, has_request_context, session
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
