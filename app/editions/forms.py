@@ -6,6 +6,7 @@ from wtforms import (
     ColorField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -24,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.models import EditionFormat, EditionStatus
+from app.models import EditionFormat, EditionRoleKind, EditionStatus
 from app.timezones import is_valid_zone
 
 SLUG = Regexp(
@@ -184,3 +185,39 @@ class CopyForm(AgoraForm):
     )
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=1900, max=2200)])
     submit = SubmitField(_l("Copy the structure"))
+
+
+class GrantForm(AgoraForm):
+    email = EmailField(
+        _l("Email address of their account"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(EditionRoleKind.REVIEWER.value, _l("Reviewer")),
+            SelectChoice(EditionRoleKind.ORGANISER.value, _l("Organiser")),
+        ],
+        validators=[InputRequired()],
+    )
+    submit = SubmitField(_l("Grant the role"))
+
+
+class RevokeForm(AgoraForm):
+    role_id = IntegerField(validators=[InputRequired()])
+
+
+class CriterionForm(AgoraForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    weight = IntegerField(
+        _l("Weight"),
+        default=1,
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=100, message=_l("Give a whole number from 1 to 100.")),
+        ],
+    )
+    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=10_000)])
+    submit = SubmitField(_l("Save"))

@@ -9,19 +9,32 @@ from wtforms.fields.choices import SelectChoice
 from app.access import Audience, access
 from app.editions import bp
 from app.editions import management as svc
+from app.editions import team as team_svc
 from app.editions.forms import (
     CopyForm,
+    CriterionForm,
     DeleteForm,
     EditionForm,
+    GrantForm,
+    RevokeForm,
     RoomForm,
     SeriesForm,
     StatusForm,
     TrackForm,
     VenueForm,
 )
-from app.errors import Conflict
+from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
-from app.models import Edition, EditionStatus, Room, Series, Track, Venue
+from app.models import (
+    Edition,
+    EditionRoleKind,
+    EditionStatus,
+    ReviewCriterion,
+    Room,
+    Series,
+    Track,
+    Venue,
+)
 from app.permissions import can_organise, is_site_organiser
 from app.timezones import all_zones
 
@@ -395,3 +408,116 @@ def delete_room(slug, room_id):
     edition = edition_or_404(slug)
     room = _part_of(edition, Room, room_id)
     return _delete(edition, svc.delete_room, room, _("Room deleted."))
+
+
+# Team and review criteria -----------------------------------------------------------------
+
+
+@bp.route("/editions/<slug>/manage/team", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def team(slug):
+    edition = edition_or_404(slug)
+    form = GrantForm()
+    general = []
+    if form.validate_on_submit():
+        role = EditionRoleKind(form.role.data)
+        try:
+            granted = team_svc.grant_role(
+                edition, email=form.email.data, role=role, actor=current_user
+            )
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            name = granted.user.display_name
+            db.session.commit()
+            if role is EditionRoleKind.ORGANISER:
+                flash(_("%(name)s now organises this edition.", name=name), "success")
+            else:
+                flash(_("%(name)s now reviews for this edition.", name=name), "success")
+            return redirect(url_for("editions.team", slug=edition.slug))
+    return render_template(
+        "editions/manage/team.html",
+        edition=edition,
+        form=form,
+        general=general,
+        members=team_svc.team_of(edition),
+        may_manage_organisers=is_site_organiser(current_user),
+        revoke_form=RevokeForm(),
+    )
+
+
+@bp.post("/editions/<slug>/manage/team/revoke")
+@access(Audience.ORGANISER, allow=organises)
+def revoke_role(slug):
+    edition = edition_or_404(slug)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return redirect(url_for("editions.team", slug=edition.slug))
+    try:
+        revoked = team_svc.revoke_role(edition, form.role_id.data, actor=current_user)
+    except (Conflict, NotAllowed, NotFound) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("editions.team", slug=edition.slug))
+    name = revoked.user.display_name
+    db.session.commit()
+    flash(_("%(name)s no longer has this role.", name=name), "success")
+    if not can_organise(current_user, edition):
+        return redirect(url_for("editions.home"))
+    return redirect(url_for("editions.team", slug=edition.slug))
+
+
+def _criteria_page(edition: Edition, form, criterion, general: list[str]):
+    return render_template(
+        "editions/manage/criteria.html",
+        edition=edition,
+        form=form,
+        criterion=criterion,
+        general=general,
+        delete_form=DeleteForm(),
+    )
+
+
+@bp.route("/editions/<slug>/manage/criteria", methods=["GET", "POST"])
+@bp.route("/editions/<slug>/manage/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def criteria(slug, criterion_id=None):
+    edition = edition_or_404(slug)
+    criterion = _part_of(edition, ReviewCriterion, criterion_id) if criterion_id else None
+    form = CriterionForm(obj=criterion)
+    general = []
+    if form.validate_on_submit():
+        try:
+            team_svc.save_criterion(
+                edition,
+                **form.data_for("name", "description", "weight", "position"),
+                criterion=criterion,
+            )
+        except svc.FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Review criterion saved."), "success")
+            return redirect(url_for("editions.criteria", slug=edition.slug))
+    return _criteria_page(edition, form, criterion, general)
+
+
+@bp.post("/editions/<slug>/manage/criteria/<int:criterion_id>/delete")
+@access(Audience.ORGANISER, allow=organises)
+def delete_criterion(slug, criterion_id):
+    edition = edition_or_404(slug)
+    criterion = _part_of(edition, ReviewCriterion, criterion_id)
+    back = redirect(url_for("editions.criteria", slug=edition.slug))
+    if not DeleteForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return back
+    try:
+        team_svc.delete_criterion(criterion)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return back
+    db.session.commit()
+    flash(_("Review criterion deleted."), "success")
+    return back

@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.access import Audience, access
 from app.agreements.services import public_agreements
 from app.editions import bp, services
-from app.permissions import can_see_edition
+from app.permissions import can_organise
 from app.thinklabs.services import all_thinklabs
 
 
@@ -43,11 +43,15 @@ def series(slug: str):
 @access(Audience.ANONYMOUS)
 def edition(slug: str):
     found = services.edition_for_page(slug)
-    if found is None or not can_see_edition(current_user, found):
+    if found is None:
+        abort(404)
+    may_organise = can_organise(current_user, found)
+    if not (found.is_public or may_organise):
         abort(404)
     return render_template(
         "editions/edition.html",
         edition=found,
+        may_organise=may_organise,
         agreements=services.partner_agreements(found),
         thinklabs=services.edition_thinklabs(found),
     )

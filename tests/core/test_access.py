@@ -17,6 +17,7 @@ from app.models import (
     AgreementKind,
     AgreementParty,
     EditionRoleKind,
+    ReviewCriterion,
     StakeholderCategory,
     Thinklab,
     ThinklabMember,
@@ -95,7 +96,8 @@ def world(app):
         )
         agreement = Agreement(kind=AgreementKind.CONVENTION, title="Private convention")
         agreement.parties.append(AgreementParty(organisation=mine))
-        db.session.add_all([thinklab, agreement])
+        criterion = ReviewCriterion(edition=edition, name="Impact")
+        db.session.add_all([thinklab, agreement, criterion])
         users["delegate"].calendar_token = "access-agenda-token"
         db.session.commit()
         values = {
@@ -118,6 +120,7 @@ def world(app):
                 "track_id": track.id,
                 "venue_id": venue.id,
                 "room_id": room.id,
+                "criterion_id": criterion.id,
             },
         }
         return World(users={k: u.id for k, u in users.items()}, values=values)
