@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(outbox)
     app.cli.add_command(create_admin)
+    app.cli.add_command(agreements_cli)
 
 
 @click.command("tz-refresh")
@@ -144,3 +145,23 @@ def outbox_worker(interval, once):
 
     counts = run_worker(poll_interval=interval, stop_after=1 if once else None)
     _echo_outbox_counts(counts)
+
+
+agreements_cli = AppGroup("agreements", help="Follow partner agreements.")
+
+
+@agreements_cli.command("remind")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as of this day.")
+def agreements_remind(today):
+    """Queue the day's reminders: commitments due or late, agreements ending soon (daily)."""
+    from flask_babel import force_locale
+
+    from app.agreements.emails import send_reminders
+
+    with force_locale("en"):
+        counts = send_reminders(today.date() if today else None)
+    db.session.commit()
+    click.echo(
+        f"{counts['due']} due-date reminders, {counts['late']} late reminders, "
+        f"{counts['expiring']} expiry reminders queued."
+    )

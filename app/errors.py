@@ -120,3 +120,7 @@ def register_error_handlers(app: Flask) -> None:
         logger.exception("unexpected error on %s %s", request.method, request.path)
         db.session.rollback()
         return error_response(500, _("Server error"), _("Something went wrong on our side."))
+
+
+class TransitionRefused(Conflict):
+    """A change of an agreement's status that its lifecycle rules forbid."""

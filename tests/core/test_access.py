@@ -94,7 +94,9 @@ def world(app):
                 user=users["delegate"], name="Member", category=StakeholderCategory.STARTUP
             )
         )
-        agreement = Agreement(kind=AgreementKind.CONVENTION, title="Private convention")
+        agreement = Agreement(
+            kind=AgreementKind.CONVENTION, title="Private convention", edition=edition
+        )
         agreement.parties.append(AgreementParty(organisation=mine))
         criterion = ReviewCriterion(edition=edition, name="Impact")
         db.session.add_all([thinklab, agreement, criterion])
@@ -117,6 +119,7 @@ def world(app):
                 "speaker_id": speaker.id,
                 "organisation_id": mine.id,
                 "agreement_id": agreement.id,
+                "document_id": 1,
                 "track_id": track.id,
                 "venue_id": venue.id,
                 "room_id": room.id,
