@@ -68,7 +68,7 @@ def register(client, **fields):
         "display_name": "Amina Benali",
         "password": PASSWORD,
         "password_confirm": PASSWORD,
-        "locale": "fr",
+        "locale": "en",
     }
     data.update(fields)
     return client.post("/register", data=data)
@@ -85,7 +85,7 @@ def test_register_page_shows_the_form(client):
 
 
 def test_register_logs_in_an_unconfirmed_user_and_queues_a_confirmation(app, client):
-    response = register(client, email="Amina@Example.org")
+    response = register(client, email="Amina@Example.org", locale="fr")
 
     assert response.status_code == 302
     assert response.location == "/"
