@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("program", __name__)
 
-from app.program import routes  # noqa: E402, F401
+from app.program import manage, routes  # noqa: E402, F401

@@ -1,0 +1,232 @@
+"""Mails about sessions: speaker invitations, changes and cancellations, through the outbox.
+
+A burst of edits to one session yields one mail per person: a change mail waits
+``FOLD_DELAY`` in the outbox, and a later change while it still waits rewrites that
+message (its bodies show the final state) and pushes its sending time back, up to
+``FOLD_MAX`` after the first change.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.emails import absolute_link
+from app.extensions import db
+from app.models import (
+    AgendaEntry,
+    ConferenceSession,
+    OutboxMessage,
+    OutboxStatus,
+    SessionSpeaker,
+    User,
+    utcnow,
+)
+from app.notifications.outbox import queue_email
+
+logger = logging.getLogger(__name__)
+
+FOLD_DELAY = timedelta(minutes=5)
+FOLD_MAX = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    locale: str
+    user: User | None = None
+
+
+def _default_locale() -> str:
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def session_recipients(session_: ConferenceSession) -> list[Recipient]:
+    """Return the speakers (with an email) and the attendees who starred the session."""
+    found: dict[str, Recipient] = {}
+    for place in session_.speakers:
+        speaker = place.speaker
+        email = speaker.email or (speaker.user.email if speaker.user is not None else None)
+        if not email:
+            continue
+        locale = speaker.user.locale if speaker.user is not None else None
+        found.setdefault(
+            email.lower(),
+            Recipient(email, speaker.name, locale or _default_locale(), speaker.user),
+        )
+    starred = db.session.scalars(
+        select(User)
+        .join(AgendaEntry, AgendaEntry.user_id == User.id)
+        .where(AgendaEntry.session_id == session_.id)
+    )
+    for user in starred:
+        found.setdefault(
+            user.email.lower(),
+            Recipient(user.email, user.display_name, user.locale or _default_locale(), user),
+        )
+    return list(found.values())
+
+
+def _when(session_: ConferenceSession) -> str:
+    return (
+        f"{session_.starts_local:%Y-%m-%d %H:%M}–{session_.ends_local:%H:%M} ({session_.timezone})"
+    )
+
+
+def _place(session_: ConferenceSession) -> str:
+    parts = []
+    if session_.room is not None:
+        venue = session_.room.venue
+        parts.append(f"{session_.room.name}, {venue.name}, {venue.town}")
+    elif session_.venue is not None:
+        parts.append(f"{session_.venue.name}, {session_.venue.town}")
+    if session_.online_url:
+        parts.append(session_.online_url)
+    return " · ".join(parts)
+
+
+def _render(template: str, recipient: Recipient, subject_factory, **context):
+    with force_locale(recipient.locale):
+        text = render_template(f"email/{template}.txt", recipient=recipient, **context)
+        html = render_template(f"email/{template}.html", recipient=recipient, **context)
+        subject = subject_factory()
+    return subject, text, html
+
+
+def _fold_key(session_: ConferenceSession, recipient: Recipient) -> str:
+    digest = hashlib.sha256(recipient.email.lower().encode()).hexdigest()[:16]
+    return f"program.session:{session_.id}:{digest}:"
+
+
+def _queue_folded(
+    session_: ConferenceSession,
+    recipient: Recipient,
+    *,
+    kind: str,
+    subject: str,
+    text: str,
+    html: str,
+    actor: User | None,
+) -> OutboxMessage:
+    """Rewrite this person's still-waiting mail about the session, or queue a new one."""
+    now = utcnow()
+    prefix = _fold_key(session_, recipient)
+    waiting = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.created_at > now - FOLD_MAX,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+        # A worker claiming it right now holds its lock: then a new mail is queued instead.
+        .with_for_update(skip_locked=True)
+    )
+    if waiting is not None:
+        waiting.kind = kind
+        waiting.subject = subject
+        waiting.body_text = text
+        waiting.body_html = html
+        waiting.next_attempt_at = now + FOLD_DELAY
+        db.session.flush()
+        logger.info("folded a change of session %s into mail %s", session_.id, waiting.id)
+        return waiting
+    message = queue_email(
+        kind=kind,
+        recipient=recipient.email,
+        recipient_name=recipient.name,
+        recipient_user=recipient.user,
+        locale=recipient.locale,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        edition_id=session_.edition_id,
+        dedupe_key=f"{prefix}{now.timestamp():.6f}",
+        created_by=actor,
+    )
+    message.next_attempt_at = now + FOLD_DELAY
+    db.session.flush()
+    return message
+
+
+def notify_session_changed(
+    session_: ConferenceSession, *, cancelled: bool = False, actor: User | None = None
+) -> list[OutboxMessage]:
+    """Tell the session's speakers and the attendees who starred it that it changed.
+
+    A cancelled session gets a cancellation mail. Mails of one person about one session
+    fold into one while they wait in the outbox.
+
+    :param cancelled: the change is the cancellation itself.
+    """
+    is_cancelled = cancelled or session_.is_cancelled
+    template = "program/session_cancelled" if is_cancelled else "program/session_changed"
+    kind = "program.session_cancelled" if is_cancelled else "program.session_changed"
+    link = absolute_link("program.session_page", id=session_.id)
+    messages = []
+    for recipient in session_recipients(session_):
+
+        def subject(title=session_.title):
+            if is_cancelled:
+                return _("Cancelled: %(title)s", title=title)
+            return _("Changed: %(title)s", title=title)
+
+        subject_text, text, html = _render(
+            template,
+            recipient,
+            subject,
+            item=session_,
+            when=_when(session_),
+            place=_place(session_),
+            link=link,
+        )
+        messages.append(
+            _queue_folded(
+                session_,
+                recipient,
+                kind=kind,
+                subject=subject_text,
+                text=text,
+                html=html,
+                actor=actor,
+            )
+        )
+    return messages
+
+
+def notify_invitation(place: SessionSpeaker, token: str, *, actor: User | None = None):
+    """Queue a speaker's invitation to a session, with its confirm-or-decline link."""
+    speaker = place.speaker
+    session_ = place.session
+    locale = (speaker.user.locale if speaker.user is not None else None) or _default_locale()
+    recipient = Recipient(speaker.email, speaker.name, locale, speaker.user)
+    subject, text, html = _render(
+        "program/speaker_invitation",
+        recipient,
+        lambda: _("Invitation to speak: %(title)s", title=session_.title),
+        item=session_,
+        place_in_session=place,
+        when=_when(session_),
+        place=_place(session_),
+        link=absolute_link("program.invitation", token=token),
+    )
+    return queue_email(
+        kind="program.speaker_invitation",
+        recipient=recipient.email,
+        recipient_name=recipient.name,
+        recipient_user=recipient.user,
+        locale=locale,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        edition_id=session_.edition_id,
+        created_by=actor,
+    )

@@ -1,0 +1,459 @@
+"""Organiser pages of sessions, speakers, the scheduling grid and the conflicts list."""
+
+import time
+from datetime import date, datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.access import Audience, access
+from app.editions.management import FormErrors
+from app.errors import DomainError, InvalidToken
+from app.extensions import db
+from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
+from app.permissions import can_organise
+from app.program import bp, conflicts
+from app.program import management as mgmt
+from app.program.forms import (
+    ConfirmForm,
+    PlaceForm,
+    SessionForm,
+    SessionSpeakerForm,
+    SpeakerForm,
+)
+from app.program.services import speaker_with_public_sessions
+
+SLOT = timedelta(minutes=30)
+
+
+def edition_or_404(slug: str) -> Edition:
+    return db.one_or_404(select(Edition).where(Edition.slug == slug))
+
+
+def session_or_404(session_id: int) -> ConferenceSession:
+    return db.get_or_404(ConferenceSession, session_id)
+
+
+def organises(user, slug: str, **_ignored) -> bool:
+    return can_organise(user, edition_or_404(slug))
+
+
+def organises_session(user, id: int, **_ignored) -> bool:  # noqa: A002
+    return can_organise(user, session_or_404(id).edition)
+
+
+def _place_in(session_: ConferenceSession, speaker_id: int) -> SessionSpeaker:
+    for place in session_.speakers:
+        if place.speaker_id == speaker_id:
+            return place
+    abort(404)
+
+
+# Sessions -------------------------------------------------------------------------------
+
+
+def _session_form(edition: Edition, session_: ConferenceSession | None = None) -> SessionForm:
+    form = SessionForm(obj=session_)
+    none = SelectChoice("", "—")
+    form.track_id.choices = [none] + [SelectChoice(t.id, t.name) for t in edition.tracks]
+    form.room_id.choices = [none] + [
+        SelectChoice(r.id, f"{r.venue.name} · {r.name}") for r in mgmt.edition_rooms(edition)
+    ]
+    form.venue_id.choices = [none] + [
+        SelectChoice(v.id, f"{v.name} ({v.town})") for v in edition.venues
+    ]
+    if session_ is not None and request.method == "GET":
+        form.kind.data = session_.kind.value
+        form.status.data = session_.status.value
+        form.version.data = str(session_.version_id)
+    return form
+
+
+def _session_data(form: SessionForm) -> dict:
+    return form.data_for(*mgmt.SESSION_FIELDS)
+
+
+def _render_session_form(edition, session_, form, **context):
+    return render_template(
+        "program/manage/session_form.html",
+        edition=edition,
+        item=session_,
+        form=form,
+        speaker_form=_speaker_form(),
+        button=ConfirmForm(),
+        **{"warnings": [], "stale": None, "general": [], **context},
+    )
+
+
+def _speaker_form() -> SessionSpeakerForm:
+    form = SessionSpeakerForm(formdata=None)
+    form.speaker_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(s.id, s.name) for s in mgmt.all_speakers()
+    ]
+    return form
+
+
+def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | None):
+    """Run the save; return (saved, context for the form page when refused)."""
+    try:
+        saved = mgmt.save_session(
+            edition,
+            _session_data(form),
+            session_=session_,
+            version=form.version.data,
+            accept_warnings=form.accept_warnings.data,
+            actor=current_user,
+        )
+    except mgmt.StaleSession as error:
+        db.session.rollback()
+        fresh = session_or_404(session_.id)
+        # The form keeps the organiser's input; saving it again now replaces the newer
+        # values knowingly, never silently.
+        form.version.data = str(fresh.version_id)
+        return None, {"stale": mgmt.session_values(fresh), "general": [error.message]}
+    except mgmt.ScheduleWarnings as error:
+        db.session.rollback()
+        return None, {"warnings": error.warnings}
+    except FormErrors as error:
+        db.session.rollback()
+        return None, {"general": form.set_errors(error.errors)}
+    db.session.commit()
+    return saved, {}
+
+
+@bp.get("/editions/<slug>/manage/sessions")
+@access(Audience.ORGANISER, allow=organises)
+def manage_sessions(slug: str):
+    edition = edition_or_404(slug)
+    return render_template(
+        "program/manage/sessions.html", edition=edition, sessions=mgmt.edition_sessions(edition)
+    )
+
+
+@bp.route("/editions/<slug>/manage/sessions/new", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def new_session(slug: str):
+    edition = edition_or_404(slug)
+    form = _session_form(edition)
+    context = {}
+    if form.validate_on_submit():
+        saved, context = _save(edition, form, None)
+        if saved is not None:
+            flash(_("Session “%(title)s” created.", title=saved.session.title), "success")
+            return redirect(url_for("program.edit_session", id=saved.session.id))
+    return _render_session_form(edition, None, form, **context)
+
+
+@bp.route("/sessions/<int:id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises_session)
+def edit_session(id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    edition = session_.edition
+    form = _session_form(edition, session_)
+    context = {}
+    if form.validate_on_submit():
+        saved, context = _save(edition, form, session_)
+        if saved is not None:
+            flash(_("Session saved."), "success")
+            return redirect(url_for("program.edit_session", id=id))
+    return _render_session_form(edition, session_, form, **context)
+
+
+@bp.post("/sessions/<int:id>/cancel")
+@access(Audience.ORGANISER, allow=organises_session)
+def cancel_session(id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        mgmt.cancel_session(session_, version=form.version.data, actor=current_user)
+    except mgmt.StaleSession:
+        db.session.rollback()
+        flash(_("This session was changed meanwhile by someone else. Check it again."), "error")
+    else:
+        db.session.commit()
+        flash(_("Session cancelled; its speakers and attendees are told."), "success")
+    return redirect(url_for("program.edit_session", id=id))
+
+
+@bp.post("/sessions/<int:id>/speakers")
+@access(Audience.ORGANISER, allow=organises_session)
+def add_session_speaker(id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    form = SessionSpeakerForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("program.edit_session", id=id))
+    speaker = db.session.get(Speaker, form.speaker_id.data)
+    if speaker is None:
+        abort(404)
+    try:
+        mgmt.add_speaker(
+            session_,
+            speaker,
+            SpeakerRole(form.role.data),
+            accept_warnings=form.accept_warnings.data,
+        )
+    except mgmt.ScheduleWarnings as error:
+        db.session.rollback()
+        for warning in error.warnings:
+            flash(warning.message, "error")
+        flash(_("Tick “Add anyway” to add the speaker despite these warnings."), "error")
+    except FormErrors as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s added.", name=speaker.name), "success")
+    return redirect(url_for("program.edit_session", id=id))
+
+
+@bp.post("/sessions/<int:id>/speakers/<int:speaker_id>/remove")
+@access(Audience.ORGANISER, allow=organises_session)
+def remove_session_speaker(id: int, speaker_id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    mgmt.remove_speaker(_place_in(session_, speaker_id))
+    db.session.commit()
+    flash(_("Speaker removed from the session."), "success")
+    return redirect(url_for("program.edit_session", id=id))
+
+
+@bp.post("/sessions/<int:id>/speakers/<int:speaker_id>/invite")
+@access(Audience.ORGANISER, allow=organises_session)
+def invite_session_speaker(id: int, speaker_id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    place = _place_in(session_, speaker_id)
+    try:
+        mgmt.invite_speaker(place, actor=current_user)
+    except FormErrors as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Invitation sent to %(name)s.", name=place.speaker.name), "success")
+    return redirect(url_for("program.edit_session", id=id))
+
+
+# Scheduling grid ------------------------------------------------------------------------
+
+
+def _grid_day(edition: Edition) -> date:
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return edition.start_date
+    return day if edition.start_date <= day <= edition.end_date else edition.start_date
+
+
+@bp.get("/editions/<slug>/manage/schedule")
+@access(Audience.ORGANISER, allow=organises)
+def schedule_grid(slug: str):
+    edition = edition_or_404(slug)
+    day = _grid_day(edition)
+    rooms = mgmt.edition_rooms(edition)
+    start = datetime.combine(day, datetime.min.time())
+    sessions = db.session.scalars(
+        select(ConferenceSession)
+        .where(
+            ConferenceSession.edition_id == edition.id,
+            ConferenceSession.starts_local >= start,
+            ConferenceSession.starts_local < start + timedelta(days=1),
+        )
+        .order_by(ConferenceSession.starts_local)
+    ).all()
+    first = min([start + timedelta(hours=8)] + [s.starts_local for s in sessions])
+    last = max([start + timedelta(hours=19)] + [s.starts_local for s in sessions])
+    first = first.replace(minute=0 if first.minute < 30 else 30, second=0, microsecond=0)
+    times = []
+    moment = first
+    while moment <= last:
+        times.append(moment)
+        moment += SLOT
+    columns = [(room.id, room) for room in rooms] + [(None, None)]
+    cells: dict[tuple, list] = {}
+    for session_ in sessions:
+        index = int((session_.starts_local - first) / SLOT)
+        cells.setdefault((times[index], session_.room_id), []).append(session_)
+    days = [
+        edition.start_date + timedelta(days=n)
+        for n in range((edition.end_date - edition.start_date).days + 1)
+    ]
+    room_choices = [SelectChoice("", _("No room"))] + [
+        SelectChoice(r.id, f"{r.venue.name} · {r.name}") for r in rooms
+    ]
+    return render_template(
+        "program/manage/schedule.html",
+        edition=edition,
+        day=day,
+        days=days,
+        times=times,
+        columns=columns,
+        cells=cells,
+        room_choices=room_choices,
+        unplaced=[s for s in mgmt.edition_sessions(edition) if s.starts_local.date() not in days],
+        button=ConfirmForm(),
+    )
+
+
+@bp.post("/sessions/<int:id>/place")
+@access(Audience.ORGANISER, allow=organises_session)
+def place_session(id: int):  # noqa: A002
+    session_ = session_or_404(id)
+    form = PlaceForm()
+    back = url_for(
+        "program.schedule_grid", slug=session_.edition.slug, day=session_.starts_local.date()
+    )
+    if not form.validate_on_submit():
+        flash(_("Give a room and a start time."), "error")
+        return redirect(back)
+    try:
+        saved = mgmt.place_session(
+            session_,
+            room_id=form.room_id.data,
+            starts_local=form.starts_local.data,
+            version=form.version.data,
+            accept_warnings=form.accept_warnings.data,
+            actor=current_user,
+        )
+    except mgmt.StaleSession as error:
+        db.session.rollback()
+        flash(error.message + " " + _("The grid shows it as it is now."), "error")
+    except mgmt.ScheduleWarnings as error:
+        db.session.rollback()
+        for warning in error.warnings:
+            flash(warning.message, "error")
+        flash(_("Tick “Save anyway” to move it despite these warnings."), "error")
+    except FormErrors as error:
+        db.session.rollback()
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("“%(title)s” moved.", title=saved.session.title), "success")
+        back = url_for(
+            "program.schedule_grid",
+            slug=saved.session.edition.slug,
+            day=saved.session.starts_local.date(),
+        )
+    return redirect(back)
+
+
+@bp.get("/editions/<slug>/manage/conflicts")
+@access(Audience.ORGANISER, allow=organises)
+def edition_conflicts(slug: str):
+    edition = edition_or_404(slug)
+    started = time.perf_counter()
+    found = conflicts.edition_conflicts(edition)
+    elapsed = time.perf_counter() - started
+    found.sort(key=lambda c: (not c.is_blocking, c.kind, c.session_ids))
+    return render_template(
+        "program/manage/conflicts.html",
+        edition=edition,
+        conflicts=found,
+        elapsed_ms=round(elapsed * 1000),
+        travel_hours=int(conflicts.TRAVEL_TIME.total_seconds() // 3600),
+    )
+
+
+# Speakers -------------------------------------------------------------------------------
+
+
+def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
+    form = SpeakerForm(obj=speaker)
+    form.organisation_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(o.id, o.name) for o in mgmt.all_organisations()
+    ]
+    if speaker is not None and request.method == "GET":
+        form.category.data = speaker.category.value
+        form.account_email.data = speaker.user.email if speaker.user is not None else ""
+    return form
+
+
+@bp.get("/editions/<slug>/manage/speakers")
+@access(Audience.ORGANISER, allow=organises)
+def manage_speakers(slug: str):
+    edition = edition_or_404(slug)
+    return render_template(
+        "program/manage/speakers.html", edition=edition, speakers=mgmt.all_speakers()
+    )
+
+
+@bp.route("/editions/<slug>/manage/speakers/new", methods=["GET", "POST"])
+@bp.route("/editions/<slug>/manage/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_speaker(slug: str, speaker_id: int | None = None):
+    edition = edition_or_404(slug)
+    speaker = db.get_or_404(Speaker, speaker_id) if speaker_id is not None else None
+    form = _profile_form(speaker)
+    general = []
+    if form.validate_on_submit():
+        try:
+            saved = mgmt.save_speaker(
+                form.data_for(*mgmt.SPEAKER_FIELDS), speaker=speaker, photo=form.photo.data
+            )
+        except FormErrors as error:
+            db.session.rollback()
+            general = form.set_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(_("Speaker “%(name)s” saved.", name=saved.name), "success")
+            return redirect(url_for("program.manage_speakers", slug=edition.slug))
+    return render_template(
+        "program/manage/speaker_form.html",
+        edition=edition,
+        speaker=speaker,
+        form=form,
+        general=general,
+    )
+
+
+@bp.get("/speakers/<int:id>/photo")
+@access(Audience.ANONYMOUS)
+def speaker_photo(id: int):  # noqa: A002
+    speaker, places = speaker_with_public_sessions(id)
+    if speaker is None:
+        abort(404)
+    if not places and not (current_user.is_authenticated and mgmt.organises_any(current_user)):
+        abort(404)
+    path = mgmt.photo_file(speaker)
+    if path is None:
+        abort(404)
+    mimetype = "image/png" if path.suffix == ".png" else "image/jpeg"
+    return send_file(path, mimetype=mimetype, max_age=3600)
+
+
+# Invitations (speakers answer without a password) ----------------------------------------
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+def invitation(token: str):
+    try:
+        place = mgmt.invitation_from_token(token)
+    except InvalidToken as error:
+        return render_template("program/invitation.html", place=None, error=error.message), 400
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        answer = request.form.get("answer")
+        if answer not in ("confirm", "decline"):
+            abort(400)
+        try:
+            mgmt.answer_invitation(place, answer == "confirm")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if answer == "confirm":
+                flash(_("Thank you: your place in the session is confirmed."), "success")
+            else:
+                flash(_("Your answer is recorded: you decline this session."), "success")
+        return redirect(url_for("program.invitation", token=token))
+    return render_template("program/invitation.html", place=place, form=form, error=None)

@@ -1,0 +1,547 @@
+"""Organiser operations on sessions and speakers: save, place, cancel, invite, answer.
+
+Every function validates its input before it writes, works inside a savepoint when a
+refusal can come after writes (a room overlap found once the session is in place),
+flushes and leaves the commit to its caller.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.tokens import TokenExpired, TokenInvalid, _serializer, read_token
+from app.editions.management import FormErrors
+from app.errors import Conflict, InvalidInput, InvalidToken
+from app.extensions import db
+from app.models import (
+    ConferenceSession,
+    Edition,
+    InvitationStatus,
+    Organisation,
+    Room,
+    SessionKind,
+    SessionSpeaker,
+    SessionStatus,
+    Speaker,
+    SpeakerRole,
+    StakeholderCategory,
+    Track,
+    User,
+    Venue,
+    utcnow,
+)
+from app.program import conflicts as checks
+from app.program import emails
+from app.timezones import LocalTimeError, NonexistentLocalTime, local_to_utc
+
+logger = logging.getLogger(__name__)
+
+SESSION_FIELDS = (
+    "kind",
+    "title",
+    "abstract",
+    "track_id",
+    "room_id",
+    "venue_id",
+    "online_url",
+    "starts_local",
+    "ends_local",
+    "status",
+)
+# What a calendar shows of a session: a change to any of these grows its sequence.
+CALENDAR_FIELDS = (
+    "title",
+    "starts_local",
+    "ends_local",
+    "timezone",
+    "room_id",
+    "venue_id",
+    "status",
+)
+SPEAKER_FIELDS = ("name", "title", "bio", "email", "organisation_id", "category", "account_email")
+INVITATION_SALT = "speaker-invitation"
+INVITATION_MAX_AGE = 60 * 24 * 3600
+PHOTO_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+class StaleSession(Conflict):
+    """Someone saved the session since the form was opened."""
+
+
+class ScheduleWarnings(InvalidInput):
+    """The save found conflicts the organiser may accept ("save anyway")."""
+
+    def __init__(self, warnings: list[checks.ScheduleConflict]):
+        super().__init__(warnings[0].message)
+        self.warnings = warnings
+
+
+@dataclass
+class SavedSession:
+    session: ConferenceSession
+    warnings: list[checks.ScheduleConflict]
+    calendar_changed: bool
+
+
+class _Errors(dict):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise FormErrors(dict(self))
+
+
+# Sessions --------------------------------------------------------------------------------
+
+
+def _part_of_edition(model, object_id, edition: Edition):
+    if not object_id:
+        return None
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        return False
+    owner = obj.venue.edition_id if isinstance(obj, Room) else obj.edition_id
+    return obj if owner == edition.id else False
+
+
+def _zone_of(room: Room | None, venue: Venue | None, edition: Edition) -> str:
+    if room is not None:
+        return room.venue.zone
+    if venue is not None:
+        return venue.zone
+    return edition.timezone
+
+
+def _check_time(value: datetime | None, zone: str, name: str, errors: _Errors):
+    if value is None:
+        errors.add(name, _("Give a date and time."))
+        return None
+    try:
+        return local_to_utc(value, zone)
+    except NonexistentLocalTime:
+        errors.add(
+            name,
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks skip it (a change to "
+                "summer time). Choose another time.",
+                time=value.strftime("%Y-%m-%d %H:%M"),
+                zone=zone,
+            ),
+        )
+    except LocalTimeError:
+        errors.add(name, _("This time cannot be placed in the zone %(zone)s.", zone=zone))
+    return None
+
+
+def _calendar_view(session_: ConferenceSession) -> tuple:
+    return tuple(getattr(session_, name) for name in CALENDAR_FIELDS)
+
+
+def session_values(session_: ConferenceSession) -> dict[str, str]:
+    """The values of a session an organiser recognises, to show them after a refusal."""
+    room = session_.room
+    place = f"{room.name} ({room.venue.name})" if room is not None else ""
+    if session_.venue is not None and room is None:
+        place = session_.venue.name
+    return {
+        _("Title"): session_.title,
+        _("Start"): f"{session_.starts_local:%Y-%m-%d %H:%M} ({session_.timezone})",
+        _("End"): f"{session_.ends_local:%Y-%m-%d %H:%M}",
+        _("Room"): place or "—",
+        _("Online link"): session_.online_url or "—",
+        _("Status"): session_.status.value,
+        _("Kind"): session_.kind.value,
+        _("Abstract"): session_.abstract or "—",
+    }
+
+
+def save_session(
+    edition: Edition,
+    data: dict,
+    *,
+    session_: ConferenceSession | None = None,
+    version: int | str | None = None,
+    accept_warnings: bool = False,
+    actor: User | None = None,
+) -> SavedSession:
+    """Create or change a session from form ``data``, checking its schedule.
+
+    Times are wall-clock times in the zone of the room's venue (else the chosen venue's,
+    else the edition's). A change a calendar must see grows ``sequence``, stamps
+    ``changed_at`` and notifies the speakers and the attendees who starred the session.
+
+    :param version: the session's ``version_id`` when the form was opened.
+    :param accept_warnings: save even if the non-blocking checks found something.
+    :raises StaleSession: if someone saved the session since the form was opened.
+    :raises FormErrors: for bad input, a time the clocks skip, an end before the start,
+        or a room already taken (the message names the other session).
+    :raises ScheduleWarnings: when warnings were found and not accepted.
+    """
+    if (
+        session_ is not None
+        and version not in (None, "")
+        and str(version) != str(session_.version_id)
+    ):
+        raise StaleSession(_("This session was changed meanwhile by someone else."))
+    errors = _Errors()
+    track = _part_of_edition(Track, data.get("track_id"), edition)
+    room = _part_of_edition(Room, data.get("room_id"), edition)
+    venue = _part_of_edition(Venue, data.get("venue_id"), edition)
+    for name, value in (("track_id", track), ("room_id", room), ("venue_id", venue)):
+        if value is False:
+            errors.add(name, _("Choose one of this edition's own."))
+    room = room or None
+    venue = venue or None
+    if room is not None and venue is not None and room.venue_id != venue.id:
+        errors.add("room_id", _("This room is not at the chosen venue."))
+    if room is not None:
+        venue = room.venue
+    online_url = (data.get("online_url") or "").strip() or None
+    if room is None and venue is None and online_url is None:
+        errors.add(
+            "room_id",
+            _("Choose a room or a venue, or give an online link (or both, for a hybrid session)."),
+        )
+    zone = _zone_of(room, venue, edition)
+    starts = _check_time(data.get("starts_local"), zone, "starts_local", errors)
+    ends = _check_time(data.get("ends_local"), zone, "ends_local", errors)
+    if starts is not None and ends is not None and ends <= starts:
+        errors.add("ends_local", _("The session must end after it starts."))
+    errors.raise_any()
+
+    is_new = session_ is None
+    before = None if is_new else _calendar_view(session_)
+    was_cancelled = not is_new and session_.is_cancelled
+    target = session_ or ConferenceSession(edition=edition)
+    try:
+        with db.session.begin_nested():
+            target.kind = SessionKind(data["kind"])
+            target.title = data["title"]
+            target.abstract = data.get("abstract") or ""
+            target.track = track
+            target.room = room
+            target.venue = venue
+            target.online_url = online_url
+            target.status = SessionStatus(data.get("status") or SessionStatus.TENTATIVE.value)
+            target.set_times(data["starts_local"], data["ends_local"], zone)
+            calendar_changed = not is_new and _calendar_view(target) != before
+            if calendar_changed:
+                target.sequence = (target.sequence or 0) + 1
+                target.changed_at = utcnow()
+            db.session.add(target)
+            db.session.flush()
+            found = checks.session_conflicts(target)
+            blocking = [c for c in found if c.is_blocking]
+            if blocking:
+                raise FormErrors({"room_id": [c.message for c in blocking]})
+            warnings = [c for c in found if not c.is_blocking]
+            if warnings and not accept_warnings:
+                raise ScheduleWarnings(warnings)
+            if calendar_changed:
+                emails.notify_session_changed(
+                    target, cancelled=target.is_cancelled and not was_cancelled, actor=actor
+                )
+    except StaleDataError as error:
+        raise StaleSession(_("This session was changed meanwhile by someone else.")) from error
+    return SavedSession(target, warnings, calendar_changed)
+
+
+def _form_data(session_: ConferenceSession) -> dict:
+    return {
+        "kind": session_.kind.value,
+        "title": session_.title,
+        "abstract": session_.abstract,
+        "track_id": session_.track_id,
+        "room_id": session_.room_id,
+        "venue_id": session_.venue_id,
+        "online_url": session_.online_url,
+        "starts_local": session_.starts_local,
+        "ends_local": session_.ends_local,
+        "status": session_.status.value,
+    }
+
+
+def place_session(
+    session_: ConferenceSession,
+    *,
+    room_id: int | None,
+    starts_local: datetime,
+    version: int | str | None = None,
+    accept_warnings: bool = False,
+    actor: User | None = None,
+) -> SavedSession:
+    """Move a session to ``room_id`` at ``starts_local``, keeping its wall-clock length.
+
+    :raises StaleSession, FormErrors, ScheduleWarnings: as ``save_session``.
+    """
+    data = _form_data(session_)
+    length = session_.ends_local - session_.starts_local
+    data.update(room_id=room_id, starts_local=starts_local, ends_local=starts_local + length)
+    if room_id:
+        data["venue_id"] = None
+    return save_session(
+        session_.edition,
+        data,
+        session_=session_,
+        version=version,
+        accept_warnings=accept_warnings,
+        actor=actor,
+    )
+
+
+def cancel_session(
+    session_: ConferenceSession, *, version: int | str | None = None, actor: User | None = None
+) -> SavedSession:
+    """Cancel a session: it stays (for calendars and history) and its people are told.
+
+    :raises StaleSession: if someone saved the session since the form was opened.
+    """
+    data = _form_data(session_)
+    data["status"] = SessionStatus.CANCELLED.value
+    return save_session(
+        session_.edition,
+        data,
+        session_=session_,
+        version=version,
+        accept_warnings=True,
+        actor=actor,
+    )
+
+
+# Speakers of a session -------------------------------------------------------------------
+
+
+def add_speaker(
+    session_: ConferenceSession,
+    speaker: Speaker,
+    role: SpeakerRole,
+    *,
+    accept_warnings: bool = False,
+) -> SessionSpeaker:
+    """Put ``speaker`` in ``session_`` with ``role``; their clashes are warnings.
+
+    :raises FormErrors: if the speaker is already in the session.
+    :raises ScheduleWarnings: if the speaker is busy elsewhere or unavailable, unaccepted.
+    """
+    if any(place.speaker_id == speaker.id for place in session_.speakers):
+        raise FormErrors({"speaker_id": [_("This speaker is already in the session.")]})
+    with db.session.begin_nested():
+        place = SessionSpeaker(speaker=speaker, role=role, position=len(session_.speakers))
+        session_.speakers.append(place)
+        db.session.flush()
+        warnings = [
+            c
+            for c in checks.session_conflicts(session_)
+            if not c.is_blocking and c.speaker_id == speaker.id
+        ]
+        if warnings and not accept_warnings:
+            raise ScheduleWarnings(warnings)
+    return place
+
+
+def remove_speaker(place: SessionSpeaker) -> None:
+    """Take a speaker out of a session."""
+    session_ = place.session
+    session_.speakers.remove(place)
+    db.session.flush()
+
+
+def invitation_token(place: SessionSpeaker) -> str:
+    """Return the signed, password-free token of a speaker's invitation to a session."""
+    return _serializer(INVITATION_SALT).dumps({"id": place.id, "speaker": place.speaker_id})
+
+
+def invite_speaker(place: SessionSpeaker, *, actor: User | None = None) -> None:
+    """Mail a speaker a link to confirm or decline their place in a session.
+
+    :raises FormErrors: if the speaker has no email address, or the session is cancelled.
+    """
+    if not place.speaker.email:
+        raise FormErrors({"": [_("Add an email address to the speaker's profile first.")]})
+    if place.session.is_cancelled:
+        raise FormErrors({"": [_("The session is cancelled.")]})
+    place.invitation = InvitationStatus.INVITED
+    place.responded_at = None
+    emails.notify_invitation(place, invitation_token(place), actor=actor)
+    db.session.flush()
+
+
+def invitation_from_token(token: str) -> SessionSpeaker:
+    """Return the place in a session an invitation link stands for.
+
+    :raises InvalidToken: if the link is tampered with, expired or no longer matches.
+    """
+    try:
+        payload = read_token(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except TokenExpired as error:
+        raise InvalidToken(_("This invitation link has expired. Ask the organisers.")) from error
+    except TokenInvalid as error:
+        raise InvalidToken(_("This invitation link is not valid.")) from error
+    place = db.session.get(SessionSpeaker, payload["id"])
+    if place is None or place.speaker_id != payload.get("speaker"):
+        raise InvalidToken(_("This invitation is no longer valid."))
+    return place
+
+
+def answer_invitation(place: SessionSpeaker, accept: bool) -> SessionSpeaker:
+    """Record a speaker's answer to an invitation.
+
+    :raises InvalidInput: if they try to confirm a cancelled session.
+    """
+    if accept and place.session.is_cancelled:
+        raise InvalidInput(_("This session was cancelled."))
+    place.invitation = InvitationStatus.CONFIRMED if accept else InvitationStatus.DECLINED
+    place.responded_at = utcnow()
+    db.session.flush()
+    return place
+
+
+# Speaker profiles ------------------------------------------------------------------------
+
+
+def read_photo(upload) -> tuple[bytes, str]:
+    """Return the bytes and extension of an uploaded photo, checked by its first bytes.
+
+    :raises FormErrors: if it is not a PNG or JPEG image, or too large.
+    """
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise FormErrors({"photo": [_("The photo is larger than 2 MB.")]})
+    for signature, extension in PHOTO_SIGNATURES:
+        if data.startswith(signature):
+            return data, extension
+    raise FormErrors({"photo": [_("The photo must be a PNG or JPEG image.")]})
+
+
+def photo_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "speakers"
+
+
+def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> Speaker:
+    """Create or change a speaker's profile; an account is linked by its email if given.
+
+    :param photo: an uploaded file (PNG or JPEG), or None to keep the current one.
+    :raises FormErrors: for an unknown organisation or account, an account already
+        linked to another speaker, or a photo that is not an image.
+    """
+    errors = _Errors()
+    organisation = None
+    if data.get("organisation_id"):
+        organisation = db.session.get(Organisation, data["organisation_id"])
+        if organisation is None:
+            errors.add("organisation_id", _("Choose an organisation from the list."))
+    user = None
+    account_email = (data.get("account_email") or "").strip()
+    if account_email:
+        user = db.session.scalar(
+            select(User).where(db.func.lower(User.email) == account_email.lower())
+        )
+        if user is None:
+            errors.add("account_email", _("No account uses this email address."))
+        else:
+            taken = db.session.scalar(
+                select(Speaker.id).where(
+                    Speaker.user_id == user.id, Speaker.id != (speaker.id if speaker else -1)
+                )
+            )
+            if taken is not None:
+                errors.add("account_email", _("This account already has a speaker profile."))
+    photo_data = None
+    if photo is not None and getattr(photo, "filename", ""):
+        try:
+            photo_data = read_photo(photo)
+        except FormErrors as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    errors.add(name, message)
+    errors.raise_any()
+    target = speaker or Speaker()
+    target.name = data["name"]
+    target.title = data.get("title") or ""
+    target.bio = data.get("bio") or ""
+    target.email = (data.get("email") or "").strip() or None
+    target.organisation = organisation
+    target.category = StakeholderCategory(data.get("category") or "other")
+    target.user = user
+    if photo_data is not None:
+        folder = photo_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_urlsafe(16)}.{photo_data[1]}"
+        (folder / name).write_bytes(photo_data[0])
+        target.photo_path = f"speakers/{name}"
+    try:
+        with db.session.begin_nested():
+            db.session.add(target)
+            db.session.flush()
+    except IntegrityError as error:
+        raise FormErrors(
+            {"account_email": [_("This account already has a speaker profile.")]}
+        ) from error
+    return target
+
+
+def photo_file(speaker: Speaker) -> Path | None:
+    """Return the stored photo of a speaker, or None."""
+    if not speaker.photo_path:
+        return None
+    path = (Path(current_app.config["UPLOAD_FOLDER"]) / speaker.photo_path).resolve()
+    root = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+# Pages' queries --------------------------------------------------------------------------
+
+
+def edition_sessions(edition: Edition) -> list[ConferenceSession]:
+    """Every session of an edition, cancelled ones too, in time order."""
+    return list(
+        db.session.scalars(
+            select(ConferenceSession)
+            .where(ConferenceSession.edition_id == edition.id)
+            .order_by(ConferenceSession.starts_at, ConferenceSession.id)
+        )
+    )
+
+
+def edition_rooms(edition: Edition) -> list[Room]:
+    return list(
+        db.session.scalars(
+            select(Room)
+            .join(Room.venue)
+            .where(Venue.edition_id == edition.id)
+            .order_by(Venue.position, Venue.id, Room.name)
+        )
+    )
+
+
+def all_speakers() -> list[Speaker]:
+    return list(db.session.scalars(select(Speaker).order_by(Speaker.name, Speaker.id)))
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def day_bounds(day, zone: str) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time())
+    return local_to_utc(start, zone), local_to_utc(start + timedelta(days=1), zone)
+
+
+def organises_any(user: User) -> bool:
+    """Tell whether ``user`` organises at least one edition (or every edition)."""
+    from app.editions.management import organises_an_edition
+    from app.permissions import is_site_organiser
+
+    return is_site_organiser(user) or organises_an_edition(user)
