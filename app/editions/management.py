@@ -6,6 +6,7 @@ whose ``errors`` map a form field's name to its messages ("" is the whole form).
 """
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -657,8 +658,30 @@ def next_edition_defaults(source: Edition) -> dict:
     slug = source.slug.replace(str(source.year), str(year))
     if slug == source.slug:
         slug = f"{source.slug}-{year}"
-    title = source.title.replace(str(source.year), str(year))
+    title = _renumber(source.title.replace(str(source.year), str(year)), source.number, number)
     return {"number": number, "year": year, "slug": slug, "title": title}
+
+
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th|e|ème|eme|re|ère)\b", re.IGNORECASE)
+
+
+def _renumber(title: str, old: int, new: int) -> str:
+    """Change the ordinal of edition ``old`` in ``title`` ("7e édition", "7th") to ``new``."""
+
+    def replace(match: re.Match) -> str:
+        if int(match.group(1)) != old:
+            return match.group(0)
+        suffix = match.group(2)
+        if suffix.lower() in ("st", "nd", "rd", "th"):
+            last_two = new % 100
+            suffix = (
+                "th" if 11 <= last_two <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(new % 10, "th")
+            )
+        elif suffix.lower() in ("re", "ère"):
+            suffix = "e"
+        return f"{new}{suffix}"
+
+    return _ORDINAL.sub(replace, title)
 
 
 def copy_edition(
