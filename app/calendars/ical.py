@@ -1,0 +1,544 @@
+"""iCalendar (RFC 5545) and iTIP (RFC 5546) builders: pure functions over loaded models.
+
+Every builder returns an ``icalendar`` object (or bytes for invitations); the routes
+only wrap the result in a ``text/calendar`` response. Times are written on the wall
+clock of their IANA zone (the truth Agora stores) with ``TZID``, and every zone used
+gets a VTIMEZONE computed from the pinned tzdata for the years the events span.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parseaddr
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
+
+from app.models import (
+    Agreement,
+    ConferenceSession,
+    SessionStatus,
+    Thinklab,
+)
+from app.timezones import get_zone
+
+logger = logging.getLogger(__name__)
+
+PRODID = "-//Agora//Agora calendars//EN"
+REFRESH = timedelta(hours=1)
+UTC_ZONES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/Universal"}
+# Years a VTIMEZONE reaches beyond today for rules without an end.
+OPEN_ENDED_YEARS = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+STATUS = {
+    SessionStatus.CONFIRMED: "CONFIRMED",
+    SessionStatus.TENTATIVE: "TENTATIVE",
+    SessionStatus.CANCELLED: "CANCELLED",
+}
+
+
+# Text and addresses ----------------------------------------------------------------------
+
+
+def clean_text(value: str | None) -> str:
+    """Return ``value`` with line breaks as ``\\n`` and other control characters dropped.
+
+    RFC 5545 TEXT has no place for CR or other controls; ``icalendar`` then escapes
+    commas, semicolons, backslashes and newlines, and folds long lines.
+    """
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def base_url() -> str:
+    return current_app.config["AGORA_BASE_URL"].rstrip("/")
+
+
+def uid_host() -> str:
+    """The host that ends every UID: the public address's, so it never changes."""
+    return urlsplit(base_url()).hostname or "agora.localhost"
+
+
+def session_uid(session_id: int) -> str:
+    return f"session-{session_id}@{uid_host()}"
+
+
+def thinklab_uid(thinklab_id: int) -> str:
+    return f"thinklab-{thinklab_id}@{uid_host()}"
+
+
+# Time zones ------------------------------------------------------------------------------
+
+
+def _zone(name: str):
+    return UTC if name in UTC_ZONES else get_zone(name)
+
+
+def aware(local: datetime, zone_name: str) -> datetime:
+    """Attach ``zone_name`` to a naive wall-clock time (UTC zones give a ``Z`` time)."""
+    return local.replace(tzinfo=_zone(zone_name), fold=0)
+
+
+def _transitions(zone_name: str, first: datetime, last: datetime):
+    """Yield ``(utc instant, offset before, offset after, name, is_dst)`` of each change.
+
+    Scans every six hours and bisects to the second, so that short periods (Morocco's
+    Ramadan hour, a few weeks long) are never stepped over.
+    """
+    zone = get_zone(zone_name)
+
+    def state(instant: datetime):
+        local = instant.astimezone(zone)
+        return local.utcoffset(), local.tzname(), bool(local.dst())
+
+    step = timedelta(hours=6)
+    instant = first
+    current = state(instant)
+    while instant < last:
+        following = instant + step
+        after = state(following)
+        if after[0] != current[0] or after[1] != current[1]:
+            low, high = instant, following
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if state(middle)[:2] == current[:2]:
+                    low = middle
+                else:
+                    high = middle
+            yield high, current[0], after[0], after[1], after[2]
+        instant, current = following, after
+
+
+@lru_cache(maxsize=128)
+def _vtimezone_ical(zone_name: str, first_year: int, last_year: int) -> bytes:
+    first = datetime(first_year, 1, 1, tzinfo=UTC)
+    last = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    zone = get_zone(zone_name)
+    start = first.astimezone(zone)
+    timezone = Timezone()
+    timezone.add("TZID", zone_name)
+    timezone.add("X-LIC-LOCATION", zone_name)
+    # (offset from, offset to, name, is_dst) -> local onsets in the offset before
+    observances: dict[tuple, list[datetime]] = {}
+    initial = (start.utcoffset(), start.utcoffset(), start.tzname(), bool(start.dst()))
+    observances[initial] = [datetime(first_year, 1, 1)]
+    for instant, before, after, name, is_dst in _transitions(zone_name, first, last):
+        onset = (instant + before).replace(tzinfo=None)
+        observances.setdefault((before, after, name, is_dst), []).append(onset)
+    for (before, after, name, is_dst), onsets in observances.items():
+        part = TimezoneDaylight() if is_dst else TimezoneStandard()
+        part.add("DTSTART", onsets[0])
+        if len(onsets) > 1:
+            part.add("RDATE", onsets[1:])
+        part.add("TZOFFSETFROM", before)
+        part.add("TZOFFSETTO", after)
+        part.add("TZNAME", name or _offset_name(after))
+        timezone.add_component(part)
+    return timezone.to_ical()
+
+
+def _offset_name(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
+    """Return the VTIMEZONE of ``zone_name`` with every change from ``first_year`` to
+    ``last_year`` (inclusive), as the pinned tzdata says."""
+    return Timezone.from_ical(_vtimezone_ical(zone_name, first_year, last_year))
+
+
+def add_timezones(calendar: Calendar, *, open_ended: bool = False) -> None:
+    """Add one VTIMEZONE for every TZID the calendar's events use, covering their years."""
+    years: dict[str, set[int]] = {}
+    for component in calendar.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE"):
+            values = component.get(name)
+            if values is None:
+                continue
+            for prop in values if isinstance(values, list) else [values]:
+                tzid = prop.params.get("TZID")
+                if not tzid:
+                    continue
+                found = getattr(prop, "dt", None)
+                moments = [found] if found is not None else [d.dt for d in prop.dts]
+                years.setdefault(tzid, set()).update(moment.year for moment in moments)
+    this_year = datetime.now(UTC).year
+    timezones = []
+    for tzid in sorted(years):
+        first_year = min(years[tzid]) - 1
+        last_year = max(years[tzid]) + 1
+        if open_ended:
+            last_year = max(last_year, this_year + OPEN_ENDED_YEARS)
+        timezones.append(vtimezone(tzid, first_year, last_year))
+    calendar.subcomponents[0:0] = timezones
+
+
+# Calendars -------------------------------------------------------------------------------
+
+
+def new_calendar(name: str, *, method: str | None = "PUBLISH", description: str = "") -> Calendar:
+    """An empty calendar with its product, name and refresh interval."""
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    if method:
+        calendar.add("METHOD", method)
+    name = " ".join(clean_text(name).split())
+    # Properties icalendar does not know are written raw unless given as TEXT.
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
+    if description:
+        calendar.add("X-WR-CALDESC", vText(clean_text(description)))
+    calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", "PT1H")
+    return calendar
+
+
+def finish(calendar: Calendar, *, open_ended: bool = False) -> Calendar:
+    add_timezones(calendar, open_ended=open_ended)
+    return calendar
+
+
+# Sessions --------------------------------------------------------------------------------
+
+
+def _last_modified(*moments: datetime | None) -> datetime:
+    return max(moment for moment in moments if moment is not None)
+
+
+def session_location(session_: ConferenceSession) -> str:
+    """Room, venue and town, as far as they are known."""
+    venue = session_.room.venue if session_.room is not None else session_.venue
+    parts = []
+    if session_.room is not None:
+        parts.append(session_.room.name)
+    if venue is not None:
+        parts.append(venue.name)
+        if venue.town and venue.town not in venue.name:
+            parts.append(venue.town)
+    if not parts and session_.online_url:
+        parts.append(session_.online_url)
+    return ", ".join(parts)
+
+
+def session_description(session_: ConferenceSession) -> str:
+    """The abstract, then the speakers (with their organisation) and the online link."""
+    lines = []
+    if session_.abstract:
+        lines.append(clean_text(session_.abstract).strip())
+    names = []
+    for place in session_.speakers:
+        speaker = place.speaker
+        name = speaker.name
+        if speaker.organisation is not None:
+            name = f"{name} ({speaker.organisation.name})"
+        names.append(name)
+    if names:
+        lines.append(_("Speakers: %(names)s", names=", ".join(names)))
+    if session_.online_url:
+        lines.append(_("Online: %(url)s", url=session_.online_url))
+    return "\n\n".join(lines)
+
+
+def session_to_component(session_: ConferenceSession, *, stamp: datetime | None = None) -> Event:
+    """One session as a VEVENT with a UID that never changes.
+
+    :param session_: a session with its room, venue, track and speakers loaded.
+    :param stamp: the DTSTAMP; defaults to the session's last change (stable feeds).
+    """
+    modified = _last_modified(session_.updated_at, session_.changed_at, session_.created_at)
+    event = Event()
+    event.add("UID", session_uid(session_.id))
+    event.add("DTSTAMP", (stamp or modified).astimezone(UTC))
+    event.add("LAST-MODIFIED", modified.astimezone(UTC))
+    event.add("CREATED", session_.created_at.astimezone(UTC))
+    event.add("SEQUENCE", session_.sequence)
+    event.add("DTSTART", aware(session_.starts_local, session_.timezone))
+    event.add("DTEND", aware(session_.ends_local, session_.timezone))
+    event.add("SUMMARY", clean_text(session_.title))
+    description = session_description(session_)
+    if description:
+        event.add("DESCRIPTION", description)
+    location = session_location(session_)
+    if location:
+        event.add("LOCATION", clean_text(location))
+    event.add("URL", f"{base_url()}/sessions/{session_.id}")
+    if session_.track is not None:
+        event.add("CATEGORIES", [clean_text(session_.track.name)])
+    event.add("STATUS", STATUS[session_.status])
+    event.add("TRANSP", "TRANSPARENT" if session_.is_cancelled else "OPAQUE")
+    return event
+
+
+def sessions_to_ical(name: str, sessions: Iterable[ConferenceSession], description: str = ""):
+    calendar = new_calendar(name, description=description)
+    for session_ in sessions:
+        calendar.add_component(session_to_component(session_))
+    return finish(calendar)
+
+
+def edition_to_ical(edition, sessions: Iterable[ConferenceSession]) -> Calendar:
+    """An edition's feed: ``sessions`` (already filtered and loaded), cancelled ones kept."""
+    return sessions_to_ical(edition.title, sessions, edition.theme or edition.description)
+
+
+def session_to_ical(session_: ConferenceSession) -> Calendar:
+    return sessions_to_ical(session_.title, [session_])
+
+
+def speaker_to_ical(speaker, sessions: Iterable[ConferenceSession]) -> Calendar:
+    return sessions_to_ical(_("Sessions of %(name)s", name=speaker.name), sessions)
+
+
+# Thinklabs -------------------------------------------------------------------------------
+
+
+def _rrule(text: str) -> vRecur | None:
+    if not text:
+        return None
+    try:
+        return vRecur.from_ical(text.removeprefix("RRULE:"))
+    except ValueError:
+        logger.warning("unreadable thinklab rule %r", text)
+        return None
+
+
+def thinklab_components(thinklab: Thinklab) -> list[Event]:
+    """A thinklab's meetings: one recurring VEVENT (RRULE, EXDATE for skipped meetings)
+    and one VEVENT per moved meeting, tied to it by RECURRENCE-ID."""
+    if thinklab.first_meeting_local is None:
+        return []
+    zone = thinklab.timezone
+    uid = thinklab_uid(thinklab.id)
+    modified = _last_modified(
+        thinklab.updated_at,
+        thinklab.created_at,
+        *(change.created_at for change in thinklab.occurrence_changes),
+    )
+    description = clean_text(thinklab.description).strip()
+    if thinklab.online_url:
+        description = "\n\n".join(
+            part for part in (description, _("Online: %(url)s", url=thinklab.online_url)) if part
+        )
+    location = clean_text(thinklab.location)
+    url = f"{base_url()}/thinklabs/{thinklab.slug}"
+    duration = timedelta(minutes=thinklab.meeting_minutes)
+
+    def base(event: Event) -> Event:
+        event.add("UID", uid)
+        event.add("DTSTAMP", modified.astimezone(UTC))
+        event.add("LAST-MODIFIED", modified.astimezone(UTC))
+        event.add("SUMMARY", clean_text(thinklab.name))
+        if description:
+            event.add("DESCRIPTION", description)
+        if location:
+            event.add("LOCATION", location)
+        event.add("URL", url)
+        event.add("CATEGORIES", ["Thinklab"])
+        return event
+
+    master = base(Event())
+    master.add("SEQUENCE", thinklab.sequence)
+    master.add("DTSTART", aware(thinklab.first_meeting_local, zone))
+    master.add("DTEND", aware(thinklab.first_meeting_local + duration, zone))
+    master.add("STATUS", "CONFIRMED")
+    rule = _rrule(thinklab.rrule)
+    components = [master]
+    if rule is None:
+        return components
+    master.add("RRULE", rule)
+    skipped = [c for c in thinklab.occurrence_changes if c.is_cancelled]
+    if skipped:
+        master.add("EXDATE", [aware(c.original_local, zone) for c in skipped])
+    for change in thinklab.occurrence_changes:
+        if change.is_cancelled or change.starts_local is None:
+            continue
+        moved = base(Event())
+        moved.add("SEQUENCE", max(thinklab.sequence, change.sequence))
+        moved.add("RECURRENCE-ID", aware(change.original_local, zone))
+        moved.add("DTSTART", aware(change.starts_local, change.timezone))
+        moved.add("DTEND", aware(change.ends_local, change.timezone))
+        moved.add("STATUS", "CONFIRMED")
+        if change.note:
+            moved.pop("DESCRIPTION", None)
+            moved.add(
+                "DESCRIPTION",
+                "\n\n".join(part for part in (clean_text(change.note), description) if part),
+            )
+        components.append(moved)
+    return components
+
+
+def thinklab_to_ical(thinklab: Thinklab) -> Calendar:
+    calendar = new_calendar(thinklab.name, description=thinklab.description)
+    for component in thinklab_components(thinklab):
+        calendar.add_component(component)
+    return finish(calendar, open_ended=True)
+
+
+# Agreements ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    day: date
+    title: str
+    description: str = ""
+
+
+def agreement_milestones(agreement: Agreement) -> list[Milestone]:
+    """Dates an agreement's parties keep: entry into force, expiry, signatures, and each
+    commitment's start and due date."""
+    milestones = []
+    if agreement.effective_date:
+        milestones.append(
+            Milestone(
+                "effective",
+                agreement.effective_date,
+                _("%(title)s: comes into force", title=agreement.title),
+            )
+        )
+    if agreement.expiry_date:
+        milestones.append(
+            Milestone(
+                "expiry", agreement.expiry_date, _("%(title)s: expires", title=agreement.title)
+            )
+        )
+    for party in agreement.parties:
+        if party.signed_on:
+            milestones.append(
+                Milestone(
+                    f"signed-{party.id}",
+                    party.signed_on,
+                    _(
+                        "%(title)s: signed by %(party)s",
+                        title=agreement.title,
+                        party=party.organisation.name,
+                    ),
+                    party.signatory_name,
+                )
+            )
+    for commitment in agreement.commitments:
+        target = f"{commitment.target_value.normalize():f} {commitment.unit}".strip()
+        detail = "\n".join(
+            part
+            for part in (
+                _("Target: %(target)s", target=target),
+                _("Owner: %(owner)s", owner=commitment.owner) if commitment.owner else "",
+            )
+            if part
+        )
+        if commitment.start_date:
+            milestones.append(
+                Milestone(
+                    f"commitment-{commitment.id}-start",
+                    commitment.start_date,
+                    _("Starts: %(title)s", title=commitment.title),
+                    detail,
+                )
+            )
+        milestones.append(
+            Milestone(
+                f"commitment-{commitment.id}",
+                commitment.due_date,
+                _("Due: %(title)s", title=commitment.title),
+                detail,
+            )
+        )
+    return milestones
+
+
+def agreement_to_ical(agreement: Agreement) -> Calendar:
+    """An agreement's milestones and commitments' due dates as all-day events."""
+    calendar = new_calendar(agreement.title, description=agreement.summary)
+    modified = _last_modified(
+        agreement.updated_at,
+        *(commitment.updated_at for commitment in agreement.commitments),
+    ).astimezone(UTC)
+    url = f"{base_url()}/agreements/{agreement.id}"
+    for milestone in agreement_milestones(agreement):
+        event = Event()
+        event.add("UID", f"agreement-{agreement.id}-{milestone.key}@{uid_host()}")
+        event.add("DTSTAMP", modified)
+        event.add("LAST-MODIFIED", modified)
+        event.add("SEQUENCE", 0)
+        event.add("DTSTART", milestone.day)
+        event.add("DTEND", milestone.day + timedelta(days=1))
+        event.add("SUMMARY", clean_text(milestone.title))
+        if milestone.description:
+            event.add("DESCRIPTION", clean_text(milestone.description))
+        event.add("URL", url)
+        event.add("STATUS", "CONFIRMED")
+        event.add("TRANSP", "TRANSPARENT")
+        calendar.add_component(event)
+    return finish(calendar)
+
+
+# Personal agenda -------------------------------------------------------------------------
+
+
+def agenda_to_ical(
+    user, sessions: Iterable[ConferenceSession], thinklabs: Iterable[Thinklab]
+) -> Calendar:
+    """A person's agenda: sessions they starred or speak in, and their thinklabs' meetings."""
+    calendar = new_calendar(_("Agenda of %(name)s", name=user.display_name))
+    for session_ in sessions:
+        calendar.add_component(session_to_component(session_))
+    thinklabs = list(thinklabs)
+    for thinklab in thinklabs:
+        for component in thinklab_components(thinklab):
+            calendar.add_component(component)
+    return finish(calendar, open_ended=bool(thinklabs))
+
+
+# Invitations (iTIP) ----------------------------------------------------------------------
+
+
+def session_invitation(
+    session_: ConferenceSession,
+    attendee_email: str,
+    attendee_name: str = "",
+    method: str | None = None,
+) -> bytes:
+    """An iTIP invitation for one person: ``REQUEST`` (scheduled or moved) or ``CANCEL``.
+
+    The UID is the feed's, and the SEQUENCE the session's, so the person's calendar
+    updates the event it already has instead of adding another.
+
+    :param method: ``"REQUEST"`` or ``"CANCEL"``; by default CANCEL for a cancelled
+        session and REQUEST otherwise.
+    :returns: the ``text/calendar`` body (its method is in the METHOD property).
+    """
+    method = (method or ("CANCEL" if session_.is_cancelled else "REQUEST")).upper()
+    if method not in {"REQUEST", "CANCEL"}:
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    calendar = new_calendar(session_.title, method=method)
+    event = session_to_component(session_, stamp=datetime.now(UTC))
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    organizer_params = {"CN": clean_text(sender_name)} if sender_name else {}
+    event.add("ORGANIZER", f"mailto:{sender_address}", parameters=organizer_params)
+    attendee_params = {
+        "ROLE": "REQ-PARTICIPANT",
+        "PARTSTAT": "NEEDS-ACTION",
+        "RSVP": "TRUE",
+        "CUTYPE": "INDIVIDUAL",
+    }
+    if attendee_name:
+        attendee_params["CN"] = clean_text(attendee_name)
+    event.add("ATTENDEE", f"mailto:{attendee_email}", parameters=attendee_params)
+    if method == "CANCEL":
+        event.pop("STATUS", None)
+        event.add("STATUS", "CANCELLED")
+    calendar.add_component(event)
+    return finish(calendar).to_ical()

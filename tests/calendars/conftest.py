@@ -1,0 +1,11 @@
+import pytest
+
+from app.calendars.services import feed_cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_feed_cache():
+    """Each test starts with no built feed (ids repeat between rolled-back tests)."""
+    feed_cache.clear()
+    yield
+    feed_cache.clear()
