@@ -153,10 +153,11 @@ def _speaker_pair(
             SPEAKER_DOUBLE_BOOKED,
             (earlier.id, later.id),
             _(
-                "%(speaker)s is also in “%(other)s” at the same time (%(when)s).",
+                "%(speaker)s is in “%(first)s” (%(when)s) and in “%(second)s” at the same time.",
                 speaker=name,
-                other=earlier.title,
+                first=earlier.title,
                 when=_when(earlier),
+                second=later.title,
             ),
             speaker_id,
         )

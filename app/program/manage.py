@@ -358,6 +358,7 @@ def edition_conflicts(slug: str):
         edition=edition,
         conflicts=found,
         elapsed_ms=round(elapsed * 1000),
+        titles=mgmt.session_titles(edition),
         travel_hours=int(conflicts.TRAVEL_TIME.total_seconds() // 3600),
     )
 

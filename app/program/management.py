@@ -526,6 +526,17 @@ def edition_rooms(edition: Edition) -> list[Room]:
     )
 
 
+def session_titles(edition: Edition) -> dict[int, str]:
+    """Map each session of an edition to its title."""
+    return dict(
+        db.session.execute(
+            select(ConferenceSession.id, ConferenceSession.title).where(
+                ConferenceSession.edition_id == edition.id
+            )
+        ).all()
+    )
+
+
 def all_speakers() -> list[Speaker]:
     return list(db.session.scalars(select(Speaker).order_by(Speaker.name, Speaker.id)))
 
