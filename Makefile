@@ -41,6 +41,10 @@ worker: migrate
 	$(BIN)/flask outbox worker
 
 test: dev-venv translations
+	@# The real-browser tests need Chromium; install it quietly when we may (root only).
+	@if [ "$$(id -u)" = "0" ]; then \
+		command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true; \
+	fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== Test suite on SQLite =="
