@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(create_admin)
     app.cli.add_command(agreements_cli)
+    app.cli.add_command(thinklabs_cli)
 
 
 @click.command("tz-refresh")
@@ -165,3 +166,24 @@ def agreements_remind(today):
         f"{counts['due']} due-date reminders, {counts['late']} late reminders, "
         f"{counts['expiring']} expiry reminders queued."
     )
+
+
+thinklabs_cli = AppGroup("thinklabs", help="Run thinklabs.")
+
+
+@thinklabs_cli.command("digest")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day whose contributions to send (default: yesterday, UTC).",
+)
+def thinklabs_digest(day):
+    """Queue one daily digest per member who asked for it; a second run sends nothing twice."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.thinklabs.contributions import queue_digests
+
+    target = day.date() if day else datetime.now(UTC).date() - timedelta(days=1)
+    count = queue_digests(target)
+    db.session.commit()
+    click.echo(f"{count} digests queued for {target.isoformat()}.")

@@ -1,16 +1,14 @@
 """Thinklab queries: members by category, upcoming meetings, roadmap and contributions."""
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from itertools import groupby
 
 import nh3
-from dateutil.rrule import rrulestr
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -24,19 +22,23 @@ from app.models import (
     Thinklab,
     ThinklabMember,
 )
-from app.timezones import (
-    LocalTimeError,
-    NonexistentLocalTime,
-    get_zone,
-    local_to_utc,
-    utc_to_local,
-)
+from app.thinklabs import recurrence
+from app.thinklabs.recurrence import InvalidRecurrence, Occurrence
+from app.timezones import LocalTimeError, utc_to_local
 
 logger = logging.getLogger(__name__)
 
-# A guard against rules that never reach the present (a daily rule from 1900, say).
-MAX_OCCURRENCES_SCANNED = 5000
-
+CATEGORY_LABELS = {
+    StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
+    StakeholderCategory.MINISTRY: _l("Ministry"),
+    StakeholderCategory.CITY: _l("City"),
+    StakeholderCategory.PRIVATE_COMPANY: _l("Private company"),
+    StakeholderCategory.STARTUP: _l("Startup"),
+    StakeholderCategory.RESEARCH_LAB: _l("Research lab"),
+    StakeholderCategory.UNIVERSITY: _l("University"),
+    StakeholderCategory.ASSOCIATION: _l("Association"),
+    StakeholderCategory.OTHER: _l("Other"),
+}
 MODE_LABELS = {
     MeetingMode.ONLINE: _l("Online"),
     MeetingMode.IN_PERSON: _l("In person"),
@@ -48,26 +50,6 @@ ROADMAP_STATUS_LABELS = {
     RoadmapStatus.DONE: _l("Done"),
     RoadmapStatus.DROPPED: _l("Dropped"),
 }
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """One occurrence of a thinklab's meetings, after its exceptions are applied."""
-
-    original_local: datetime
-    starts_at: datetime | None
-    ends_at: datetime | None
-    zone: str
-    is_cancelled: bool = False
-    is_moved: bool = False
-    note: str = ""
-
-    @property
-    def day(self) -> date:
-        """The day it takes place (or would have) on the thinklab's wall clock."""
-        if self.starts_at is None:
-            return self.original_local.date()
-        return utc_to_local(self.starts_at, self.zone).date()
 
 
 def all_thinklabs() -> list[Thinklab]:
@@ -120,73 +102,24 @@ def composition_status(thinklab: Thinklab) -> list[tuple[StakeholderCategory, in
     return [(rule.category, rule.minimum, counts.get(rule.category, 0)) for rule in rules]
 
 
-def _instant(local: datetime, zone_name: str) -> datetime:
-    """The UTC instant of a wall-clock time; a time the clocks skip keeps the offset before.
-
-    RFC 5545 reads a nonexistent local time with the offset in force before the gap,
-    which moves it forward by the gap's length.
-    """
-    try:
-        return local_to_utc(local, zone_name)
-    except NonexistentLocalTime:
-        return local.replace(tzinfo=get_zone(zone_name), fold=0).astimezone(UTC)
-
-
 def upcoming_meetings(
     thinklab: Thinklab, *, now: datetime | None = None, limit: int = 5
-) -> list[Meeting]:
+) -> list[Occurrence]:
     """Return the next ``limit`` meetings from ``now``, with the skipped ones among them.
 
-    Occurrences come from the thinklab's RRULE on the wall clock of its zone, starting
-    at ``first_meeting_local``; a cancelled MeetingChange skips one (EXDATE) and a moved
-    one replaces its times (RECURRENCE-ID). Cancelled occurrences are returned, marked,
-    but do not count towards ``limit``.
+    Occurrences come from the thinklab's RRULE on the wall clock of its zone (see
+    ``app.thinklabs.recurrence``); cancelled occurrences are returned, marked, but do
+    not count towards ``limit``. An unreadable rule gives no meeting (and a log line).
 
     :param thinklab: a thinklab with its ``occurrence_changes`` loaded.
     :param now: the present instant (aware); defaults to the current time.
     :param limit: how many meetings that take place to return.
     """
-    if thinklab.first_meeting_local is None:
-        return []
-    now = now or datetime.now(UTC)
-    zone = thinklab.timezone
-    duration = timedelta(minutes=thinklab.meeting_minutes)
-    changes = {change.original_local: change for change in thinklab.occurrence_changes}
     try:
-        occurrences = (
-            rrulestr(thinklab.rrule, dtstart=thinklab.first_meeting_local)
-            if thinklab.rrule
-            else [thinklab.first_meeting_local]
-        )
-    except (ValueError, TypeError):
-        logger.warning("thinklab %s has an unreadable rule %r", thinklab.slug, thinklab.rrule)
+        return recurrence.upcoming(thinklab, now or datetime.now(UTC), limit)
+    except (InvalidRecurrence, LocalTimeError):
+        logger.warning("thinklab %s has an unusable rule %r", thinklab.slug, thinklab.rrule)
         return []
-    meetings: list[Meeting] = []
-    taking_place = 0
-    try:
-        for scanned, local in enumerate(occurrences):
-            if scanned >= MAX_OCCURRENCES_SCANNED or taking_place >= limit:
-                break
-            change = changes.get(local)
-            if change is not None and change.is_cancelled:
-                if _instant(local, zone) + duration > now:
-                    meetings.append(
-                        Meeting(local, None, None, zone, is_cancelled=True, note=change.note)
-                    )
-                continue
-            if change is not None and change.starts_local is not None:
-                starts = _instant(change.starts_local, change.timezone)
-                ends = _instant(change.ends_local, change.timezone)
-                meeting = Meeting(local, starts, ends, zone, is_moved=True, note=change.note)
-            else:
-                starts = _instant(local, zone)
-                meeting = Meeting(local, starts, starts + duration, zone)
-            if meeting.ends_at > now:
-                meetings.append(meeting)
-                taking_place += 1
-    except LocalTimeError:
-        logger.warning("thinklab %s has a meeting in an unknown zone", thinklab.slug)
-    return sorted(meetings, key=lambda m: m.starts_at or _instant(m.original_local, zone))
 
 
 def roadmap_by_horizon(thinklab: Thinklab) -> list[tuple[int, list[RoadmapItem]]]:
@@ -204,7 +137,7 @@ def contributions(thinklab: Thinklab, limit: int = 20) -> list[tuple[Contributio
     query = (
         select(Contribution)
         .where(Contribution.thinklab_id == thinklab.id)
-        .options(selectinload(Contribution.author))
+        .options(joinedload(Contribution.author), selectinload(Contribution.files))
         .order_by(Contribution.created_at.desc(), Contribution.id.desc())
         .limit(limit)
     )
@@ -214,5 +147,5 @@ def contributions(thinklab: Thinklab, limit: int = 20) -> list[tuple[Contributio
             Markup(nh3.clean(item.body_html)),
             utc_to_local(item.created_at, thinklab.timezone).date(),
         )
-        for item in db.session.scalars(query)
+        for item in reversed(list(db.session.scalars(query)))
     ]

@@ -88,7 +88,9 @@ def world(app):
         venue = make_venue(edition)
         room = make_room(venue)
         session_ = make_session(edition, track=track, venue=venue, room=room)
-        thinklab = Thinklab(slug="access-thinklab", name="Thinklab", timezone="Africa/Tunis")
+        thinklab = Thinklab(
+            slug="access-thinklab", name="Thinklab", timezone="Africa/Tunis", edition=edition
+        )
         thinklab.members.append(
             ThinklabMember(
                 user=users["delegate"], name="Member", category=StakeholderCategory.STARTUP
