@@ -41,6 +41,7 @@ worker: migrate
 	$(BIN)/flask outbox worker
 
 test: dev-venv translations
+	@if command -v npm >/dev/null; then npm ci --prefix tests/calendars/js --no-audit --no-fund --silent; fi
 	@# The real-browser tests need Chromium; install it quietly when we may (root only).
 	@if [ "$$(id -u)" = "0" ]; then \
 		command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true; \

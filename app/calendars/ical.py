@@ -124,7 +124,6 @@ def _vtimezone_ical(zone_name: str, first_year: int, last_year: int) -> bytes:
     start = first.astimezone(zone)
     timezone = Timezone()
     timezone.add("TZID", zone_name)
-    timezone.add("X-LIC-LOCATION", zone_name)
     # (offset from, offset to, name, is_dst) -> local onsets in the offset before
     observances: dict[tuple, list[datetime]] = {}
     initial = (start.utcoffset(), start.utcoffset(), start.tzname(), bool(start.dst()))

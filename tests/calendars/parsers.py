@@ -86,8 +86,19 @@ def _value(component, name):
     return None if not found else found[0].value
 
 
+def _forget_vobject_zones(text: str) -> None:
+    """vobject keeps the first VTIMEZONE it met for a TZID for the whole process; forget
+    them so that this document is read with its own VTIMEZONEs only."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    for line in text.splitlines():
+        if line.startswith("TZID:"):
+            registry.pop(line[5:].strip(), None)
+
+
 def read_with_vobject(ics: bytes, until: datetime = DEFAULT_UNTIL) -> dict:
-    calendar = vobject.readOne(ics.decode())
+    text = ics.decode()
+    _forget_vobject_zones(text)
+    calendar = vobject.readOne(text)
     events = {}
     masters = {}
     overrides: dict[str, list] = {}

@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
-from app.models import SessionSpeaker, SessionStatus, Thinklab, MeetingChange
+from app.models import MeetingChange, SessionSpeaker, SessionStatus, Thinklab
 from tests.calendars.parsers import read_with_icaljs, read_with_vobject, same_reading
 from tests.factories import (
     make_edition,
