@@ -17,17 +17,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.emails import absolute_link
+from app.calendars.ical import session_invitation
 from app.extensions import db
 from app.models import (
     AgendaEntry,
     ConferenceSession,
+    OutboxAttachment,
     OutboxMessage,
     OutboxStatus,
     SessionSpeaker,
     User,
     utcnow,
 )
-from app.notifications.outbox import queue_email
+from app.notifications.outbox import Attachment, queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,17 @@ def _place(session_: ConferenceSession) -> str:
     return " · ".join(parts)
 
 
+def itip(session_: ConferenceSession, recipient: Recipient) -> Attachment:
+    """The iTIP (RFC 5546) attachment of a mail: REQUEST, or CANCEL for a cancelled session."""
+    method = "CANCEL" if session_.is_cancelled else "REQUEST"
+    data = session_invitation(session_, recipient.email, recipient.name, method=method)
+    return Attachment(
+        filename="invite.ics" if method == "REQUEST" else "cancel.ics",
+        content_type=f'text/calendar; charset="utf-8"; method={method}',
+        data=data,
+    )
+
+
 def _render(template: str, recipient: Recipient, subject_factory, **context):
     with force_locale(recipient.locale):
         text = render_template(f"email/{template}.txt", recipient=recipient, **context)
@@ -112,6 +125,7 @@ def _queue_folded(
     subject: str,
     text: str,
     html: str,
+    attachment: Attachment,
     actor: User | None,
 ) -> OutboxMessage:
     """Rewrite this person's still-waiting mail about the session, or queue a new one."""
@@ -136,6 +150,13 @@ def _queue_folded(
         waiting.body_text = text
         waiting.body_html = html
         waiting.next_attempt_at = now + FOLD_DELAY
+        waiting.attachments[:] = [
+            OutboxAttachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                data=attachment.data,
+            )
+        ]
         db.session.flush()
         logger.info("folded a change of session %s into mail %s", session_.id, waiting.id)
         return waiting
@@ -150,6 +171,7 @@ def _queue_folded(
         body_html=html,
         edition_id=session_.edition_id,
         dedupe_key=f"{prefix}{now.timestamp():.6f}",
+        attachments=[attachment],
         created_by=actor,
     )
     message.next_attempt_at = now + FOLD_DELAY
@@ -196,6 +218,7 @@ def notify_session_changed(
                 subject=subject_text,
                 text=text,
                 html=html,
+                attachment=itip(session_, recipient),
                 actor=actor,
             )
         )
@@ -228,5 +251,6 @@ def notify_invitation(place: SessionSpeaker, token: str, *, actor: User | None =
         body_text=text,
         body_html=html,
         edition_id=session_.edition_id,
+        attachments=[itip(session_, recipient)],
         created_by=actor,
     )

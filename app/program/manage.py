@@ -433,7 +433,7 @@ def speaker_photo(id: int):  # noqa: A002
 # Invitations (speakers answer without a password) ----------------------------------------
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@bp.route("/speaker-invitations/<token>", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
 def invitation(token: str):
     try:

@@ -144,7 +144,11 @@ def _check_time(value: datetime | None, zone: str, name: str, errors: _Errors):
 
 
 def _calendar_view(session_: ConferenceSession) -> tuple:
-    return tuple(getattr(session_, name) for name in CALENDAR_FIELDS)
+    # Relationships rather than foreign keys: these are set before the flush.
+    values = {name: getattr(session_, name) for name in CALENDAR_FIELDS}
+    values["room_id"] = session_.room.id if session_.room is not None else None
+    values["venue_id"] = session_.venue.id if session_.venue is not None else None
+    return tuple(values.values())
 
 
 def session_values(session_: ConferenceSession) -> dict[str, str]:
