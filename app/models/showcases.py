@@ -197,3 +197,27 @@ class ReviewScore(Base):
         sa.UniqueConstraint("review_id", "criterion_id"),
         sa.CheckConstraint("value >= 1 AND value <= 5", name="value_range"),
     )
+
+
+class TrackReviewer(CreatedMixin, Base):
+    """A reviewer of every showcase of one track, present and future.
+
+    The reviewer is assigned (``ReviewAssignment``) each showcase submitted to the
+    track, except those of their own organisation.
+    """
+
+    __tablename__ = "track_reviewers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tracks.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    track: Mapped["Track"] = relationship()  # noqa: F821
+    reviewer: Mapped["User"] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
+
+    __table_args__ = (sa.UniqueConstraint("track_id", "reviewer_id"),)

@@ -18,6 +18,7 @@ from app.models import (
     AgreementParty,
     EditionRoleKind,
     ReviewCriterion,
+    ShowcaseMaterial,
     StakeholderCategory,
     Thinklab,
     ThinklabMember,
@@ -101,7 +102,15 @@ def world(app):
         )
         agreement.parties.append(AgreementParty(organisation=mine))
         criterion = ReviewCriterion(edition=edition, name="Impact")
-        db.session.add_all([thinklab, agreement, criterion])
+        material = ShowcaseMaterial(
+            showcase=showcase,
+            filename="deck.pdf",
+            content_type="application/pdf",
+            size=5,
+            sha256="0" * 64,
+            storage_key="ab" * 20,
+        )
+        db.session.add_all([thinklab, agreement, criterion, material])
         users["delegate"].calendar_token = "access-agenda-token"
         db.session.commit()
         values = {
@@ -126,6 +135,7 @@ def world(app):
                 "venue_id": venue.id,
                 "room_id": room.id,
                 "criterion_id": criterion.id,
+                "material_id": material.id,
             },
         }
         return World(users={k: u.id for k, u in users.items()}, values=values)

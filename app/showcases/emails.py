@@ -1,0 +1,161 @@
+"""Showcase mails, queued in the outbox: the acknowledgement, the decisions, invitations.
+
+The acknowledgement of a submission and a colleague's invitation are sent at once. A
+decision mail is a draft until an organiser releases it; it carries a dedupe key per
+showcase and decision, so the same decision is never announced twice.
+"""
+
+from flask import render_template
+from flask_babel import force_locale, get_locale
+from sqlalchemy import delete, select
+
+from app.auth.emails import absolute_link
+from app.extensions import db
+from app.models import Organisation, OutboxMessage, OutboxStatus, Showcase, User
+from app.models.organisations import OrganisationInvitation
+from app.notifications.outbox import queue_email, queue_templated_email
+
+
+class Bilingual:
+    """A subject in English and French; ``str()`` gives it in the current language."""
+
+    def __init__(self, en: str, fr: str) -> None:
+        self.en, self.fr = en, fr
+
+    def __str__(self) -> str:
+        return self.fr if str(get_locale() or "en").startswith("fr") else self.en
+
+
+def showcase_link(showcase: Showcase) -> str:
+    return absolute_link("showcases.showcase", id=showcase.id)
+
+
+def notify_received(showcase: Showcase, user: User) -> OutboxMessage:
+    """Acknowledge a submission to whoever submitted it (once per showcase)."""
+    return queue_templated_email(
+        template="showcases/received",
+        user=user,
+        subject=Bilingual(
+            f"We received your showcase “{_one_line(showcase.title)}”",
+            f"Nous avons bien reçu votre showcase « {_one_line(showcase.title)} »",
+        ),
+        kind="showcases.received",
+        context={
+            "showcase": showcase,
+            "edition": showcase.edition,
+            "link": showcase_link(showcase),
+        },
+        edition_id=showcase.edition_id,
+        dedupe_key=f"showcases.received:{showcase.id}",
+    )
+
+
+def decision_recipient(showcase: Showcase) -> User | None:
+    """Who hears of a decision: the submitter, else the organisation's first delegate."""
+    submitter = showcase.submitted_by
+    if (
+        submitter is not None
+        and not submitter.is_disabled
+        and submitter.organisation_id == showcase.organisation_id
+    ):
+        return submitter
+    return db.session.scalar(
+        select(User)
+        .where(User.organisation_id == showcase.organisation_id, User.is_disabled.is_(False))
+        .order_by(User.id)
+        .limit(1)
+    )
+
+
+def decision_key(showcase: Showcase, state: str) -> str:
+    return f"showcases.decision:{showcase.id}:{state}"
+
+
+DECISION_SUBJECTS = {
+    "accepted": ("Your showcase is accepted", "Votre showcase est retenu"),
+    "waitlisted": ("Your showcase is on the waiting list", "Votre showcase est en liste d'attente"),
+    "rejected": ("Our decision on your showcase", "Notre décision sur votre showcase"),
+}
+
+
+def draft_decision(showcase: Showcase, by: User | None) -> tuple[OutboxMessage | None, bool]:
+    """Draft the mail of the showcase's current decision, replacing an unreleased draft.
+
+    Returns the draft (None when there is nobody to write to or the decision was already
+    announced) and whether the organisation was already told this very decision.
+    """
+    state = showcase.status.value
+    key = decision_key(showcase, state)
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.DRAFT,
+            OutboxMessage.dedupe_key.like(f"showcases.decision:{showcase.id}:%"),
+            OutboxMessage.dedupe_key != key,
+        )
+    )
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    if existing is not None:
+        if existing.status is OutboxStatus.DRAFT:
+            return existing, False
+        return None, True
+    recipient = decision_recipient(showcase)
+    if recipient is None:
+        return None, False
+    en, fr = DECISION_SUBJECTS[state]
+    title = _one_line(showcase.title)
+    return (
+        queue_templated_email(
+            template=f"showcases/decision_{state}",
+            user=recipient,
+            subject=Bilingual(f"{en}: “{title}”", f"{fr} : « {title} »"),
+            kind=f"showcases.decision.{state}",
+            context={
+                "showcase": showcase,
+                "edition": showcase.edition,
+                "organisation": showcase.organisation,
+                "link": showcase_link(showcase),
+            },
+            edition_id=showcase.edition_id,
+            dedupe_key=key,
+            draft=True,
+            created_by=by,
+        ),
+        False,
+    )
+
+
+def notify_invitation(
+    invitation: OrganisationInvitation, token: str, organisation: Organisation, by: User
+) -> OutboxMessage:
+    """Mail a colleague the link that makes them a delegate, in the inviter's language."""
+    locale = by.locale or "en"
+    context = {
+        "organisation": organisation,
+        "inviter": by,
+        "link": absolute_link("showcases.accept_invitation", token=token),
+        "expires_at": invitation.expires_at,
+    }
+    with force_locale(locale):
+        text = render_template("email/showcases/invitation.txt", **context)
+        html = render_template("email/showcases/invitation.html", **context)
+        subject = str(
+            Bilingual(
+                f"{_one_line(by.display_name)} invites you to represent "
+                f"{_one_line(organisation.name)} on Agora",
+                f"{_one_line(by.display_name)} vous invite à représenter "
+                f"{_one_line(organisation.name)} sur Agora",
+            )
+        )
+    return queue_email(
+        kind="organisations.invitation",
+        recipient=invitation.email,
+        locale=locale,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        created_by=by,
+    )
+
+
+def _one_line(value: str) -> str:
+    return " ".join((value or "").split())
