@@ -40,6 +40,7 @@ from app.models import (
 )
 from app.program import conflicts as checks
 from app.program import emails
+from app.program.services import KIND_LABELS, STATUS_LABELS
 from app.timezones import LocalTimeError, NonexistentLocalTime, local_to_utc
 
 logger = logging.getLogger(__name__)
@@ -163,8 +164,8 @@ def session_values(session_: ConferenceSession) -> dict[str, str]:
         _("End"): f"{session_.ends_local:%Y-%m-%d %H:%M}",
         _("Room"): place or "—",
         _("Online link"): session_.online_url or "—",
-        _("Status"): session_.status.value,
-        _("Kind"): session_.kind.value,
+        _("Status"): str(STATUS_LABELS[session_.status]),
+        _("Kind"): str(KIND_LABELS[session_.kind]),
         _("Abstract"): session_.abstract or "—",
     }
 
