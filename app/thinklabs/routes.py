@@ -6,6 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, sen
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
 from app.errors import DomainError
@@ -303,11 +304,11 @@ def _fill_choices(form: ThinklabForm, thinklab: Thinklab | None) -> None:
     editions = svc.editions_for(current_user)
     if thinklab is not None and thinklab.edition and thinklab.edition not in editions:
         editions.append(thinklab.edition)
-    none = [("", _("None"))]
-    form.edition_id.choices = none + [(e.id, e.title) for e in editions]
-    form.agreement_id.choices = none + [(a.id, a.title) for a in svc.all_agreements()]
+    none = [SelectChoice("", _("None"))]
+    form.edition_id.choices = none + [SelectChoice(e.id, e.title) for e in editions]
+    form.agreement_id.choices = none + [SelectChoice(a.id, a.title) for a in svc.all_agreements()]
     venues = svc.venues_of(thinklab) if thinklab is not None else []
-    form.venue_id.choices = none + [(v.id, f"{v.name} ({v.town})") for v in venues]
+    form.venue_id.choices = none + [SelectChoice(v.id, f"{v.name} ({v.town})") for v in venues]
 
 
 def _thinklab_data(form: ThinklabForm) -> dict:
@@ -495,7 +496,9 @@ def move_meeting(slug: str):
     found = services.thinklab_for_page(slug)
     form = MoveForm()
     venues = svc.venues_of(found)
-    form.venue_id.choices = [("", _("As usual"))] + [(v.id, v.name) for v in venues]
+    form.venue_id.choices = [SelectChoice("", _("As usual"))] + [
+        SelectChoice(v.id, v.name) for v in venues
+    ]
     if request.method == "GET":
         original = _original_from_query()
         if original is not None:
