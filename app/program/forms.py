@@ -117,3 +117,20 @@ class SpeakerForm(AgoraForm):
     )
     photo = FileField(_l("Photo (PNG or JPEG, up to 2 MB)"))
     submit = SubmitField(_l("Save"))
+
+
+class AvailabilityForm(AgoraForm):
+    """A period in which a speaker can be scheduled, on the edition's wall clock."""
+
+    starts_local = DateTimeLocalField(
+        _l("Available from (edition's local time)"), format=TIME_FORMAT, validators=[Optional()]
+    )
+    ends_local = DateTimeLocalField(
+        _l("Until (edition's local time)"), format=TIME_FORMAT, validators=[Optional()]
+    )
+    submit = SubmitField(_l("Add the period"))
+
+
+class RemoveAvailabilityForm(AgoraForm):
+    object_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Remove"))

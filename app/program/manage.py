@@ -18,8 +18,10 @@ from app.permissions import can_organise
 from app.program import bp, conflicts
 from app.program import management as mgmt
 from app.program.forms import (
+    AvailabilityForm,
     ConfirmForm,
     PlaceForm,
+    RemoveAvailabilityForm,
     SessionForm,
     SessionSpeakerForm,
     SpeakerForm,
@@ -413,6 +415,52 @@ def edit_speaker(slug: str, speaker_id: int | None = None):
         form=form,
         general=general,
     )
+
+
+@bp.route("/editions/<slug>/manage/speakers/<int:speaker_id>/availability", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def speaker_availability(slug: str, speaker_id: int):
+    edition = edition_or_404(slug)
+    speaker = db.get_or_404(Speaker, speaker_id)
+    form = AvailabilityForm()
+    general: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            mgmt.add_availability(edition, speaker, form.starts_local.data, form.ends_local.data)
+        except FormErrors as error:
+            db.session.rollback()
+            general = form.set_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(_("Availability saved."), "success")
+            return redirect(
+                url_for("program.speaker_availability", slug=slug, speaker_id=speaker_id)
+            )
+    if request.method == "POST":
+        status = 422
+    return render_template(
+        "program/manage/availability.html",
+        edition=edition,
+        speaker=speaker,
+        form=form,
+        general=general,
+        periods=mgmt.speaker_availabilities(edition, speaker),
+        remove_form=RemoveAvailabilityForm(formdata=None),
+    ), status
+
+
+@bp.post("/editions/<slug>/manage/speakers/<int:speaker_id>/availability/remove")
+@access(Audience.ORGANISER, allow=organises)
+def remove_speaker_availability(slug: str, speaker_id: int):
+    edition = edition_or_404(slug)
+    speaker = db.get_or_404(Speaker, speaker_id)
+    form = RemoveAvailabilityForm()
+    if form.validate_on_submit() and form.object_id.data.isdigit():
+        if mgmt.remove_availability(edition, speaker, int(form.object_id.data)):
+            db.session.commit()
+            flash(_("Period removed."), "success")
+    return redirect(url_for("program.speaker_availability", slug=slug, speaker_id=speaker_id))
 
 
 @bp.get("/speakers/<int:id>/photo")

@@ -31,6 +31,7 @@ from app.models import (
     SessionSpeaker,
     SessionStatus,
     Speaker,
+    SpeakerAvailability,
     SpeakerRole,
     StakeholderCategory,
     Track,
@@ -409,6 +410,58 @@ def answer_invitation(place: SessionSpeaker, accept: bool) -> SessionSpeaker:
     place.responded_at = utcnow()
     db.session.flush()
     return place
+
+
+# Speakers' availability ------------------------------------------------------------------
+
+
+def speaker_availabilities(edition: Edition, speaker: Speaker) -> list[SpeakerAvailability]:
+    """The periods ``speaker`` said they can be scheduled in ``edition``, in time order."""
+    return list(
+        db.session.scalars(
+            select(SpeakerAvailability)
+            .where(
+                SpeakerAvailability.edition_id == edition.id,
+                SpeakerAvailability.speaker_id == speaker.id,
+            )
+            .order_by(SpeakerAvailability.starts_at)
+        )
+    )
+
+
+def add_availability(
+    edition: Edition, speaker: Speaker, starts_local: datetime | None, ends_local: datetime | None
+) -> SpeakerAvailability:
+    """Record a period in which ``speaker`` can be scheduled, on the edition's wall clock.
+
+    Once a speaker has stated one period, the conflict check warns about any session of
+    theirs that falls outside all of them.
+
+    :raises FormErrors: for a time the clocks skip in the edition's zone, or an end that
+        is not after the start (each next to its field).
+    """
+    errors = _Errors()
+    zone = edition.timezone
+    starts = _check_time(starts_local, zone, "starts_local", errors)
+    ends = _check_time(ends_local, zone, "ends_local", errors)
+    if starts is not None and ends is not None and ends <= starts:
+        errors.add("ends_local", _("The period must end after it starts."))
+    errors.raise_any()
+    period = SpeakerAvailability(speaker_id=speaker.id, edition_id=edition.id)
+    period.set_times(starts_local, ends_local, zone)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def remove_availability(edition: Edition, speaker: Speaker, availability_id: int) -> bool:
+    """Delete one of ``speaker``'s periods in ``edition``; return False if there is none."""
+    period = db.session.get(SpeakerAvailability, availability_id)
+    if period is None or period.edition_id != edition.id or period.speaker_id != speaker.id:
+        return False
+    db.session.delete(period)
+    db.session.flush()
+    return True
 
 
 # Speaker profiles ------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Speakers' availability periods: stated by organisers, checked against the schedule."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Edition, EditionRoleKind, SessionSpeaker, SpeakerAvailability
+from app.program import conflicts
+from tests.factories import (
+    grant,
+    make_edition,
+    make_room,
+    make_session,
+    make_speaker,
+    make_user,
+    make_venue,
+)
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        edition = make_edition(
+            slug="paris-avail",
+            timezone="Europe/Paris",
+            start_date=date(2027, 3, 27),
+            end_date=date(2027, 3, 28),
+        )
+        organiser = make_user()
+        grant(organiser, edition, EditionRoleKind.ORGANISER)
+        venue = make_venue(edition, name="Centre", town="Paris")
+        hall = make_room(venue, name="Hall")
+        speaker = make_speaker(name="Amina")
+        talk = make_session(
+            edition,
+            datetime(2027, 3, 28, 15),
+            datetime(2027, 3, 28, 16),
+            title="Afternoon talk",
+            room=hall,
+            venue=venue,
+            timezone="Europe/Paris",
+        )
+        talk.speakers.append(SessionSpeaker(speaker=speaker))
+        outsider = make_user()
+        db.session.commit()
+        return {
+            "slug": edition.slug,
+            "organiser": organiser.id,
+            "outsider": outsider.id,
+            "speaker": speaker.id,
+        }
+
+
+def sign_in(client, user_id):
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = str(user_id)
+        flask_session["_fresh"] = True
+
+
+def url(world):
+    return f"/editions/{world['slug']}/manage/speakers/{world['speaker']}/availability"
+
+
+def count_periods(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(SpeakerAvailability.id)))
+
+
+def test_a_stated_period_makes_a_session_outside_it_a_conflict(app, client, world):
+    sign_in(client, world["organiser"])
+    conflicts_page = f"/editions/{world['slug']}/manage/conflicts"
+    assert "not available" not in client.get(conflicts_page).get_data(as_text=True)
+    saved = client.post(
+        url(world), data={"starts_local": "2027-03-28T09:00", "ends_local": "2027-03-28T12:00"}
+    )
+    assert saved.status_code == 302
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "2027-03-28 09:00 – 2027-03-28 12:00" in page
+    listed = client.get(conflicts_page).get_data(as_text=True)
+    assert "Amina said they are not available for “Afternoon talk”" in listed
+
+
+def test_a_period_covering_the_session_clears_the_warning(app, client, world):
+    sign_in(client, world["organiser"])
+    client.post(
+        url(world), data={"starts_local": "2027-03-28T14:00", "ends_local": "2027-03-28T18:00"}
+    )
+    with app.app_context():
+        edition = db.session.scalar(select(Edition).where(Edition.slug == world["slug"]))
+        kinds = {c.kind for c in conflicts.edition_conflicts(edition)}
+    assert conflicts.OUTSIDE_AVAILABILITY not in kinds
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field", "message"),
+    [
+        ("2027-03-28T12:00", "2027-03-28T09:00", "ends_local", "must end after it starts"),
+        ("2027-03-28T02:30", "2027-03-28T09:00", "starts_local", "does not exist in Europe/Paris"),
+        ("", "2027-03-28T09:00", "starts_local", "Give a date and time."),
+    ],
+)
+def test_bad_periods_are_refused_next_to_the_field(
+    app, client, world, starts, ends, field, message
+):
+    sign_in(client, world["organiser"])
+    refused = client.post(url(world), data={"starts_local": starts, "ends_local": ends})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert f'id="{field}-error"' in page
+    error_at = page.index(f'id="{field}-error"')
+    assert message in page[error_at : error_at + 300]
+    assert count_periods(app) == 0
+
+
+def test_a_period_is_removed(app, client, world):
+    sign_in(client, world["organiser"])
+    client.post(
+        url(world), data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"}
+    )
+    with app.app_context():
+        period_id = db.session.scalar(select(SpeakerAvailability.id))
+    removed = client.post(url(world) + "/remove", data={"object_id": str(period_id)})
+    assert removed.status_code == 302
+    assert count_periods(app) == 0
+
+
+def test_only_organisers_state_availability(app, client, world):
+    sign_in(client, world["outsider"])
+    response = client.post(
+        url(world), data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"}
+    )
+    assert response.status_code == 403
+    assert count_periods(app) == 0
