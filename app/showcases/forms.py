@@ -6,14 +6,13 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.editions.forms import AgoraForm
 from app.models import OrganisationKind, ShowcaseKind
@@ -107,21 +106,6 @@ class TrackAssignForm(AgoraForm):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[], validate_choice=False)
     track_id = SelectField(_l("Axis"), coerce=int, choices=[], validate_choice=False)
     submit = SubmitField(_l("Assign the whole axis"))
-
-
-class ReviewerForm(AgoraForm):
-    email = EmailField(_l("Email of the reviewer's account"), validators=[DataRequired()])
-    submit = SubmitField(_l("Add as reviewer"))
-
-
-class CriterionForm(AgoraForm):
-    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(_l("What reviewers should look at"), validators=[Length(max=2000)])
-    weight = IntegerField(
-        _l("Weight"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10)]
-    )
-    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=1000)])
-    submit = SubmitField(_l("Save"))
 
 
 class StandForm(AgoraForm):

@@ -1,6 +1,6 @@
 """Reviewers' and organisers' pages: assignments, reviews, ranking, decisions, mails, places."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,7 +12,6 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import (
     Edition,
-    ReviewCriterion,
     Showcase,
     ShowcaseStatus,
     Track,
@@ -24,9 +23,7 @@ from app.showcases import services as svc
 from app.showcases.forms import (
     AssignForm,
     ConfirmForm,
-    CriterionForm,
     DecisionForm,
-    ReviewerForm,
     ReviewForm,
     SessionLinkForm,
     StandForm,
@@ -397,57 +394,22 @@ def link_session(id: int):
 # Reviewers of an edition ------------------------------------------------------------------
 
 
-@bp.route("/editions/<slug>/manage/reviewers", methods=["GET", "POST"])
+@bp.get("/editions/<slug>/manage/reviewers")
 @access(Audience.ORGANISER, allow=organises)
 def reviewers(slug: str):
     edition = edition_or_404(slug)
-    form = ReviewerForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = svc.add_reviewer(edition, form.email.data)
-            db.session.commit()
-        except DomainError as error:
-            _refused(form, error)
-            status = 422
-        else:
-            flash(_("%(name)s is a reviewer of this edition.", name=user.display_name), "success")
-            return redirect(url_for("showcases.reviewers", slug=edition.slug))
-    elif request.method == "POST":
-        status = 422
     people = svc.edition_reviewers(edition)
     track_form = TrackAssignForm()
     track_form.reviewer_id.choices = [SelectChoice(u.id, u.display_name) for u in people]
     track_form.track_id.choices = [SelectChoice(t.id, t.name) for t in edition.tracks]
     return render_template(
         "showcases/manage/reviewers.html",
-        form=form,
         track_form=track_form,
         people=people,
         by_track=svc.track_reviewers(edition),
-        confirm_form=ConfirmForm(),
+        load=svc.reviewer_load(edition),
         **_manage_nav_context(edition),
-    ), status
-
-
-@bp.post("/editions/<slug>/manage/reviewers/remove")
-@access(Audience.ORGANISER, allow=organises)
-def remove_reviewer(slug: str):
-    edition = edition_or_404(slug)
-    user = db.session.get(User, _int(request.form.get("reviewer_id")) or 0)
-    if user is None:
-        flash(_("Choose a reviewer."), "error")
-    else:
-        svc.remove_reviewer(edition, user)
-        db.session.commit()
-        flash(
-            _(
-                "%(name)s is no longer a reviewer of this edition; the reviews they wrote stay.",
-                name=user.display_name,
-            ),
-            "success",
-        )
-    return redirect(url_for("showcases.reviewers", slug=edition.slug))
+    )
 
 
 @bp.post("/editions/<slug>/manage/reviewers/tracks")
@@ -500,70 +462,6 @@ def assign_track(slug: str):
             "info",
         )
     return back
-
-
-# Criteria ---------------------------------------------------------------------------------
-
-
-def _criterion_of(edition: Edition, criterion_id: int) -> ReviewCriterion:
-    criterion = db.get_or_404(ReviewCriterion, criterion_id)
-    if criterion.edition_id != edition.id:
-        abort(404)
-    return criterion
-
-
-@bp.route("/editions/<slug>/manage/criteria", methods=["GET", "POST"])
-@bp.route("/editions/<slug>/manage/criteria/<int:criterion_id>", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
-def criteria(slug: str, criterion_id: int | None = None):
-    edition = edition_or_404(slug)
-    criterion = _criterion_of(edition, criterion_id) if criterion_id else None
-    form = CriterionForm(obj=criterion)
-    general = []
-    status = 200
-    if form.validate_on_submit():
-        try:
-            svc.save_criterion(
-                edition,
-                **form.data_for("name", "description", "weight", "position"),
-                criterion=criterion,
-            )
-            db.session.commit()
-        except DomainError as error:
-            general = _refused(form, error)
-            status = 422
-        else:
-            flash(_("Criterion saved."), "success")
-            return redirect(url_for("showcases.criteria", slug=edition.slug))
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "showcases/manage/criteria.html",
-        form=form,
-        criterion=criterion,
-        general=general,
-        confirm_form=ConfirmForm(),
-        **_manage_nav_context(edition),
-    ), status
-
-
-@bp.post("/editions/<slug>/manage/criteria/<int:criterion_id>/delete")
-@access(Audience.ORGANISER, allow=organises)
-def delete_criterion(slug: str, criterion_id: int):
-    edition = edition_or_404(slug)
-    criterion = _criterion_of(edition, criterion_id)
-    if ConfirmForm().confirm.data != "yes":
-        flash(_("Nothing was deleted."), "info")
-    else:
-        try:
-            svc.delete_criterion(criterion)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Criterion deleted."), "success")
-    return redirect(url_for("showcases.criteria", slug=edition.slug))
 
 
 # Decision mails ---------------------------------------------------------------------------

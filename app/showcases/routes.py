@@ -63,7 +63,7 @@ def paragraphs(text: str | None) -> Markup:
 def file_size(size: int) -> str:
     if size >= uploads.MB:
         return f"{size / uploads.MB:.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
+    return f"{max(1, round(size / 1024))} KB"  # a file of a few bytes still says 1 KB
 
 
 @bp.app_context_processor
@@ -239,6 +239,7 @@ def new_showcase(slug: str):
     form = ShowcaseForm()
     form.track_id.choices = _track_choices(edition, blank=_("Choose later"))
     general = []
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             result = svc.create_draft(
@@ -258,7 +259,7 @@ def new_showcase(slug: str):
             return redirect(url_for("showcases.edit_showcase", id=result.showcase.id))
     return render_template(
         "showcases/edit.html", form=form, edition=edition, showcase=None, general=general
-    )
+    ), status
 
 
 def _edit_page(

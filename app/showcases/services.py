@@ -588,49 +588,6 @@ def edition_reviewers(edition: Edition) -> list[User]:
     )
 
 
-def add_reviewer(edition: Edition, email: str) -> User:
-    """Make the account at ``email`` a reviewer of ``edition``."""
-    from app.auth.services import find_user_by_email
-
-    user = find_user_by_email(email)
-    if user is None:
-        raise FormErrors(
-            {"email": [_("No account uses this address; ask the person to sign up first.")]}
-        )
-    if not has_edition_role(user, edition, EditionRoleKind.REVIEWER):
-        db.session.add(EditionRole(user=user, edition=edition, role=EditionRoleKind.REVIEWER))
-        db.session.flush()
-    return user
-
-
-def remove_reviewer(edition: Edition, user: User) -> None:
-    """Remove a reviewer: their role, their axes and the assignments they have not reviewed."""
-    db.session.execute(
-        delete(EditionRole).where(
-            EditionRole.edition_id == edition.id,
-            EditionRole.user_id == user.id,
-            EditionRole.role == EditionRoleKind.REVIEWER,
-        )
-    )
-    track_ids = select(Track.id).where(Track.edition_id == edition.id)
-    db.session.execute(
-        delete(TrackReviewer).where(
-            TrackReviewer.reviewer_id == user.id, TrackReviewer.track_id.in_(track_ids)
-        )
-    )
-    reviewed = select(Review.showcase_id).where(Review.reviewer_id == user.id)
-    showcase_ids = select(Showcase.id).where(Showcase.edition_id == edition.id)
-    db.session.execute(
-        delete(ReviewAssignment).where(
-            ReviewAssignment.reviewer_id == user.id,
-            ReviewAssignment.showcase_id.in_(showcase_ids),
-            ReviewAssignment.showcase_id.not_in(reviewed),
-        )
-    )
-    db.session.flush()
-    db.session.expire_all()
-
-
 def conflict_of_interest(reviewer: User, showcase: Showcase) -> bool:
     return reviewer.organisation_id is not None and (
         reviewer.organisation_id == showcase.organisation_id
@@ -747,6 +704,25 @@ def track_reviewers(edition: Edition) -> dict[int, list[User]]:
     for track_id, user in rows:
         found[track_id].append(user)
     return found
+
+
+def reviewer_load(edition: Edition) -> dict[int, tuple[int, int]]:
+    """For each reviewer of ``edition``: (showcases assigned, reviews written)."""
+    assigned = db.session.execute(
+        select(ReviewAssignment.reviewer_id, func.count(ReviewAssignment.id))
+        .join(Showcase, Showcase.id == ReviewAssignment.showcase_id)
+        .where(Showcase.edition_id == edition.id)
+        .group_by(ReviewAssignment.reviewer_id)
+    ).all()
+    written = dict(
+        db.session.execute(
+            select(Review.reviewer_id, func.count(Review.id))
+            .join(Showcase, Showcase.id == Review.showcase_id)
+            .where(Showcase.edition_id == edition.id, Review.submitted_at.is_not(None))
+            .group_by(Review.reviewer_id)
+        ).all()
+    )
+    return {user_id: (count, written.get(user_id, 0)) for user_id, count in assigned}
 
 
 def _assign_track_reviewers(showcase: Showcase) -> None:
@@ -944,64 +920,6 @@ def reviews_anything(user: User) -> bool:
         )
         is not None
     )
-
-
-# Criteria ---------------------------------------------------------------------------------
-
-
-def save_criterion(
-    edition: Edition,
-    *,
-    name: str,
-    description: str = "",
-    weight: int = 1,
-    position: int | None = None,
-    criterion: ReviewCriterion | None = None,
-) -> ReviewCriterion:
-    name = clean_text(name)
-    errors = _Errors()
-    if not name:
-        errors.add("name", _("Name the criterion."))
-    taken = db.session.scalar(
-        select(ReviewCriterion.id).where(
-            ReviewCriterion.edition_id == edition.id,
-            func.lower(ReviewCriterion.name) == name.lower(),
-            ReviewCriterion.id != (criterion.id if criterion else -1),
-        )
-    )
-    if taken is not None:
-        errors.add("name", _("This edition already has a criterion with this name."))
-    if weight is None or not 1 <= int(weight) <= 10:
-        errors.add("weight", _("Give a weight from 1 to 10."))
-    errors.raise_any()
-    if criterion is None:
-        criterion = ReviewCriterion(edition=edition)
-        db.session.add(criterion)
-        if position is None:
-            position = len(edition.review_criteria)
-    criterion.name = name
-    criterion.description = clean_text(description)
-    criterion.weight = int(weight)
-    if position is not None:
-        criterion.position = position
-    db.session.flush()
-    return criterion
-
-
-def delete_criterion(criterion: ReviewCriterion) -> None:
-    used = db.session.scalar(
-        select(func.count(ReviewScore.id)).where(ReviewScore.criterion_id == criterion.id)
-    )
-    if used:
-        raise Conflict(
-            _(
-                "Reviewers already scored “%(name)s” %(count)d time(s): it cannot be deleted.",
-                name=criterion.name,
-                count=used,
-            )
-        )
-    db.session.delete(criterion)
-    db.session.flush()
 
 
 # Ranking and decisions --------------------------------------------------------------------

@@ -115,6 +115,13 @@ def clean_filename(raw: str | None) -> str:
     return cleaned
 
 
+def human_size(size: int) -> str:
+    """A size as "10 MB" or "500 KB"."""
+    if size >= MB:
+        return f"{size / MB:.0f} MB" if size % MB == 0 else f"{size / MB:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def _allowed_names(types: tuple[str, ...]) -> str:
     return ", ".join(TYPE_NAMES[t] for t in types)
 
@@ -145,10 +152,10 @@ def store(stream, raw_filename: str | None, *, area: str, types: tuple[str, ...]
                 if size > limit:
                     raise UploadRefused(
                         _(
-                            "“%(name)s” is larger than %(limit)s MB; nothing was saved. "
+                            "“%(name)s” is larger than %(limit)s; nothing was saved. "
                             "Compress it or split it and try again.",
                             name=filename,
-                            limit=limit // MB,
+                            limit=human_size(limit),
                         ),
                         field="file",
                     )
