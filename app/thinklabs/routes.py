@@ -577,6 +577,21 @@ def roadmap_item(slug: str):
     ), status
 
 
+@bp.get("/editions/<slug>/manage/thinklabs")
+@access(Audience.ORGANISER, allow=organises_edition)
+def edition_thinklabs(slug: str):
+    edition = db.one_or_404(select(Edition).where(Edition.slug == slug))
+    return render_template(
+        "thinklabs/edition_thinklabs.html",
+        edition=edition,
+        thinklabs=list(
+            db.session.scalars(
+                select(Thinklab).where(Thinklab.edition_id == edition.id).order_by(Thinklab.name)
+            )
+        ),
+    )
+
+
 @bp.get("/manage/thinklabs")
 @access(Audience.SITE_ORGANISER)
 def manage_index():
