@@ -106,6 +106,7 @@ def programme(slug: str):
         days=services.group_by_day(sessions) if parsed.view == "list" else None,
         programme_url=programme_url,
         zone_groups=zone_groups(),
+        starred=services.starred_session_ids(current_user, edition),
     )
 
 
@@ -118,7 +119,12 @@ def session_page(id: int):  # noqa: A002  (the public address names it ``id``)
     notices: list[services.Notice] = []
     zone = services.parse_zone(request.args.get("tz"), notices)
     return render_template(
-        "program/session.html", item=session_, edition=session_.edition, zone=zone, notices=notices
+        "program/session.html",
+        item=session_,
+        edition=session_.edition,
+        zone=zone,
+        notices=notices,
+        starred=services.starred_session_ids(current_user, session_.edition, session_.id),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
+    AgendaEntry,
     ConferenceSession,
     Edition,
     EditionStatus,
@@ -471,3 +472,20 @@ def speaker_with_public_sessions(
         .order_by(ConferenceSession.starts_at, ConferenceSession.id)
     )
     return speaker, list(places.unique())
+
+
+def starred_session_ids(user, edition: Edition, session_id: int | None = None) -> set[int]:
+    """The ids of ``edition``'s sessions in ``user``'s agenda, in one query (none if signed out).
+
+    :param session_id: look at this one session only.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    query = (
+        select(AgendaEntry.session_id)
+        .join(ConferenceSession, ConferenceSession.id == AgendaEntry.session_id)
+        .where(AgendaEntry.user_id == user.id, ConferenceSession.edition_id == edition.id)
+    )
+    if session_id is not None:
+        query = query.where(AgendaEntry.session_id == session_id)
+    return set(db.session.scalars(query))
