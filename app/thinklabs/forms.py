@@ -126,6 +126,28 @@ class MemberForm(ThinklabBaseForm):
     submit = SubmitField(_l("Add the member"))
 
 
+def _optional_id(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class MemberEditForm(ThinklabBaseForm):
+    member_id = HiddenField(validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_id, validate_choice=False)
+    category = SelectField(_l("Stakeholder category"), choices=category_choices)
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(MemberRole.MEMBER.value, _l("Member")),
+            SelectChoice(MemberRole.CHAIR.value, _l("Chair")),
+        ],
+    )
+    submit = SubmitField(_l("Save the member"))
+
+
 class RemoveForm(ThinklabBaseForm):
     object_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Remove"))

@@ -20,6 +20,7 @@ from app.models import (
     MeetingChange,
     MeetingMode,
     MemberRole,
+    Organisation,
     RoadmapItem,
     RoadmapStatus,
     StakeholderCategory,
@@ -66,6 +67,11 @@ def is_member(user: User | None, thinklab: Thinklab) -> bool:
         )
         is not None
     )
+
+
+def can_read_contributions(user: User | None, thinklab: Thinklab) -> bool:
+    """Contributions are posts members share: they, its organisers and admins read them."""
+    return can_organise_thinklab(user, thinklab) or is_member(user, thinklab)
 
 
 def membership(user: User, thinklab: Thinklab) -> ThinklabMember | None:
@@ -212,6 +218,42 @@ def remove_member(thinklab: Thinklab, member_id: int) -> None:
     if member is None or member.thinklab_id != thinklab.id:
         raise NotFound(_("This member is not in the thinklab."))
     db.session.delete(member)
+    db.session.flush()
+
+
+def update_member(thinklab: Thinklab, member_id: int, data: dict) -> ThinklabMember:
+    """Change a member's name, category, role or organisation.
+
+    :raises NotFound: if the member is not one of this thinklab's.
+    :raises FormErrors: for an empty name or an unknown organisation.
+    """
+    member = db.session.get(ThinklabMember, member_id)
+    if member is None or member.thinklab_id != thinklab.id:
+        raise NotFound(_("This member is not in the thinklab."))
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise _refuse("name", _("Give the member's name."))
+    organisation_id = data.get("organisation_id") or None
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise _refuse("organisation_id", _("Choose an organisation from the list."))
+    member.name = name
+    member.organisation_id = organisation_id
+    member.category = StakeholderCategory(data["category"])
+    member.role = MemberRole(data.get("role") or MemberRole.MEMBER.value)
+    db.session.flush()
+    return member
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def delete_roadmap_item(thinklab: Thinklab, item_id: int) -> None:
+    """:raises NotFound: if the item is not one of this thinklab's."""
+    item = db.session.get(RoadmapItem, item_id)
+    if item is None or item.thinklab_id != thinklab.id:
+        raise NotFound(_("This roadmap item does not exist."))
+    db.session.delete(item)
     db.session.flush()
 
 

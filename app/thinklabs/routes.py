@@ -19,6 +19,7 @@ from app.thinklabs import management as svc
 from app.thinklabs.forms import (
     ContributionForm,
     DigestForm,
+    MemberEditForm,
     MemberForm,
     MoveForm,
     RemoveForm,
@@ -65,8 +66,14 @@ def organises_edition(user, slug: str, **_ignored) -> bool:
 @bp.get("/thinklabs/<slug>")
 @access(Audience.ANONYMOUS)
 def thinklab(slug: str):
-    found = _visible_or_404(slug)
+    return _thinklab_page(_visible_or_404(slug))
+
+
+def _thinklab_page(found: Thinklab, post_form: ContributionForm | None = None):
+    """The thinklab's page; contributions only for those who may read them, else their count."""
     member = svc.membership(current_user, found)
+    organiser = svc.can_organise_thinklab(current_user, found)
+    readable = member is not None or organiser
     return render_template(
         "thinklabs/thinklab.html",
         thinklab=found,
@@ -74,14 +81,15 @@ def thinklab(slug: str):
         composition=services.composition_status(found),
         meetings=services.upcoming_meetings(found),
         roadmap=services.roadmap_by_horizon(found),
-        contributions=services.contributions(found),
+        contributions=services.contributions(found) if readable else [],
+        hidden_contributions=0 if readable else services.contribution_count(found),
         category_labels=services.CATEGORY_LABELS,
         mode_labels=services.MODE_LABELS,
         roadmap_status_labels=services.ROADMAP_STATUS_LABELS,
         member=member,
-        post_form=ContributionForm() if member else None,
+        post_form=(post_form or ContributionForm()) if member else None,
         digest_form=DigestForm(wants_digest=member.wants_digest) if member else None,
-        can_organise=svc.can_organise_thinklab(current_user, found),
+        can_organise=organiser,
     )
 
 
@@ -183,16 +191,21 @@ def agreement_meetings(agreement_id: int):
 @access(Audience.ANONYMOUS)
 def contribution_file(slug: str, token: str):
     found = _visible_or_404(slug)
+    if not svc.can_read_contributions(current_user, found):
+        abort(404)
     stored = posts.file_of(found, token)
     if stored is None:
         abort(404)
     record, path = stored
-    return send_file(
+    response = send_file(
         path,
         mimetype=record.content_type,
         download_name=record.filename,
         as_attachment=record.content_type == "application/pdf",
     )
+    # Members' files: never kept by a shared cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Members -----------------------------------------------------------------------------------
@@ -226,24 +239,7 @@ def post_contribution(slug: str):
             return redirect(
                 url_for("thinklabs.thinklab", slug=slug, _anchor=f"contribution-{contribution.id}")
             )
-    page = _visible_or_404(slug)
-    member = svc.membership(current_user, page)
-    return render_template(
-        "thinklabs/thinklab.html",
-        thinklab=page,
-        members=services.members_by_category(page),
-        composition=services.composition_status(page),
-        meetings=services.upcoming_meetings(page),
-        roadmap=services.roadmap_by_horizon(page),
-        contributions=services.contributions(page),
-        category_labels=services.CATEGORY_LABELS,
-        mode_labels=services.MODE_LABELS,
-        roadmap_status_labels=services.ROADMAP_STATUS_LABELS,
-        member=member,
-        post_form=form,
-        digest_form=DigestForm(wants_digest=member.wants_digest if member else False),
-        can_organise=svc.can_organise_thinklab(current_user, page),
-    ), 422
+    return _thinklab_page(_visible_or_404(slug), form), 422
 
 
 @bp.get("/thinklabs/<slug>/contributions.json")
@@ -450,6 +446,53 @@ def remove_member(slug: str):
     return _back(slug)
 
 
+@bp.route("/thinklabs/<slug>/manage/members/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_member(slug: str):
+    found = services.thinklab_for_page(slug)
+    member_id = request.values.get("member", "") or request.form.get("member_id", "")
+    member = None
+    if member_id.isdigit():
+        member = next((m for m in found.members if m.id == int(member_id)), None)
+    if member is None:
+        abort(404)
+    form = MemberEditForm(obj=member if request.method == "GET" else None)
+    form.organisation_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(o.id, o.name) for o in svc.all_organisations()
+    ]
+    if request.method == "GET":
+        form.member_id.data = str(member.id)
+        form.category.data = member.category.value
+        form.role.data = member.role.value
+    general: list[str] = []
+    if form.validate_on_submit():
+        try:
+            svc.update_member(found, member.id, form.data)
+        except svc.FormErrors as error:
+            db.session.rollback()
+            general = form.set_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(_("The member is saved."), "success")
+            return _back(slug)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "thinklabs/member_form.html", thinklab=found, member=member, form=form, general=general
+    ), status
+
+
+@bp.post("/thinklabs/<slug>/manage/roadmap/delete")
+@access(Audience.ORGANISER, allow=organises)
+def delete_roadmap_item(slug: str):
+    found = thinklab_or_404(slug)
+    form = RemoveForm()
+    if form.validate_on_submit() and form.object_id.data.isdigit():
+        svc.delete_roadmap_item(found, int(form.object_id.data))
+        db.session.commit()
+        flash(_("The roadmap item is deleted."), "success")
+    return _back(slug)
+
+
 @bp.post("/thinklabs/<slug>/manage/rules")
 @access(Audience.ORGANISER, allow=organises)
 def set_rule(slug: str):
@@ -573,7 +616,11 @@ def roadmap_item(slug: str):
             return _back(slug)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "thinklabs/roadmap_form.html", thinklab=found, form=form, item=item
+        "thinklabs/roadmap_form.html",
+        thinklab=found,
+        form=form,
+        item=item,
+        remove_form=RemoveForm(formdata=None),
     ), status
 
 

@@ -7,7 +7,7 @@ from itertools import groupby
 import nh3
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -149,3 +149,10 @@ def contributions(thinklab: Thinklab, limit: int = 20) -> list[tuple[Contributio
         )
         for item in reversed(list(db.session.scalars(query)))
     ]
+
+
+def contribution_count(thinklab: Thinklab) -> int:
+    """How many contributions the members of ``thinklab`` have shared."""
+    return db.session.scalar(
+        select(func.count(Contribution.id)).where(Contribution.thinklab_id == thinklab.id)
+    )

@@ -81,11 +81,15 @@ def test_edition_page_shows_theme_patronage_and_tracks(client):
 
 
 @pytest.mark.usefixtures("demo")
-def test_thinklab_page_shows_members_roadmap_and_contributions(client):
+def test_thinklab_page_shows_members_roadmap_and_contributions(client, sign_in):
     page = text_of(client.get(f"/thinklabs/{THINKLAB_SLUG}"))
     for expected in ("Startup", "Research lab", "University", "Horizon 2027", "Horizon 2050"):
         assert expected in page
-    assert "quatre chantiers" in page
+    # Contributions are members' posts: visitors only learn how many there are.
+    assert "quatre chantiers" not in page
+    assert "3 contributions, visible to members" in page
+    sign_in("organiser@demo.agora")  # Nadia El Idrissi sits in the thinklab
+    assert "quatre chantiers" in text_of(client.get(f"/thinklabs/{THINKLAB_SLUG}"))
 
 
 def test_draft_edition_is_404_to_anonymous_and_shown_to_admins(app, client, demo, sign_in):
