@@ -74,6 +74,8 @@ CARAVAN_SLUG = "tunisian-smart-cities-caravan-2020"
 CASABLANCA_SLUG = "casablanca-smart-city-2023"
 EDITION_SLUGS = (BIZERTE_SLUG, CARAVAN_SLUG, CASABLANCA_SLUG)
 THINKLAB_SLUG = "bizerte-2050"
+# A tentative Bizerte workshop whose speaker is also on stage elsewhere at the same time.
+PLANTED_CONFLICT_TITLE = "Atelier : stationnement intelligent, le retour d'expérience de ParkiBiz"
 
 OK = OrganisationKind
 C = StakeholderCategory
@@ -726,6 +728,19 @@ def _load_bizerte(loader: _Loader) -> Edition:
         at(day2, 11, 30),
         at(day2, 12, 30),
         room=plenary,
+        speakers=[(startup, R.SPEAKER)],
+    )
+    # A planted conflict for organisers to find on the conflicts page and resolve: Rim
+    # Gharbi is booked here and in the plenary talk above at the same time.
+    loader.session(
+        edition,
+        PLANTED_CONFLICT_TITLE,
+        K.WORKSHOP,
+        at(day2, 11, 30),
+        at(day2, 12, 30),
+        room=workshop_room,
+        status=SessionStatus.TENTATIVE,
+        abstract="Retour d'expérience de ParkiBiz : capteurs, paiement mobile et données.",
         speakers=[(startup, R.SPEAKER)],
     )
     loader.session(
