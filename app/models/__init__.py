@@ -22,7 +22,10 @@ from app.models.editions import (
 )
 from app.models.organisations import Organisation, OrganisationKind
 from app.models.outbox import (
+    Announcement,
     AttemptOutcome,
+    MailTemplateOverride,
+    NotificationPreference,
     OutboxAttachment,
     OutboxAttempt,
     OutboxMessage,
@@ -69,6 +72,7 @@ from app.models.users import EditionRole, EditionRoleKind, User
 __all__ = [
     "AgendaEntry",
     "Agreement",
+    "Announcement",
     "AgreementDocument",
     "AgreementKind",
     "AgreementParty",
@@ -88,9 +92,11 @@ __all__ = [
     "EditionRoleKind",
     "EditionStatus",
     "InvitationStatus",
+    "MailTemplateOverride",
     "MeetingChange",
     "MeetingMode",
     "MemberRole",
+    "NotificationPreference",
     "Organisation",
     "OrganisationKind",
     "OutboxAttachment",

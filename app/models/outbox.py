@@ -59,6 +59,15 @@ class OutboxMessage(CreatedMixin, Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The registry event and the placeholder values it was rendered with, so that a draft
+    # can be written again from the current template (see app/notifications/templates.py).
+    template_event: Mapped[str | None] = mapped_column(sa.String(60))
+    template_context: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Set on optional mails (digests, reminders, announcements) people may unsubscribe from.
+    category: Mapped[str | None] = mapped_column(sa.String(30))
+    announcement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("announcements.id", ondelete="SET NULL"), index=True
+    )
 
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
@@ -106,3 +115,70 @@ class OutboxAttempt(Base):
     worker: Mapped[str | None] = mapped_column(sa.String(80))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attempt_log")
+
+
+# Organisers' and people's say over the mails ------------------------------------------------
+
+
+class Announcement(CreatedMixin, Base):
+    """A message an organiser writes to a group of an edition; one draft per recipient."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[str] = mapped_column(sa.String(40))
+    thinklab_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("thinklabs.id", ondelete="SET NULL")
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    def __repr__(self) -> str:
+        return f"<Announcement {self.id} {self.audience}>"
+
+
+class NotificationPreference(Base):
+    """One address's choice about one category of optional mail (digests, reminders, ...).
+
+    Keyed by the address (lower case) so that people without an account, such as
+    speakers, can unsubscribe too; ``user_id`` ties it to an account when there is one.
+    """
+
+    __tablename__ = "notification_preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(30))
+    is_subscribed: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("email", "category"),)
+
+
+class MailTemplateOverride(Base):
+    """An edition's own wording of one event's mail in one language (Jinja, sandboxed)."""
+
+    __tablename__ = "mail_template_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(sa.String(60))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    body_text: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("edition_id", "event", "locale"),)

@@ -1,5 +1,7 @@
-"""The `notifications` blueprint."""
+"""The `notifications` blueprint: the organiser outbox, mail templates, people's choices."""
 
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
+
+from app.notifications import routes  # noqa: E402, F401

@@ -136,6 +136,7 @@ def world(app):
                 "room_id": room.id,
                 "criterion_id": criterion.id,
                 "material_id": material.id,
+                "message_id": 1,
             },
         }
         return World(users={k: u.id for k, u in users.items()}, values=values)

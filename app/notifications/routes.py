@@ -1,0 +1,425 @@
+"""Pages of the notifications: the organiser outbox, templates, announcements, preferences."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.access import Audience, access
+from app.editions.manage import edition_or_404, organises
+from app.errors import DomainError, InvalidToken, NotFound
+from app.extensions import csrf, db, talisman
+from app.models import MailTemplateOverride, OutboxStatus
+from app.notifications import bp
+from app.notifications import preferences as prefs
+from app.notifications import services as svc
+from app.notifications import templates as registry
+from app.notifications.forms import (
+    ActionForm,
+    AnnouncementForm,
+    DraftForm,
+    FilterForm,
+    OverrideForm,
+    PreferencesForm,
+    ReleaseForm,
+    UnsubscribeForm,
+)
+
+# The HTML of a mail is shown in a sandboxed frame that may run nothing and load nothing.
+MAIL_FRAME_POLICY = {
+    "default-src": "'none'",
+    "style-src": "'unsafe-inline'",
+    "img-src": "data:",
+    "frame-ancestors": "'self'",
+    "sandbox": "",
+}
+
+
+def _message_or_404(edition, message_id: int):
+    try:
+        return svc.message_of(edition, message_id)
+    except NotFound:
+        abort(404)
+
+
+def _show(form, error: DomainError) -> None:
+    """Put a service's refusal next to its field, or flash it."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+# The outbox ---------------------------------------------------------------------------------
+
+
+@bp.get("/editions/<slug>/outbox")
+@access(Audience.ORGANISER, allow=organises)
+def outbox(slug):
+    edition = edition_or_404(slug)
+    kinds = svc.kinds_of(edition)
+    form = FilterForm(request.args)
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [SelectChoice(k, k) for k in kinds]
+    form.status.choices = [SelectChoice("", _("All statuses"))] + [
+        SelectChoice(s.value, s.value) for s in OutboxStatus
+    ]
+    status = form.status.data if form.status.data in {s.value for s in OutboxStatus} else None
+    page = request.args.get("page", 1, type=int)
+    messages, total = svc.list_messages(
+        edition,
+        kind=form.kind.data or None,
+        status=status,
+        recipient=form.recipient.data,
+        page=page,
+    )
+    drafts_by_kind = {kind: svc.draft_count(edition, kind=kind) for kind in kinds}
+    return render_template(
+        "notifications/outbox.html",
+        edition=edition,
+        form=form,
+        messages=messages,
+        total=total,
+        page=page,
+        page_size=svc.PAGE_SIZE,
+        counts=svc.status_counts(edition),
+        drafts_by_kind={k: n for k, n in drafts_by_kind.items() if n},
+        release_form=ReleaseForm(),
+    )
+
+
+@bp.post("/editions/<slug>/outbox/release")
+@access(Audience.ORGANISER, allow=organises)
+def release(slug):
+    edition = edition_or_404(slug)
+    form = ReleaseForm()
+    ids = request.form.getlist("ids", type=int)
+    announcement_id = request.form.get("announcement_id", type=int)
+    kind = form.kind.data or None
+    if not ids and not kind and not announcement_id and request.form.get("all") != "1":
+        flash(_("Choose the drafts to release."), "error")
+        return redirect(url_for("notifications.outbox", slug=slug))
+    released = svc.release(
+        edition,
+        by=current_user,
+        kind=kind,
+        ids=ids or None,
+        announcement_id=announcement_id,
+    )
+    db.session.commit()
+    if released:
+        flash(
+            _("%(count)d mails released: they leave with the next run.", count=released), "success"
+        )
+    else:
+        flash(_("Nothing to release: these mails were released already."), "info")
+    target = request.form.get("next", "")
+    if target.startswith(f"/editions/{slug}/"):
+        return redirect(target)
+    return redirect(url_for("notifications.outbox", slug=slug))
+
+
+@bp.get("/editions/<slug>/outbox/<int:message_id>")
+@access(Audience.ORGANISER, allow=organises)
+def message(slug, message_id):
+    edition = edition_or_404(slug)
+    found = _message_or_404(edition, message_id)
+    draft_form = DraftForm(obj=found) if found.status is OutboxStatus.DRAFT else None
+    return _message_page(edition, found, draft_form)
+
+
+def _message_page(edition, found, draft_form, status=200):
+    return (
+        render_template(
+            "notifications/message.html",
+            edition=edition,
+            message=found,
+            draft_form=draft_form,
+            action_form=ActionForm(),
+            created_by=svc.user_name(found.created_by_id),
+            released_by=svc.user_name(found.released_by_id),
+            can_regenerate=found.template_event in registry.EVENTS
+            and found.template_context is not None,
+        ),
+        status,
+    )
+
+
+@bp.get("/editions/<slug>/outbox/<int:message_id>/body.html")
+@access(Audience.ORGANISER, allow=organises)
+@talisman(frame_options="SAMEORIGIN", content_security_policy=MAIL_FRAME_POLICY)
+def message_html(slug, message_id):
+    edition = edition_or_404(slug)
+    found = _message_or_404(edition, message_id)
+    return found.body_html or "", 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.post("/editions/<slug>/outbox/<int:message_id>/edit")
+@access(Audience.ORGANISER, allow=organises)
+def edit_message(slug, message_id):
+    edition = edition_or_404(slug)
+    found = _message_or_404(edition, message_id)
+    form = DraftForm()
+    if form.validate_on_submit():
+        try:
+            svc.edit_draft(
+                found,
+                subject=form.subject.data,
+                body_text=form.body_text.data,
+                body_html=form.body_html.data or "",
+            )
+        except DomainError as error:
+            _show(form, error)
+        else:
+            db.session.commit()
+            flash(_("The draft is saved."), "success")
+            return redirect(url_for("notifications.message", slug=slug, message_id=found.id))
+    return _message_page(edition, found, form, status=422)
+
+
+_ACTIONS = {
+    "discard": (svc.discard, "The mail is discarded."),
+    "regenerate": (svc.regenerate, "The draft is written again from the current template."),
+    "resend": (svc.resend, "The mail is back in line: it leaves with the next run."),
+}
+
+
+def _act(slug, message_id, action):
+    edition = edition_or_404(slug)
+    found = _message_or_404(edition, message_id)
+    service, done = _ACTIONS[action]
+    try:
+        service(found)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_(done), "success")
+    return redirect(url_for("notifications.message", slug=slug, message_id=found.id))
+
+
+@bp.post("/editions/<slug>/outbox/<int:message_id>/discard")
+@access(Audience.ORGANISER, allow=organises)
+def discard_message(slug, message_id):
+    return _act(slug, message_id, "discard")
+
+
+@bp.post("/editions/<slug>/outbox/<int:message_id>/regenerate")
+@access(Audience.ORGANISER, allow=organises)
+def regenerate_message(slug, message_id):
+    return _act(slug, message_id, "regenerate")
+
+
+@bp.post("/editions/<slug>/outbox/<int:message_id>/resend")
+@access(Audience.ORGANISER, allow=organises)
+def resend_message(slug, message_id):
+    return _act(slug, message_id, "resend")
+
+
+# Templates ---------------------------------------------------------------------------------
+
+
+@bp.get("/editions/<slug>/mail-templates")
+@access(Audience.ORGANISER, allow=organises)
+def mail_templates(slug):
+    edition = edition_or_404(slug)
+    overridden = {
+        (row.event, row.locale)
+        for row in db.session.scalars(
+            db.select(MailTemplateOverride).where(MailTemplateOverride.edition_id == edition.id)
+        )
+    }
+    return render_template(
+        "notifications/templates.html",
+        edition=edition,
+        events=registry.EVENTS.values(),
+        locales=registry.LOCALES,
+        overridden=overridden,
+    )
+
+
+@bp.route("/editions/<slug>/mail-templates/edit", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def edit_template(slug):
+    edition = edition_or_404(slug)
+    event_key = request.values.get("event", "")
+    locale = request.values.get("locale", "")
+    event = registry.EVENTS.get(event_key)
+    if event is None or locale not in registry.LOCALES:
+        abort(404)
+    stored = registry.find_override(edition.id, event_key, locale)
+    form = OverrideForm(obj=stored)
+    preview = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if form.preview.data:
+                preview = _preview(edition, event, locale, form)
+            else:
+                registry.save_override(
+                    edition.id,
+                    event_key,
+                    locale,
+                    subject=form.subject.data or "",
+                    body_text=form.body_text.data or "",
+                    body_html=form.body_html.data or "",
+                    by=current_user,
+                )
+        except DomainError as error:
+            _show(form, error)
+            status = 422
+        else:
+            if not form.preview.data:
+                db.session.commit()
+                flash(_("The template is saved."), "success")
+                return redirect(url_for("notifications.mail_templates", slug=slug))
+    elif request.method == "POST":
+        status = 422
+    if preview is None and status == 200:
+        preview = _preview(edition, event, locale, form)
+    return (
+        render_template(
+            "notifications/template_form.html",
+            edition=edition,
+            event=event,
+            locale=locale,
+            form=form,
+            preview=preview,
+            defaults=_default_sources(event, locale),
+        ),
+        status,
+    )
+
+
+def _preview(edition, event, locale, form) -> dict:
+    """Check the typed template and render it with sample values (nothing saved)."""
+    for name, html in (("subject", False), ("body_text", False), ("body_html", True)):
+        source = getattr(form, name).data or ""
+        if source.strip():
+            registry.check_template(source, event, field=name, html=html)
+    draft = MailTemplateOverride(
+        subject=(form.subject.data or "").strip(),
+        body_text=form.body_text.data or "",
+        body_html=form.body_html.data or "",
+    )
+    samples = registry.sample_values(event)
+    subject, text, html = registry.render_notification(
+        event.key, edition, locale, samples, override=draft
+    )
+    return {"subject": subject, "text": text, "html": html}
+
+
+def _default_sources(event, locale) -> dict:
+    from flask import current_app
+
+    loader = current_app.jinja_env.loader
+    sources = {"subject": event.subject[locale]}
+    for suffix in ("txt", "html"):
+        try:
+            sources[suffix] = loader.get_source(
+                current_app.jinja_env, f"email/{event.template}.{suffix}"
+            )[0]
+        except Exception:
+            sources[suffix] = ""
+    return sources
+
+
+# Announcements -----------------------------------------------------------------------------
+
+
+@bp.route("/editions/<slug>/announcements", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises)
+def announcements(slug):
+    edition = edition_or_404(slug)
+    form = AnnouncementForm()
+    form.audience.choices = [SelectChoice(key, label) for key, label in svc.AUDIENCES.items()]
+    thinklabs = svc.thinklabs_of(edition)
+    form.thinklab_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(t.id), t.name) for t in thinklabs
+    ]
+    recipients = None
+    status = 200
+    if form.validate_on_submit():
+        thinklab_id = int(form.thinklab_id.data) if form.thinklab_id.data else None
+        try:
+            if form.count.data:
+                recipients = len(svc.group_members(edition, form.audience.data, thinklab_id))
+            else:
+                announcement, written = svc.create_announcement(
+                    edition,
+                    audience=form.audience.data,
+                    subject=form.subject.data,
+                    body=form.body.data,
+                    by=current_user,
+                    thinklab_id=thinklab_id,
+                )
+        except DomainError as error:
+            _show(form, error)
+            status = 422
+        else:
+            if not form.count.data:
+                db.session.commit()
+                flash(
+                    _(
+                        "%(count)d drafts written. Check one, then release them.",
+                        count=written,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("notifications.announcements", slug=slug))
+    elif request.method == "POST":
+        status = 422
+    return (
+        render_template(
+            "notifications/announcements.html",
+            edition=edition,
+            form=form,
+            recipients=recipients,
+            announcements=svc.announcements_of(edition),
+            release_form=ReleaseForm(),
+        ),
+        status,
+    )
+
+
+# People's choices --------------------------------------------------------------------------
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@access(Audience.USER)
+def preferences():
+    user = current_user._get_current_object()
+    form = PreferencesForm(data=prefs.preferences_of(user))
+    if form.validate_on_submit():
+        prefs.save_preferences(
+            user, {name: getattr(form, name).data for name in registry.CATEGORIES}
+        )
+        db.session.commit()
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template("notifications/preferences.html", form=form)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+@csrf.exempt
+def unsubscribe(token):
+    try:
+        email, category = prefs.read_unsubscribe_token(token)
+    except InvalidToken:
+        abort(404)
+    form = UnsubscribeForm()
+    done = False
+    if request.method == "POST":
+        prefs.set_preference(email, category, False)
+        db.session.commit()
+        done = True
+    return render_template(
+        "notifications/unsubscribe.html",
+        form=form,
+        email=email,
+        category=registry.CATEGORIES[category],
+        done=done,
+    )
