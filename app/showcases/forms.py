@@ -50,14 +50,17 @@ class ShowcaseForm(AgoraForm):
 
 
 class SubmitForm(AgoraForm):
-    track_id = SelectField(_l("Submit to the axis"), choices=[], validate_choice=False)
-    version = HiddenField()
-    submit = SubmitField(_l("Submit the showcase"))
+    # Own ids: this form shares its page with the showcase's form.
+    track_id = SelectField(
+        _l("Submit to the axis"), choices=[], validate_choice=False, id="submit-track_id"
+    )
+    version = HiddenField(id="submit-version")
+    submit = SubmitField(_l("Submit the showcase"), id="submit-submit")
 
 
 class MaterialsForm(AgoraForm):
     file = MultipleFileField(_l("Add files (PDF, PNG or JPEG)"))
-    submit = SubmitField(_l("Upload"))
+    submit = SubmitField(_l("Upload"), id="upload-submit")
 
 
 class ConfirmForm(AgoraForm):
@@ -94,12 +97,12 @@ DECISION_CHOICES = [
 class DecisionForm(AgoraForm):
     decision = SelectField(_l("Decision"), choices=DECISION_CHOICES, validators=[InputRequired()])
     note = TextAreaField(_l("Note for the history (not mailed)"), validators=[Length(max=2000)])
-    submit = SubmitField(_l("Record the decision"))
+    submit = SubmitField(_l("Record the decision"), id="decision-submit")
 
 
 class AssignForm(AgoraForm):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[], validate_choice=False)
-    submit = SubmitField(_l("Assign"))
+    submit = SubmitField(_l("Assign"), id="assign-submit")
 
 
 class TrackAssignForm(AgoraForm):
@@ -110,12 +113,12 @@ class TrackAssignForm(AgoraForm):
 
 class StandForm(AgoraForm):
     stand_number = StringField(_l("Stand number"), validators=[Length(max=20)])
-    submit = SubmitField(_l("Save the stand"))
+    submit = SubmitField(_l("Save the stand"), id="stand-submit")
 
 
 class SessionLinkForm(AgoraForm):
     session_id = SelectField(_l("Showcase session"), choices=[], validate_choice=False)
-    submit = SubmitField(_l("Present in this session"))
+    submit = SubmitField(_l("Present in this session"), id="session-submit")
 
 
 class OrganisationForm(AgoraForm):
@@ -133,12 +136,12 @@ class OrganisationForm(AgoraForm):
 
 class LogoForm(AgoraForm):
     logo = FileField(_l("Logo (PNG or JPEG, 2 MB at most)"))
-    submit = SubmitField(_l("Upload the logo"))
+    submit = SubmitField(_l("Upload the logo"), id="logo-submit")
 
 
 class InviteForm(AgoraForm):
     email = EmailField(_l("Your colleague's email"), validators=[DataRequired(), Length(max=254)])
-    submit = SubmitField(_l("Send the invitation"))
+    submit = SubmitField(_l("Send the invitation"), id="invite-submit")
 
 
 class AcceptForm(AgoraForm):

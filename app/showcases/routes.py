@@ -20,13 +20,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
 from app.errors import Conflict, DomainError, InvalidToken
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Edition, Organisation, Showcase, ShowcaseMaterial, ShowcaseStatus
 from app.permissions import can_organise, can_see_edition, is_assigned_reviewer, is_delegate_of
 from app.showcases import bp, uploads
@@ -541,6 +542,11 @@ def organisation(organisation_id: int):
         db.session.scalars(
             svc.public_showcases()
             .where(Showcase.organisation_id == found.id)
+            .options(
+                joinedload(Showcase.organisation),
+                joinedload(Showcase.edition),
+                joinedload(Showcase.track),
+            )
             .order_by(Edition.start_date.desc(), Showcase.title)
         )
     )
@@ -640,8 +646,13 @@ def organisation_showcases(organisation_id: int):
     )
 
 
+def _signed_in_user() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.post("/organisations/<int:organisation_id>/invitations")
 @access(Audience.DELEGATE, allow=represents)
+@limiter.limit("20 per hour", key_func=_signed_in_user)
 def invite(organisation_id: int):
     found = db.get_or_404(Organisation, organisation_id)
     form = InviteForm()

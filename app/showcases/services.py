@@ -439,7 +439,7 @@ def submit(showcase: Showcase, user: User, *, version, track_id=None) -> Submitt
             track = edition_track(showcase.edition, track_id)
         except FormErrors as error:
             errors.update(error.errors)
-    if track is None and "track_id" not in errors:
+    if track is None and "track_id" not in errors and showcase.edition.tracks:
         errors.add("track_id", _("Choose the axis you submit the showcase to."))
     if not showcase.summary.strip():
         errors.add("summary", _("Write a summary before submitting."))
@@ -992,9 +992,9 @@ def ranked_tables(edition: Edition, *, status: ShowcaseStatus | None = None) -> 
             continue
         rows.sort(
             key=lambda r: (
+                r.showcase.status is S.WITHDRAWN,
                 r.mean is None,
                 -(r.mean or 0),
-                r.showcase.status is S.WITHDRAWN,
                 r.showcase.id,
             )
         )

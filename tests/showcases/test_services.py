@@ -584,3 +584,23 @@ def test_who_sees_a_showcase_that_is_not_accepted(world):
 def test_the_showcase_kinds_have_labels():
     assert set(svc.KIND_LABELS) == set(ShowcaseKind)
     assert set(svc.STATUS_LABELS) == set(ShowcaseStatus)
+
+
+def test_an_edition_without_axes_takes_submissions_without_one(world):
+    for track in list(world.edition.tracks):
+        db.session.delete(track)
+    db.session.flush()
+    db.session.expire(world.edition)
+    showcase = draft(world)
+    assert not svc.submit(showcase, world.founder, version=showcase.version_id).already
+    assert showcase.status is S.SUBMITTED and showcase.track is None
+
+
+def test_withdrawn_showcases_rank_last_whatever_their_scores(world):
+    kept, gone = submitted(world, "Kept"), submitted(world, "Gone")
+    for showcase, value in ((kept, 2), (gone, 5)):
+        svc.assign(showcase, world.reviewer_a, world.organiser)
+        svc.save_review(showcase, world.reviewer_a, values=scores(world, value, value), comment="")
+    svc.withdraw(gone, world.founder)
+    (table,) = svc.ranked_tables(world.edition)
+    assert [row.showcase for row in table.rows] == [kept, gone]
