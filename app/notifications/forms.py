@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -61,16 +60,9 @@ class AnnouncementForm(AgoraForm):
     thinklab_id = SelectField(_l("Thinklab"), choices=[], validate_choice=False, coerce=str)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=LONG_TEXT)])
+    copy_to = EmailField(_l("Also send a copy to"), validators=[Optional(), Length(max=254)])
     count = SubmitField(_l("Count the recipients"))
     submit = SubmitField(_l("Write the drafts"))
-
-
-class TestAddressForm(AgoraForm):
-    """Send a preview of an announcement to one address (checked when entered)."""
-
-    email = EmailField(_l("Address"), validators=[DataRequired(), Length(max=254)])
-    announcement_id = IntegerField(validators=[Optional()])
-    submit = SubmitField(_l("Send me a test"))
 
 
 class PreferencesForm(AgoraForm):

@@ -1,6 +1,6 @@
 """Pages of the notifications: the organiser outbox, templates, announcements, preferences."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -305,15 +305,19 @@ def _preview(edition, event, locale, form) -> dict:
         body_html=form.body_html.data or "",
     )
     samples = registry.sample_values(event)
-    subject, text, html = registry.render_notification(
-        event.key, edition, locale, samples, override=draft
-    )
+    try:
+        subject, text, html = registry.render_notification(
+            event.key, edition, locale, samples, override=draft
+        )
+    except Exception:
+        # A default that needs a real message (lists, dates) cannot show sample values.
+        current_app.logger.exception("preview of %s failed", event.key)
+        message = _("This default needs a real message to be shown.")
+        return {"subject": draft.subject or event.subject[locale], "text": message, "html": ""}
     return {"subject": subject, "text": text, "html": html}
 
 
 def _default_sources(event, locale) -> dict:
-    from flask import current_app
-
     loader = current_app.jinja_env.loader
     sources = {"subject": event.subject[locale]}
     for suffix in ("txt", "html"):
@@ -354,6 +358,7 @@ def announcements(slug):
                     body=form.body.data,
                     by=current_user,
                     thinklab_id=thinklab_id,
+                    copy_to=form.copy_to.data,
                 )
         except DomainError as error:
             _show(form, error)

@@ -364,10 +364,12 @@ def create_announcement(
     body: str,
     by: User,
     thinklab_id: int | None = None,
+    copy_to: str | None = None,
 ) -> tuple[Announcement, int]:
     """Write one draft per person of the group; the organiser releases them afterwards.
 
-    People who unsubscribed from announcements get none.
+    People who unsubscribed from announcements get none. ``copy_to`` adds one more
+    recipient (checked here, so a wrong address is refused when typed, not when sent).
 
     :returns: the announcement and how many drafts were written.
     :raises InvalidInput: for an empty subject or text, or an unknown group.
@@ -378,6 +380,11 @@ def create_announcement(
     if not body.strip():
         raise InvalidInput(str(_l("An announcement needs a text.")), field="body")
     people = group_members(edition, audience, thinklab_id)
+    if copy_to and copy_to.strip():
+        address = check_address(copy_to, field="copy_to")
+        default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+        if address.lower() not in {p.email.strip().lower() for p in people}:
+            people.append(Person(address, "", by.locale or default, None))
     announcement = Announcement(
         edition_id=edition.id,
         audience=audience,
@@ -392,7 +399,7 @@ def create_announcement(
     edition_values = {"title": edition.title, "organised_by": edition.organised_by}
     for person in people:
         context = {
-            "user.display_name": one_line(person.name),
+            "user.display_name": one_line(person.name) or person.email,
             "edition.title": edition_values["title"],
             "edition.organised_by": edition_values["organised_by"],
             "message": body,

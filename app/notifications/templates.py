@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
@@ -179,6 +180,7 @@ EVENTS: dict[str, Event] = {
             {"en": "Yesterday in your thinklabs", "fr": "Hier dans vos thinklabs"},
             category="digests",
             body_editable=False,
+            samples={"day": date(2026, 3, 14)},
         ),
         Event(
             "agreements.commitment_due",
@@ -313,10 +315,43 @@ def nest(values: dict[str, object]) -> dict:
     return nested
 
 
+class _Blank:
+    """What a default template finds where a stored message has no value: nothing."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __str__(self) -> str:
+        return ""
+
+    def __html__(self) -> str:
+        return ""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self):
+        return iter(())
+
+
+class _Values(SimpleNamespace):
+    """Placeholder values as attributes; a name the message did not keep reads as blank."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Blank()
+
+
 def _namespaces(values: dict) -> dict:
     """Nested dicts as attribute objects, for the file templates (``user.display_name``)."""
     return {
-        key: SimpleNamespace(**_namespaces(value)) if isinstance(value, dict) else value
+        key: _Values(**_namespaces(value)) if isinstance(value, dict) else value
         for key, value in values.items()
     }
 
@@ -468,6 +503,18 @@ def render_source(source: str, values: dict, *, html: bool) -> str:
     return sandbox(html=html).from_string(source).render(nest(values))
 
 
+def _render_file(name: str, context: dict, plain: bool) -> str:
+    """Render a default template file; from stored values, names it needs beyond the
+    placeholders (lists of a digest, helpers) read as blank."""
+    if plain:
+        env = current_app.jinja_env
+        source = env.loader.get_source(env, name)[0]
+        for missing in meta.find_undeclared_variables(env.parse(source)):
+            if missing not in context and missing not in env.globals:
+                context = {**context, missing: _Blank()}
+    return render_template(name, **context)
+
+
 def render_notification(
     event_key: str,
     edition,
@@ -508,9 +555,9 @@ def render_notification(
         if override is not None and override.body_text.strip():
             text = render_source(override.body_text, values, html=False)
         else:
-            text = render_template(f"email/{event.template}.txt", **file_context)
+            text = _render_file(f"email/{event.template}.txt", file_context, plain)
         if override is not None and override.body_html.strip():
             html = render_source(override.body_html, values, html=True)
         else:
-            html = render_template(f"email/{event.template}.html", **file_context)
+            html = _render_file(f"email/{event.template}.html", file_context, plain)
     return " ".join(subject.split()), text, html
