@@ -302,7 +302,7 @@ def decide(id: int):
             "info",
         )
     elif outcome.mail is None:
-        flash(_("Decision recorded. The organisation has no delegate to write to."), "warning")
+        flash(_("Decision recorded. The organisation has no delegate to write to."), "info")
     else:
         flash(_("Decision recorded. Its mail waits for your release."), "success")
     return _back_to(item)

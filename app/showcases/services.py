@@ -36,6 +36,7 @@ from app.models import (
     ReviewAssignment,
     ReviewCriterion,
     ReviewScore,
+    Room,
     SessionKind,
     SessionShowcase,
     Showcase,
@@ -1265,7 +1266,10 @@ def presented_in(showcase: Showcase) -> list[ConferenceSession]:
                 SessionShowcase.showcase_id == showcase.id,
                 ConferenceSession.status != SessionStatus.CANCELLED,
             )
-            .options(joinedload(ConferenceSession.room), joinedload(ConferenceSession.venue))
+            .options(
+                joinedload(ConferenceSession.room).joinedload(Room.venue),
+                joinedload(ConferenceSession.venue),
+            )
             .order_by(ConferenceSession.starts_at)
         )
     )
