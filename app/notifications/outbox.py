@@ -29,6 +29,19 @@ def one_line(value: str) -> str:
     return " ".join((value or "").split())
 
 
+# In a display name these would be read as address syntax once the name is decoded.
+_ADDRESS_SPECIALS = str.maketrans({c: " " for c in '<>@:;,"\\()[]'})
+
+
+def display_name(value: str) -> str:
+    """Make a person's name safe for a To header: one line, no address syntax.
+
+    ``"Eve\r\nBcc: spy@example.org"`` becomes ``"Eve Bcc spy example.org"``: shown as a
+    name, never parsed as a second recipient or a group.
+    """
+    return one_line((value or "").translate(_ADDRESS_SPECIALS))
+
+
 def queue_email(
     *,
     kind: str,
@@ -71,7 +84,7 @@ def queue_email(
     if "\r" in recipient or "\n" in recipient:
         raise ValueError("Line breaks are not allowed in email headers.")
     recipient = recipient.strip()
-    recipient_name = one_line(recipient_name)
+    recipient_name = display_name(recipient_name)
     subject = one_line(subject)
     category = category or category_of(kind)
     user_id = recipient_user.id if recipient_user is not None else None

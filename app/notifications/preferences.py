@@ -40,7 +40,9 @@ def read_unsubscribe_token(token: str) -> tuple[str, str]:
 
 def unsubscribe_url(email: str, category: str) -> str:
     return current_app.config["AGORA_BASE_URL"] + url_for(
-        "notifications.unsubscribe", token=make_unsubscribe_token(email, category)
+        "notifications.unsubscribe",
+        _external=False,
+        token=make_unsubscribe_token(email, category),
     )
 
 
