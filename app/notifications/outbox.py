@@ -30,7 +30,7 @@ def one_line(value: str) -> str:
 
 
 # In a display name these would be read as address syntax once the name is decoded.
-_ADDRESS_SPECIALS = str.maketrans({c: " " for c in '<>@:;,"\\()[]'})
+_ADDRESS_SPECIALS = str.maketrans({c: " " for c in '<>@:;"\\'})
 
 
 def display_name(value: str) -> str:

@@ -1,0 +1,176 @@
+"""The issue's "done when": 1,000 mails by two workers, demo decisions as drafts, iTIP pairs."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from icalendar import Calendar
+
+from app.extensions import db
+from app.models import (
+    ConferenceSession,
+    Edition,
+    OutboxMessage,
+    OutboxStatus,
+    SessionSpeaker,
+    SessionStatus,
+    Showcase,
+    ShowcaseStatus,
+    User,
+    utcnow,
+)
+from app.notifications import services as svc
+from app.notifications import worker
+from tests.factories import make_edition, make_session, make_speaker
+from tests.notifications.conftest import SmtpServer, free_port, queue
+from tests.notifications.test_concurrency import shared_app  # noqa: F401  (fixture)
+
+BATCH = 1000
+
+
+@pytest.mark.postgres
+@pytest.mark.real_commits
+def test_a_thousand_messages_two_workers_each_delivered_exactly_once(
+    shared_app,  # noqa: F811
+    use_mail_server,
+):
+    with shared_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("runs on PostgreSQL (SKIP LOCKED); set TEST_DATABASE_URL")
+    server = SmtpServer(free_port())
+    server.start()
+    use_mail_server(server.port, target=shared_app, OUTBOX_BATCH_SIZE=50)
+    with shared_app.app_context():
+        queue(BATCH, subject="Batch")
+    start = threading.Barrier(2)
+    results: dict[str, dict] = {}
+    errors: list[BaseException] = []
+
+    def drain(name: str) -> None:
+        with shared_app.app_context():
+            try:
+                start.wait()
+                results[name] = worker.send_due(worker_id=name)
+            except BaseException as error:  # reported by the assertion below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=drain, args=(name,)) for name in ("left", "right")]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        server.stop()
+
+    assert errors == []
+    subjects = Counter(received.message["Subject"] for received in server.received)
+    assert len(subjects) == BATCH and set(subjects.values()) == {1}
+    assert results["left"]["sent"] + results["right"]["sent"] == BATCH
+    assert results["left"]["sent"] > 0 and results["right"]["sent"] > 0
+    with shared_app.app_context():
+        statuses = db.session.scalars(sa.select(OutboxMessage.status)).all()
+        assert Counter(statuses) == {OutboxStatus.SENT: BATCH}
+
+
+def test_the_demo_agoras_decision_mails_wait_as_drafts_until_released(app, smtp_server):
+    """The demo loads its decisions without mails; take them again through the service."""
+    from app.demo import CASABLANCA_SLUG, load_demo
+    from app.showcases import services as showcases
+
+    with app.test_request_context():
+        load_demo()
+        db.session.commit()
+        edition = db.session.scalar(sa.select(Edition).where(Edition.slug == CASABLANCA_SLUG))
+        organiser = db.session.scalar(sa.select(User).where(User.email == "organiser@demo.agora"))
+        decided = db.session.scalars(
+            sa.select(Showcase).where(
+                Showcase.edition_id == edition.id,
+                Showcase.status.in_(
+                    [ShowcaseStatus.ACCEPTED, ShowcaseStatus.WAITLISTED, ShowcaseStatus.REJECTED]
+                ),
+            )
+        ).all()
+        assert decided
+        decisions = {}
+        for showcase in decided:
+            decisions[showcase.id] = showcase.status
+            showcase.status = ShowcaseStatus.UNDER_REVIEW
+        db.session.flush()
+        for showcase in decided:
+            showcases.decide(showcase, decisions[showcase.id], organiser, "")
+        db.session.commit()
+
+        drafts = db.session.scalars(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.edition_id == edition.id,
+                OutboxMessage.kind.like("showcases.decision.%"),
+            )
+        ).all()
+        assert drafts and {m.status for m in drafts} == {OutboxStatus.DRAFT}
+        assert {m.kind.rsplit(".", 1)[1] for m in drafts} <= {
+            "accepted",
+            "waitlisted",
+            "rejected",
+        }
+        assert worker.send_due()["sent"] == 0
+        assert smtp_server.received == []
+
+        released = svc.release(edition, by=organiser, ids=[m.id for m in drafts])
+        db.session.commit()
+        assert released == len(drafts)
+        assert svc.release(edition, by=organiser, ids=[m.id for m in drafts]) == 0
+        assert worker.send_due()["sent"] == len(drafts)
+        assert len(smtp_server.received) == len(drafts)
+
+
+def _calendar_of(received) -> Calendar:
+    (part,) = [p for p in received.message.iter_attachments()]
+    assert part.get_content_type() == "text/calendar"
+    return part.get_param("method"), Calendar.from_ical(part.get_payload(decode=True))
+
+
+def _make_due(app) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+
+
+def test_an_invitation_is_request_and_its_cancellation_cancel_with_the_same_uid(app, smtp_server):
+    from app.program.emails import notify_session_changed
+
+    with app.test_request_context():
+        edition = make_edition()
+        session_ = make_session(edition, title="Mobility panel")
+        speaker = make_speaker(email="speaker@example.org", name="Nadia")
+        db.session.add(SessionSpeaker(session=session_, speaker=speaker))
+        db.session.commit()
+
+        notify_session_changed(session_)
+        _make_due(app)
+        assert worker.send_due()["sent"] == 1
+
+        session_ = db.session.get(ConferenceSession, session_.id)
+        session_.status = SessionStatus.CANCELLED
+        db.session.flush()
+        notify_session_changed(session_, cancelled=True)
+        _make_due(app)
+        assert worker.send_due()["sent"] == 1
+
+    first, second = smtp_server.received
+    method_1, request = _calendar_of(first)
+    method_2, cancel = _calendar_of(second)
+    assert (method_1, str(request["METHOD"])) == ("REQUEST", "REQUEST")
+    assert (method_2, str(cancel["METHOD"])) == ("CANCEL", "CANCEL")
+    (event_1,) = request.walk("VEVENT")
+    (event_2,) = cancel.walk("VEVENT")
+    assert str(event_1["UID"]) == str(event_2["UID"])
+    assert str(event_2["STATUS"]) == "CANCELLED"
+    assert int(event_2.get("SEQUENCE", 0)) >= int(event_1.get("SEQUENCE", 0))
