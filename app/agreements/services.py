@@ -42,6 +42,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_organise, is_signed_in, is_site_organiser
+from app.uploads import PDF, sniff
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,6 @@ EXPIRY_WINDOW_DAYS = 90
 DUE_REMINDER_DAYS = (30, 7)
 AT_RISK_RATIO = Decimal("0.8")
 DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-PDF_SIGNATURE = b"%PDF-"
 
 
 class FormErrors(InvalidInput):
@@ -550,7 +550,7 @@ def add_document(
         raise FormErrors(
             {"file": [_("The file is larger than %(mb)s MB.", mb=max(1, limit // 2**20))]}
         )
-    if not data.startswith(PDF_SIGNATURE):
+    if sniff(data, allowed=(PDF,)) is None:
         raise FormErrors({"file": [_("Only PDF documents are accepted; this file is not one.")]})
     stem = secure_filename(Path(filename or "").stem) or "agreement"
     latest = db.session.scalar(

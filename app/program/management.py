@@ -43,6 +43,7 @@ from app.program import conflicts as checks
 from app.program import emails
 from app.program.services import KIND_LABELS, STATUS_LABELS
 from app.timezones import LocalTimeError, NonexistentLocalTime, local_to_utc
+from app.uploads import JPEG, PNG, sniff
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,6 @@ CALENDAR_FIELDS = (
 SPEAKER_FIELDS = ("name", "title", "bio", "email", "organisation_id", "category", "account_email")
 INVITATION_SALT = "speaker-invitation"
 INVITATION_MAX_AGE = 60 * 24 * 3600
-PHOTO_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -475,9 +475,9 @@ def read_photo(upload) -> tuple[bytes, str]:
     data = upload.read(PHOTO_MAX_BYTES + 1)
     if len(data) > PHOTO_MAX_BYTES:
         raise FormErrors({"photo": [_("The photo is larger than 2 MB.")]})
-    for signature, extension in PHOTO_SIGNATURES:
-        if data.startswith(signature):
-            return data, extension
+    found = sniff(data, allowed=(PNG, JPEG))
+    if found:
+        return data, found[1]
     raise FormErrors({"photo": [_("The photo must be a PNG or JPEG image.")]})
 
 

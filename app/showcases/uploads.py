@@ -18,16 +18,12 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from app.errors import InvalidInput
+from app.uploads import SIGNATURES, upload_root
+from app.uploads import sniff as shared_sniff
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
 
-# (content type, signature, accepted extensions, canonical extension)
-SIGNATURES = (
-    ("application/pdf", b"%PDF-", ("pdf",), "pdf"),
-    ("image/png", b"\x89PNG\r\n\x1a\n", ("png",), "png"),
-    ("image/jpeg", b"\xff\xd8\xff", ("jpg", "jpeg"), "jpg"),
-)
 MATERIAL_TYPES = ("application/pdf", "image/png", "image/jpeg")
 LOGO_TYPES = ("image/png", "image/jpeg")
 TYPE_NAMES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
@@ -58,13 +54,6 @@ def max_logo_bytes() -> int:
     return int(current_app.config.get("ORGANISATION_MAX_LOGO_BYTES", 2 * MB))
 
 
-def upload_root(area: str) -> Path:
-    """The folder of one kind of upload (``showcases``, ``logos``), created on demand."""
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / area
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def path_of(area: str, storage_key: str) -> Path | None:
     """The file behind ``storage_key``, or None if the key is not one Agora makes."""
     if not storage_key or not all(c in "0123456789abcdef" for c in storage_key):
@@ -74,10 +63,8 @@ def path_of(area: str, storage_key: str) -> Path | None:
 
 def sniff(head: bytes) -> str | None:
     """Return the content type the first bytes announce, or None."""
-    for content_type, signature, _extensions, _canonical in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
+    found = shared_sniff(head)
+    return found[0] if found else None
 
 
 def clean_filename(raw: str | None) -> str:

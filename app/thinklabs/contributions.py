@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.thinklabs.management import membership
 from app.timezones import day_start_utc, utc_to_local
+from app.uploads import sniff, upload_root
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +34,6 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", 
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 MAX_BODY = 20_000
 MAX_FILES = 5
-# What a file's first bytes must be, by the type it is stored as.
-MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
 
 
 class ContributionRefused(InvalidInput):
@@ -72,16 +67,12 @@ def safe_body(contribution: Contribution) -> Markup:
 
 
 def _file_type(data: bytes) -> tuple[str, str] | None:
-    for magic, content_type, extension in MAGIC:
-        if data.startswith(magic):
-            return content_type, extension
-    return None
+    found = sniff(data)
+    return (found[0], f".{found[1]}") if found else None
 
 
 def upload_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "thinklabs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return upload_root("thinklabs")
 
 
 def post_contribution(
