@@ -95,6 +95,8 @@ def test_an_announcement_is_drafts_and_skips_who_opted_out(app, app_ctx):
     assert {m.recipient for m in messages} == {users[0].email, users[1].email}
     french = next(m for m in messages if m.locale == "fr")
     assert french.body_text.startswith(f"Bonjour {users[1].display_name}")
+    assert "Se désabonner en un clic" in french.body_text
+    assert "Se désabonner en un clic" in french.body_html
     assert all(m.created_by_id == organiser.id for m in messages)
     assert all("List-Unsubscribe" in m.headers for m in messages)
 
