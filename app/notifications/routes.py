@@ -1,13 +1,22 @@
 """Pages of the notifications: the organiser outbox, templates, announcements, preferences."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
 from app.editions.manage import edition_or_404, organises
-from app.errors import DomainError, InvalidToken, NotFound
+from app.errors import DomainError, InvalidToken, NotFound, wants_json
 from app.extensions import csrf, db, talisman
 from app.models import MailTemplateOverride, OutboxStatus
 from app.notifications import bp
@@ -253,6 +262,16 @@ def edit_template(slug):
     form = OverrideForm(obj=stored)
     preview = None
     status = 200
+    live = request.method == "POST" and wants_json()
+    if live and not form.validate_on_submit():
+        return jsonify(errors={name: errs for name, errs in form.errors.items()}), 422
+    if live:
+        # The editor's script asks for a fresh preview as the organiser types.
+        try:
+            return jsonify(preview=_preview(edition, event, locale, form), errors={})
+        except DomainError as error:
+            db.session.rollback()
+            return jsonify(errors={error.field or "form": [str(error.message)]}), 422
     if form.validate_on_submit():
         try:
             if form.preview.data:

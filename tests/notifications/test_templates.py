@@ -205,3 +205,25 @@ def test_every_template_page_previews_its_default(app, client):
             response = client.get(url)
             assert response.status_code == 200, (key, locale)
             assert "Preview with sample values" in response.get_data(as_text=True)
+
+
+def test_the_live_preview_answers_json_and_names_a_bad_placeholder(app, client):
+    with app.app_context():
+        edition = make_edition()
+        organiser = make_user(is_organiser=True)
+        db.session.commit()
+        slug, organiser_id = edition.slug, organiser.id
+    with client.session_transaction() as s:
+        s["_user_id"] = str(organiser_id)
+        s["_fresh"] = True
+    url = f"/editions/{slug}/mail-templates/edit?event=auth.password_reset&locale=fr"
+    headers = {"Accept": "application/json"}
+
+    good = client.post(url, data={"body_text": "Lien : {{ link }}"}, headers=headers)
+    assert good.status_code == 200
+    assert good.get_json()["preview"]["text"] == "Lien : https://agora.example/…"
+    bad = client.post(url, data={"body_html": "<p>{{ lien }}</p>"}, headers=headers)
+    assert bad.status_code == 422
+    assert "lien" in bad.get_json()["errors"]["body_html"][0]
+    with app.app_context():
+        assert db.session.scalar(select(MailTemplateOverride.id)) is None
