@@ -359,9 +359,34 @@ def _namespaces(values: dict) -> dict:
 # The sandbox -----------------------------------------------------------------------------
 
 
+MAX_REPEAT = 1000  # "=" * 40 is fine in a mail; "x" * 10**9 would eat the server
+
+
+class MailSandbox(SandboxedEnvironment):
+    """The sandbox of edition overrides, with ``*`` and ``**`` kept small.
+
+    Jinja's sandbox already refuses private attributes and bounds ``range``; overrides
+    are written by organisers, so repetition and powers are bounded too.
+    """
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            raise SecurityError("powers are not allowed in a mail template")
+        for count, other in ((left, right), (right, left)):
+            if (
+                isinstance(count, int)
+                and isinstance(other, (str, list, tuple))
+                and count > MAX_REPEAT
+            ):
+                raise SecurityError("this repetition is too long for a mail template")
+        return super().call_binop(context, operator, left, right)
+
+
 def sandbox(*, html: bool) -> SandboxedEnvironment:
     """A sandboxed Jinja environment; HTML templates escape every placeholder."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=html)
+    return MailSandbox(undefined=StrictUndefined, autoescape=html)
 
 
 class TemplateRefused(InvalidInput):

@@ -73,16 +73,15 @@ def test_a_syntax_error_is_refused_when_saved(app_ctx):
     assert "Syntax error" in str(refused.value.message)
 
 
-def test_the_sandbox_refuses_reaching_python_internals(app_ctx):
+@pytest.mark.parametrize(
+    "source",
+    ["{{ link.__class__.__mro__ }}", "{{ link * 100000000 }}", "{{ 9 ** 9 ** 9 }}"],
+)
+def test_the_sandbox_refuses_internals_and_huge_output(app_ctx, source):
     edition = make_edition()
     with pytest.raises(TemplateRefused):
         save_override(
-            edition.id,
-            "showcases.received",
-            "en",
-            subject="",
-            body_text="{{ link.__class__.__mro__ }}",
-            body_html="",
+            edition.id, "showcases.received", "en", subject="", body_text=source, body_html=""
         )
 
 
