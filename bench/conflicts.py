@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATASET_SCRIPT = Path("/work/shared/bench/make_dataset.py")
+DATASET_SCRIPT = ROOT.parent / "shared" / "bench" / "make_dataset.py"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/agora_bench"
 
 

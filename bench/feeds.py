@@ -23,10 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATASET_SCRIPTS = (
-    ROOT.parent / "shared" / "bench" / "make_dataset.py",
-    Path("/work/shared/bench/make_dataset.py"),
-)
+DATASET_SCRIPTS = (ROOT.parent / "shared" / "bench" / "make_dataset.py",)
 KINDS = {"Talk": "talk", "Long Talk": "talk", "Lightning Talk": "talk", "Workshop": "workshop"}
 EXPORTS = ("calendar.ics", "schedule.xml", "schedule.json")
 
