@@ -186,7 +186,7 @@ def _with_layout(html: str, subject: str, unsubscribe: str | None, locale: str) 
 
 
 def queue_templated_email(
-    *, template: str, user: User, subject, kind: str, context: dict, **options
+    *, template: str, user: User, kind: str, context: dict, subject=None, **options
 ) -> OutboxMessage | None:
     """Render ``email/<template>.txt`` and ``.html`` in the user's language and queue them.
 
@@ -195,7 +195,8 @@ def queue_templated_email(
     placeholder values are stored with the message so that a draft can be regenerated.
 
     :param template: a path below ``templates/email/`` without extension, like ``auth/reset``.
-    :param subject: a ``lazy_gettext`` string, translated here into the user's language.
+    :param subject: a ``lazy_gettext`` string, translated here into the user's language;
+        None for the registry's default subject of ``kind``.
     """
     from app.notifications.templates import EVENTS, find_override, flatten, render_source
 
@@ -211,9 +212,14 @@ def queue_templated_email(
     with force_locale(locale):
         text = render_template(f"email/{template}.txt", user=user, **context)
         html = render_template(f"email/{template}.html", user=user, **context)
-        subject_text = str(subject)
+        subject_text = str(subject) if subject is not None else ""
     if event is not None:
         values = flatten(event, {"user": user, **context})
+        if subject is None:
+            with force_locale(locale):
+                subject_text = render_source(
+                    event.subject.get(locale, event.subject["en"]), values, html=False
+                )
         override = find_override(options.get("edition_id"), kind, locale)
         if override is not None:
             with force_locale(locale):

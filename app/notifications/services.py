@@ -173,9 +173,25 @@ def edit_draft(message: OutboxMessage, *, subject: str, body_text: str, body_htm
 def regenerate(message: OutboxMessage) -> None:
     """Write a draft again from the current template (the edition's override if any).
 
-    :raises Conflict: if it is no longer a draft or was not made from a template.
+    A mail still waiting in line (pending, such as a session change whose sending is
+    held back to fold a burst of edits) can be regenerated too; its row is locked so a
+    worker cannot claim it half-written.
+
+    :raises Conflict: if it is neither a draft nor waiting, or was not made from a template.
     """
-    _must_be_draft(message)
+    waiting = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status.in_([OutboxStatus.DRAFT, OutboxStatus.PENDING]),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    if waiting is None:
+        raise Conflict(
+            str(_l("This mail is already being sent or was sent: it can no longer change."))
+        )
+    db.session.refresh(message)
     if message.template_event not in EVENTS or message.template_context is None:
         raise Conflict(str(_l("This mail was not made from a template: edit it instead.")))
     subject, text, html = render_notification(

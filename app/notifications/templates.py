@@ -133,6 +133,23 @@ EVENTS: dict[str, Event] = {
             draft=True,
         ),
         Event(
+            "organisations.invitation",
+            _l("Invitation to represent an organisation"),
+            "showcases/invitation",
+            {
+                "inviter.display_name": _l("the name of the delegate who invites"),
+                "organisation.name": _l("the organisation"),
+                "link": _l("the single-use link that accepts the invitation"),
+                "expires_at": _l("when the link stops working"),
+            },
+            {
+                "en": "{{ inviter.display_name }} invites you to represent "
+                "{{ organisation.name }} on Agora",
+                "fr": "{{ inviter.display_name }} vous invite à représenter "
+                "{{ organisation.name }} sur Agora",
+            },
+        ),
+        Event(
             "program.session_changed",
             _l("Session scheduled or moved"),
             "program/session_changed",
@@ -150,7 +167,11 @@ EVENTS: dict[str, Event] = {
             "program.speaker_invitation",
             _l("Speaker invitation"),
             "program/speaker_invitation",
-            {**_SESSION, "respond_link": _l("the address where the speaker answers")},
+            {
+                **_SESSION,
+                "edition.title": _l("the edition's title"),
+                "respond_link": _l("the address where the speaker answers"),
+            },
             {
                 "en": "Invitation to speak: {{ item.title }}",
                 "fr": "Invitation à intervenir : {{ item.title }}",

@@ -4,6 +4,10 @@ A burst of edits to one session yields one mail per person: a change mail waits
 ``FOLD_DELAY`` in the outbox, and a later change while it still waits rewrites that
 message (its bodies show the final state) and pushes its sending time back, up to
 ``FOLD_MAX`` after the first change.
+
+Every mail is written from the template registry (app.notifications.templates), so an
+edition's override of an event applies, and the placeholder values are kept with the
+message so that an organiser can regenerate a still-waiting mail from the outbox.
 """
 
 import hashlib
@@ -11,9 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.emails import absolute_link
@@ -29,7 +31,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.notifications.outbox import Attachment, queue_email
+from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
+from app.notifications.templates import EVENTS, flatten, render_notification
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +107,22 @@ def itip(session_: ConferenceSession, recipient: Recipient) -> Attachment:
     )
 
 
-def _render(template: str, recipient: Recipient, subject_factory, **context):
-    with force_locale(recipient.locale):
-        text = render_template(f"email/{template}.txt", recipient=recipient, **context)
-        html = render_template(f"email/{template}.html", recipient=recipient, **context)
-        subject = subject_factory()
-    return subject, text, html
+@dataclass(frozen=True)
+class Rendered:
+    """A mail written from the registry, with the placeholder values it was written from."""
+
+    event: str
+    subject: str
+    text: str
+    html: str
+    values: dict
+
+
+def _render(event: str, session_: ConferenceSession, recipient: Recipient, **context):
+    """Write an event's mail in the recipient's language (the edition's override if any)."""
+    context = {"recipient": recipient, "item": session_, **context}
+    subject, text, html = render_notification(event, session_.edition_id, recipient.locale, context)
+    return Rendered(event, subject, text, html, flatten(EVENTS[event], context))
 
 
 def _fold_key(session_: ConferenceSession, recipient: Recipient) -> str:
@@ -121,10 +134,7 @@ def _queue_folded(
     session_: ConferenceSession,
     recipient: Recipient,
     *,
-    kind: str,
-    subject: str,
-    text: str,
-    html: str,
+    mail: Rendered,
     attachment: Attachment,
     actor: User | None,
 ) -> OutboxMessage:
@@ -145,10 +155,21 @@ def _queue_folded(
         .with_for_update(skip_locked=True)
     )
     if waiting is not None:
-        waiting.kind = kind
+        subject = one_line(mail.subject)
+        text, html = finish_bodies(
+            mail.text,
+            mail.html,
+            subject=subject,
+            category=waiting.category,
+            recipient=waiting.recipient,
+            locale=waiting.locale,
+        )
+        waiting.kind = mail.event
         waiting.subject = subject
         waiting.body_text = text
         waiting.body_html = html
+        waiting.template_event = mail.event
+        waiting.template_context = mail.values
         waiting.next_attempt_at = now + FOLD_DELAY
         waiting.attachments[:] = [
             OutboxAttachment(
@@ -161,18 +182,21 @@ def _queue_folded(
         logger.info("folded a change of session %s into mail %s", session_.id, waiting.id)
         return waiting
     message = queue_email(
-        kind=kind,
+        kind=mail.event,
         recipient=recipient.email,
         recipient_name=recipient.name,
         recipient_user=recipient.user,
         locale=recipient.locale,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
         edition_id=session_.edition_id,
         dedupe_key=f"{prefix}{now.timestamp():.6f}",
         attachments=[attachment],
         created_by=actor,
+        template_event=mail.event,
+        template_context=mail.values,
+        layout=True,
     )
     message.next_attempt_at = now + FOLD_DELAY
     db.session.flush()
@@ -190,36 +214,15 @@ def notify_session_changed(
     :param cancelled: the change is the cancellation itself.
     """
     is_cancelled = cancelled or session_.is_cancelled
-    template = "program/session_cancelled" if is_cancelled else "program/session_changed"
-    kind = "program.session_cancelled" if is_cancelled else "program.session_changed"
+    event = "program.session_cancelled" if is_cancelled else "program.session_changed"
     link = absolute_link("program.session_page", id=session_.id)
+    when, place = _when(session_), _place(session_)
     messages = []
     for recipient in session_recipients(session_):
-
-        def subject(title=session_.title):
-            if is_cancelled:
-                return _("Cancelled: %(title)s", title=title)
-            return _("Changed: %(title)s", title=title)
-
-        subject_text, text, html = _render(
-            template,
-            recipient,
-            subject,
-            item=session_,
-            when=_when(session_),
-            place=_place(session_),
-            link=link,
-        )
+        mail = _render(event, session_, recipient, when=when, place=place, link=link)
         messages.append(
             _queue_folded(
-                session_,
-                recipient,
-                kind=kind,
-                subject=subject_text,
-                text=text,
-                html=html,
-                attachment=itip(session_, recipient),
-                actor=actor,
+                session_, recipient, mail=mail, attachment=itip(session_, recipient), actor=actor
             )
         )
     return messages
@@ -231,26 +234,29 @@ def notify_invitation(place: SessionSpeaker, token: str, *, actor: User | None =
     session_ = place.session
     locale = (speaker.user.locale if speaker.user is not None else None) or _default_locale()
     recipient = Recipient(speaker.email, speaker.name, locale, speaker.user)
-    subject, text, html = _render(
-        "program/speaker_invitation",
+    mail = _render(
+        "program.speaker_invitation",
+        session_,
         recipient,
-        lambda: _("Invitation to speak: %(title)s", title=session_.title),
-        item=session_,
-        place_in_session=place,
+        edition=session_.edition,
         when=_when(session_),
         place=_place(session_),
-        link=absolute_link("program.invitation", token=token),
+        link=absolute_link("program.session_page", id=session_.id),
+        respond_link=absolute_link("program.invitation", token=token),
     )
     return queue_email(
-        kind="program.speaker_invitation",
+        kind=mail.event,
         recipient=recipient.email,
         recipient_name=recipient.name,
         recipient_user=recipient.user,
         locale=locale,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
         edition_id=session_.edition_id,
         attachments=[itip(session_, recipient)],
         created_by=actor,
+        template_event=mail.event,
+        template_context=mail.values,
+        layout=True,
     )

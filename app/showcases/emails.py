@@ -5,8 +5,6 @@ decision mail is a draft until an organiser releases it; it carries a dedupe key
 showcase and decision, so the same decision is never announced twice.
 """
 
-from flask import render_template
-from flask_babel import force_locale, get_locale
 from sqlalchemy import delete, select
 
 from app.auth.emails import absolute_link
@@ -14,16 +12,7 @@ from app.extensions import db
 from app.models import Organisation, OutboxMessage, OutboxStatus, Showcase, User
 from app.models.organisations import OrganisationInvitation
 from app.notifications.outbox import queue_email, queue_templated_email
-
-
-class Bilingual:
-    """A subject in English and French; ``str()`` gives it in the current language."""
-
-    def __init__(self, en: str, fr: str) -> None:
-        self.en, self.fr = en, fr
-
-    def __str__(self) -> str:
-        return self.fr if str(get_locale() or "en").startswith("fr") else self.en
+from app.notifications.templates import EVENTS, flatten, render_notification
 
 
 def showcase_link(showcase: Showcase) -> str:
@@ -35,10 +24,6 @@ def notify_received(showcase: Showcase, user: User) -> OutboxMessage:
     return queue_templated_email(
         template="showcases/received",
         user=user,
-        subject=Bilingual(
-            f"We received your showcase “{_one_line(showcase.title)}”",
-            f"Nous avons bien reçu votre showcase « {_one_line(showcase.title)} »",
-        ),
         kind="showcases.received",
         context={
             "showcase": showcase,
@@ -71,13 +56,6 @@ def decision_key(showcase: Showcase, state: str) -> str:
     return f"showcases.decision:{showcase.id}:{state}"
 
 
-DECISION_SUBJECTS = {
-    "accepted": ("Your showcase is accepted", "Votre showcase est retenu"),
-    "waitlisted": ("Your showcase is on the waiting list", "Votre showcase est en liste d'attente"),
-    "rejected": ("Our decision on your showcase", "Notre décision sur votre showcase"),
-}
-
-
 def draft_decision(showcase: Showcase, by: User | None) -> tuple[OutboxMessage | None, bool]:
     """Draft the mail of the showcase's current decision, replacing an unreleased draft.
 
@@ -101,13 +79,10 @@ def draft_decision(showcase: Showcase, by: User | None) -> tuple[OutboxMessage |
     recipient = decision_recipient(showcase)
     if recipient is None:
         return None, False
-    en, fr = DECISION_SUBJECTS[state]
-    title = _one_line(showcase.title)
     return (
         queue_templated_email(
             template=f"showcases/decision_{state}",
             user=recipient,
-            subject=Bilingual(f"{en}: “{title}”", f"{fr} : « {title} »"),
             kind=f"showcases.decision.{state}",
             context={
                 "showcase": showcase,
@@ -129,33 +104,23 @@ def notify_invitation(
 ) -> OutboxMessage:
     """Mail a colleague the link that makes them a delegate, in the inviter's language."""
     locale = by.locale or "en"
+    event = "organisations.invitation"
     context = {
         "organisation": organisation,
         "inviter": by,
         "link": absolute_link("showcases.accept_invitation", token=token),
         "expires_at": invitation.expires_at,
     }
-    with force_locale(locale):
-        text = render_template("email/showcases/invitation.txt", **context)
-        html = render_template("email/showcases/invitation.html", **context)
-        subject = str(
-            Bilingual(
-                f"{_one_line(by.display_name)} invites you to represent "
-                f"{_one_line(organisation.name)} on Agora",
-                f"{_one_line(by.display_name)} vous invite à représenter "
-                f"{_one_line(organisation.name)} sur Agora",
-            )
-        )
+    subject, text, html = render_notification(event, None, locale, context)
     return queue_email(
-        kind="organisations.invitation",
+        kind=event,
         recipient=invitation.email,
         locale=locale,
         subject=subject,
         body_text=text,
         body_html=html,
         created_by=by,
+        layout=True,
+        template_event=event,
+        template_context=flatten(EVENTS[event], context),
     )
-
-
-def _one_line(value: str) -> str:
-    return " ".join((value or "").split())

@@ -1130,26 +1130,22 @@ def released_mails(edition: Edition, limit: int = 50) -> list[OutboxMessage]:
 def release_mails(edition: Edition, message_ids: list[int], by: User) -> int:
     """Let the worker send the given decision drafts of ``edition``; return how many.
 
-    Only drafts are released, so releasing twice sends nothing twice.
+    Only the decision drafts among ``message_ids`` are released, by the outbox's one
+    guarded update, so releasing twice sends nothing twice.
     """
+    from app.notifications.services import release
+
     if not message_ids:
         return 0
-    now = utcnow()
-    messages = db.session.scalars(
-        select(OutboxMessage).where(
+    decision_drafts = db.session.scalars(
+        select(OutboxMessage.id).where(
             OutboxMessage.id.in_(message_ids),
             OutboxMessage.edition_id == edition.id,
             OutboxMessage.status == OutboxStatus.DRAFT,
             OutboxMessage.kind.like(f"{DECISION_MAIL_PREFIX}%"),
         )
     ).all()
-    for message in messages:
-        message.status = OutboxStatus.PENDING
-        message.released_by_id = by.id
-        message.released_at = now
-        message.next_attempt_at = now
-    db.session.flush()
-    return len(messages)
+    return release(edition, by=by, ids=decision_drafts)
 
 
 # Place in the Agora -----------------------------------------------------------------------
