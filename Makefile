@@ -23,7 +23,7 @@ venv: $(VENV)/.runtime
 dev-venv: $(VENV)/.dev
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 2
 
 migrate: venv translations
 	mkdir -p instance
