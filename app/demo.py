@@ -38,6 +38,7 @@ from app.models import (
     MemberRole,
     Organisation,
     OrganisationKind,
+    OutboxMessage,
     Registration,
     Review,
     ReviewAssignment,
@@ -161,6 +162,18 @@ ACCOUNTS = (
     ("attendee@demo.agora", "Thomas Girard", "en", None, False, False),
 )
 DEMO_EMAILS = tuple(account[0] for account in ACCOUNTS)
+
+# Delegates of the organisations whose Casablanca 2023 showcases are decided, so that each
+# decision mail has someone to go to (the mails wait as drafts: the demo releases none).
+DELEGATES = (
+    # email, display name, locale, organisation
+    ("commune.casablanca@demo.agora", "Youssef Tazi", "fr", "Commune de Casablanca"),
+    ("region.casablanca@demo.agora", "Imane Chraibi", "fr", "Région Casablanca-Settat"),
+    ("qanat@demo.agora", "Omar Benjelloun", "fr", "Qanat Water Tech"),
+    ("atlas.grid@demo.agora", "Hind Alaoui", "en", "Atlas Smart Grid SA"),
+    ("fablab.derb@demo.agora", "Karim Ouazzani", "fr", "Fab Lab Derb Sultan"),
+    ("civictech.casa@demo.agora", "Sara Lahlou", "fr", "Collectif Casa Civic Tech"),
+)
 
 CARAVAN_STOPS = (
     "Sbeitla",
@@ -579,11 +592,66 @@ def load_demo() -> dict[str, int]:
     _load_bizerte_thinklab(loader, bizerte)
     _load_caravan(loader)
     _load_casablanca(loader)
+    _draft_casablanca_decision_mails(loader)
     _load_issy_leshan(loader)
     _load_e_madina(loader)
     db.session.flush()
     logger.info("demo data loaded: %s", dict(loader.created))
     return dict(loader.created)
+
+
+def _draft_casablanca_decision_mails(loader: _Loader) -> None:
+    """Draft the decision mails of Casablanca 2023's decided showcases; never release them.
+
+    They wait in the organiser outbox as drafts, through the showcases' own decision mail
+    (one dedupe key per showcase and decision, so a second run drafts nothing again).
+    """
+    from flask import current_app, has_request_context
+
+    from app.showcases.emails import decision_key, draft_decision
+
+    for email, name, locale, org_name in DELEGATES:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            loader.add(
+                User(
+                    email=email,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    display_name=name,
+                    locale=locale,
+                    organisation_id=loader.orgs[org_name].id,
+                    email_confirmed_at=_utc(2026, 1, 5, 9),
+                )
+            )
+    edition = db.session.scalar(select(Edition).where(Edition.slug == CASABLANCA_SLUG))
+    organiser = loader.users["organiser@demo.agora"]
+    decided = db.session.scalars(
+        select(Showcase)
+        .where(
+            Showcase.edition_id == edition.id,
+            Showcase.status.in_([S.ACCEPTED, S.WAITLISTED, S.REJECTED]),
+        )
+        .order_by(Showcase.id)
+    ).all()
+
+    def draft_all() -> None:
+        for showcase in decided:
+            key = decision_key(showcase, showcase.status.value)
+            known = db.session.scalar(
+                select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+            )
+            if known is not None:
+                continue
+            mail, _already = draft_decision(showcase, organiser)
+            if mail is not None:
+                loader.created[type(mail).__name__] += 1
+
+    if has_request_context():
+        draft_all()
+    else:
+        # Links in the mails are built with url_for, which needs a request outside tests.
+        base = current_app.config.get("AGORA_BASE_URL", "http://127.0.0.1:5000")
+        with current_app.test_request_context("/", base_url=base):
+            draft_all()
 
 
 def _load_bizerte(loader: _Loader) -> Edition:

@@ -77,14 +77,12 @@ def test_a_thousand_messages_two_workers_each_delivered_exactly_once(
         assert Counter(statuses) == {OutboxStatus.SENT: BATCH}
 
 
-def test_the_demo_agoras_decision_mails_wait_as_drafts_until_released(app, smtp_server):
-    """The demo loads its decisions without mails; take them again through the service."""
-    from app.demo import CASABLANCA_SLUG, load_demo
-    from app.showcases import services as showcases
+def test_the_demo_agoras_decision_mails_wait_as_drafts_until_released(app, runner, smtp_server):
+    """`flask demo` drafts Casablanca 2023's decision mails; only a release sends them."""
+    from app.demo import CASABLANCA_SLUG
 
-    with app.test_request_context():
-        load_demo()
-        db.session.commit()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
         edition = db.session.scalar(sa.select(Edition).where(Edition.slug == CASABLANCA_SLUG))
         organiser = db.session.scalar(sa.select(User).where(User.email == "organiser@demo.agora"))
         decided = db.session.scalars(
@@ -95,37 +93,46 @@ def test_the_demo_agoras_decision_mails_wait_as_drafts_until_released(app, smtp_
                 ),
             )
         ).all()
-        assert decided
-        decisions = {}
-        for showcase in decided:
-            decisions[showcase.id] = showcase.status
-            showcase.status = ShowcaseStatus.UNDER_REVIEW
-        db.session.flush()
-        for showcase in decided:
-            showcases.decide(showcase, decisions[showcase.id], organiser, "")
-        db.session.commit()
-
         drafts = db.session.scalars(
             sa.select(OutboxMessage).where(
                 OutboxMessage.edition_id == edition.id,
                 OutboxMessage.kind.like("showcases.decision.%"),
             )
         ).all()
-        assert drafts and {m.status for m in drafts} == {OutboxStatus.DRAFT}
-        assert {m.kind.rsplit(".", 1)[1] for m in drafts} <= {
+        assert decided and len(drafts) == len(decided)
+        assert {m.status for m in drafts} == {OutboxStatus.DRAFT}
+        assert {m.kind.rsplit(".", 1)[1] for m in drafts} == {
             "accepted",
             "waitlisted",
             "rejected",
         }
-        assert worker.send_due()["sent"] == 0
-        assert smtp_server.received == []
+        assert {m.dedupe_key for m in drafts} == {
+            f"showcases.decision:{s.id}:{s.status.value}" for s in decided
+        }
+        ids = [m.id for m in drafts]
 
-        released = svc.release(edition, by=organiser, ids=[m.id for m in drafts])
+    again = runner.invoke(args=["demo"])
+    sent = runner.invoke(args=["outbox", "send"])
+    assert again.exit_code == 0 and sent.exit_code == 0, sent.output
+    assert smtp_server.received == []
+    with app.app_context():
+        statuses = db.session.scalars(
+            sa.select(OutboxMessage.status).where(OutboxMessage.id.in_(ids))
+        ).all()
+        assert len(statuses) == len(ids) and set(statuses) == {OutboxStatus.DRAFT}
+
+        assert svc.release(edition, by=organiser, ids=ids) == len(ids)
         db.session.commit()
-        assert released == len(drafts)
-        assert svc.release(edition, by=organiser, ids=[m.id for m in drafts]) == 0
-        assert worker.send_due()["sent"] == len(drafts)
-        assert len(smtp_server.received) == len(drafts)
+        assert svc.release(edition, by=organiser, ids=ids) == 0
+        db.session.commit()
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    subjects = Counter(received.message["Subject"] for received in smtp_server.received)
+    assert len(smtp_server.received) == len(ids) and set(subjects.values()) == {1}
+    with app.app_context():
+        assert set(
+            db.session.scalars(sa.select(OutboxMessage.status).where(OutboxMessage.id.in_(ids)))
+        ) == {OutboxStatus.SENT}
 
 
 def _calendar_of(received) -> Calendar:
