@@ -87,7 +87,7 @@ def test_a_convention_goes_from_draft_to_active_through_the_pages(app, client, s
         == 302
     )
     refused = client.post(step, data={"status": "signed"})
-    assert refused.status_code == 409 and "signature date of every party" in text_of(refused)
+    assert refused.status_code == 409 and "date de signature de chaque partie" in text_of(refused)
     signed = {
         **form,
         "signing_session_id": ceremony,

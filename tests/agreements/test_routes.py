@@ -171,7 +171,9 @@ def test_documents_are_pdf_only_and_for_parties_and_organisers(
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["Content-Disposition"].startswith("attachment")
     signed_in(case.ids["delegate"])
-    assert "Signed copy" in text(client.get(f"/agreements/{agreement_id}"))
+    assert "Exemplaire signé" in text(  # the delegate reads French
+        client.get(f"/agreements/{agreement_id}")
+    )
 
 
 def test_a_private_agreement_is_404_to_outsiders(client, case, signed_in, agreement_id):

@@ -43,7 +43,9 @@ def test_the_startup_sees_its_showcases_and_history(client, demo):
     page = text(client.get(f"/organisations/{demo['dar']}/showcases"))
     assert "Signalement des incidents de voirie" in page and "Brouillon créé." in page
     draft = demo["showcases"]["Signalement"]
-    assert "call for showcases is closed" in text(client.get(f"/showcases/{draft}/edit"))
+    assert "appel à vitrines est clos" in text(  # the demo startup reads French
+        client.get(f"/showcases/{draft}/edit")
+    )
     assert client.get(f"/showcases/{demo['showcases']['Budget']}/edit").status_code == 403
 
 

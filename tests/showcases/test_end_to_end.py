@@ -76,7 +76,9 @@ def test_a_startup_goes_from_sign_up_to_the_catalogue(app, agora, smtp_server): 
         data={"version": version, "track_id": agora.tracks[0]},
     )
     assert response.status_code == 302
-    assert "acknowledgement" in text(startup.get(response.location))
+    assert "accusé de réception" in text(  # the startup signed up in French
+        startup.get(response.location)
+    )
 
     # The acknowledgement arrives through the outbox and a real SMTP server.
     deliver(app)
