@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 
-.PHONY: demo test venv dev-venv translations migrate lint format clean serve worker bench
+.PHONY: demo test venv dev-venv translations i18n-update migrate lint format clean serve worker bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ dev-venv: $(VENV)/.dev
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 2
+
+# After adding interface strings: refresh the catalogue, then translate the new entries.
+i18n-update: venv
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 migrate: venv translations
 	mkdir -p instance
