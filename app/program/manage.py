@@ -481,13 +481,38 @@ def speaker_photo(id: int):  # noqa: A002
 # Invitations (speakers answer without a password) ----------------------------------------
 
 
+def _invitation_page(place: SessionSpeaker, *, availability_form=None, general=(), status=200):
+    """The invitation page: the answer buttons and the speaker's own availability."""
+    edition = place.session.edition
+    return render_template(
+        "program/invitation.html",
+        place=place,
+        form=ConfirmForm(formdata=None),
+        error=None,
+        availability_form=availability_form or AvailabilityForm(formdata=None),
+        general=list(general),
+        periods=mgmt.speaker_availabilities(edition, place.speaker),
+        remove_form=RemoveAvailabilityForm(formdata=None),
+    ), status
+
+
+def _invitation_or_error(token: str):
+    """The place an invitation link stands for, or the 400 page saying why it is not valid."""
+    try:
+        return mgmt.invitation_from_token(token), None
+    except InvalidToken as error:
+        return None, (
+            render_template("program/invitation.html", place=None, error=error.message),
+            400,
+        )
+
+
 @bp.route("/speaker-invitations/<token>", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
 def invitation(token: str):
-    try:
-        place = mgmt.invitation_from_token(token)
-    except InvalidToken as error:
-        return render_template("program/invitation.html", place=None, error=error.message), 400
+    place, refused = _invitation_or_error(token)
+    if refused:
+        return refused
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         answer = request.form.get("answer")
@@ -505,4 +530,42 @@ def invitation(token: str):
             else:
                 flash(_("Your answer is recorded: you decline this session."), "success")
         return redirect(url_for("program.invitation", token=token))
-    return render_template("program/invitation.html", place=place, form=form, error=None)
+    return _invitation_page(place)
+
+
+@bp.post("/speaker-invitations/<token>/availability")
+@access(Audience.ANONYMOUS)
+def invitation_availability(token: str):
+    """The speaker states a period in which they can be scheduled in the session's edition."""
+    place, refused = _invitation_or_error(token)
+    if refused:
+        return refused
+    form = AvailabilityForm()
+    if not form.validate_on_submit():
+        return _invitation_page(place, availability_form=form, status=422)
+    try:
+        mgmt.add_availability(
+            place.session.edition, place.speaker, form.starts_local.data, form.ends_local.data
+        )
+    except FormErrors as error:
+        db.session.rollback()
+        general = form.set_errors(error.errors)
+        return _invitation_page(place, availability_form=form, general=general, status=422)
+    db.session.commit()
+    flash(_("Availability saved."), "success")
+    return redirect(url_for("program.invitation", token=token, _anchor="availability"))
+
+
+@bp.post("/speaker-invitations/<token>/availability/remove")
+@access(Audience.ANONYMOUS)
+def invitation_remove_availability(token: str):
+    place, refused = _invitation_or_error(token)
+    if refused:
+        return refused
+    form = RemoveAvailabilityForm()
+    if form.validate_on_submit() and form.object_id.data.isdigit():
+        edition = place.session.edition
+        if mgmt.remove_availability(edition, place.speaker, int(form.object_id.data)):
+            db.session.commit()
+            flash(_("Period removed."), "success")
+    return redirect(url_for("program.invitation", token=token, _anchor="availability"))

@@ -8,7 +8,7 @@ flushes and leaves the commit to its caller.
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -437,13 +437,24 @@ def add_availability(
     Once a speaker has stated one period, the conflict check warns about any session of
     theirs that falls outside all of them.
 
-    :raises FormErrors: for a time the clocks skip in the edition's zone, or an end that
-        is not after the start (each next to its field).
+    :raises FormErrors: for a time the clocks skip in the edition's zone, an end that is
+        not after the start, or a time outside the edition's days (each next to its field).
     """
     errors = _Errors()
     zone = edition.timezone
     starts = _check_time(starts_local, zone, "starts_local", errors)
     ends = _check_time(ends_local, zone, "ends_local", errors)
+    first = datetime.combine(edition.start_date, time.min)
+    after_last = datetime.combine(edition.end_date + timedelta(days=1), time.min)
+    outside = _(
+        "Choose a time within the edition's days, %(first)s to %(last)s.",
+        first=edition.start_date.isoformat(),
+        last=edition.end_date.isoformat(),
+    )
+    if starts is not None and not first <= starts_local < after_last:
+        errors.add("starts_local", outside)
+    if ends is not None and not first < ends_local <= after_last:
+        errors.add("ends_local", outside)
     if starts is not None and ends is not None and ends <= starts:
         errors.add("ends_local", _("The period must end after it starts."))
     errors.raise_any()
