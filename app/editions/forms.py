@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.editions.management import edition_number_taken, edition_slug_taken
 from app.models import EditionFormat, EditionRoleKind, EditionStatus
 from app.timezones import is_valid_zone
 
@@ -113,6 +114,23 @@ class EditionForm(AgoraForm):
     )
     version = HiddenField()
     submit = SubmitField(_l("Save"))
+
+    # The edition being edited (None for a new one): its own slug and number are not taken.
+    edition_id: int | None = None
+
+    # Checked here too, so that a taken slug or number shows with the other problems.
+    def validate_slug(self, field) -> None:
+        if field.data and edition_slug_taken(field.data, edition_id=self.edition_id):
+            raise ValidationError(_l("Another edition already uses this address."))
+
+    def validate_number(self, field) -> None:
+        series_id, number = self.series_id.data, field.data
+        if (
+            series_id
+            and number
+            and edition_number_taken(series_id, number, edition_id=self.edition_id)
+        ):
+            raise ValidationError(_l("This series already has an edition with this number."))
 
     def validate_end_date(self, field) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:

@@ -137,6 +137,7 @@ def edit_series(slug):
 
 def _edition_form(edition: Edition | None = None) -> EditionForm:
     form = EditionForm(obj=edition)
+    form.edition_id = edition.id if edition is not None else None
     if edition is None or is_site_organiser(current_user):
         series = svc.all_series()
     else:

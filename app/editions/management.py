@@ -164,23 +164,32 @@ def update_series(series: Series, *, slug: str, name: str, description: str = ""
 # Editions -------------------------------------------------------------------------------
 
 
+def edition_slug_taken(slug: str, *, edition_id: int | None = None) -> bool:
+    """Whether another edition than ``edition_id`` already uses the address ``slug``."""
+    query = select(Edition.id).where(Edition.slug == slug)
+    if edition_id is not None:
+        query = query.where(Edition.id != edition_id)
+    return db.session.scalar(query) is not None
+
+
+def edition_number_taken(series_id: int, number: int, *, edition_id: int | None = None) -> bool:
+    """Whether another edition than ``edition_id`` of the series has this ``number``."""
+    query = select(Edition.id).where(Edition.series_id == series_id, Edition.number == number)
+    if edition_id is not None:
+        query = query.where(Edition.id != edition_id)
+    return db.session.scalar(query) is not None
+
+
 def _validate_edition(data: dict, *, edition: Edition | None, series: Series) -> dict:
     """Check edition input; return the UTC instants of its call window.
 
     :raises FormErrors: with every problem found, by field.
     """
     errors = _Errors()
-    query = select(Edition.id).where(Edition.slug == data["slug"])
-    if edition is not None:
-        query = query.where(Edition.id != edition.id)
-    if db.session.scalar(query) is not None:
+    edition_id = edition.id if edition is not None else None
+    if edition_slug_taken(data["slug"], edition_id=edition_id):
         errors.add("slug", _("Another edition already uses this address."))
-    query = select(Edition.id).where(
-        Edition.series_id == series.id, Edition.number == data["number"]
-    )
-    if edition is not None:
-        query = query.where(Edition.id != edition.id)
-    if db.session.scalar(query) is not None:
+    if edition_number_taken(series.id, data["number"], edition_id=edition_id):
         errors.add("number", _("This series already has an edition with this number."))
     zone = data["timezone"]
     if not is_valid_zone(zone):
