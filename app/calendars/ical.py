@@ -541,3 +541,84 @@ def session_invitation(
         event.add("STATUS", "CANCELLED")
     calendar.add_component(event)
     return finish(calendar).to_ical()
+
+
+def _organizer_and_attendee(event: Event, attendee_email: str, attendee_name: str) -> None:
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    organizer_params = {"CN": clean_text(sender_name)} if sender_name else {}
+    event.add("ORGANIZER", f"mailto:{sender_address}", parameters=organizer_params)
+    attendee_params = {
+        "ROLE": "REQ-PARTICIPANT",
+        "PARTSTAT": "NEEDS-ACTION",
+        "RSVP": "TRUE",
+        "CUTYPE": "INDIVIDUAL",
+    }
+    if attendee_name:
+        attendee_params["CN"] = clean_text(attendee_name)
+    event.add("ATTENDEE", f"mailto:{attendee_email}", parameters=attendee_params)
+
+
+def thinklab_invitation(
+    thinklab: Thinklab,
+    attendee_email: str,
+    attendee_name: str = "",
+    *,
+    method: str,
+    occurrence=None,
+) -> bytes:
+    """An iTIP invitation of one member to a thinklab's meetings.
+
+    ``REQUEST`` carries the whole series as the feed has it: the master VEVENT (RRULE,
+    EXDATE of skipped meetings, SEQUENCE = ``Thinklab.sequence``) and one VEVENT per
+    moved meeting tied to it by RECURRENCE-ID, all with the feed's UID. RFC 5546 allows
+    a REQUEST for a single instance (4.4.3), but a client that never stored the series
+    (a lost earlier mail, a member who declined and re-accepted) then keeps an orphan
+    instance; Thunderbird, Apple Calendar, Google Calendar and Outlook all accept the
+    master together with its overrides (RFC 5546 3.2.2: one REQUEST may carry the
+    components of one UID) and apply each component whose SEQUENCE is higher than the
+    one they hold. So a moved meeting (``occurrence`` given) is sent the same way: its
+    override has the highest SEQUENCE of the message.
+
+    ``CANCEL`` withdraws one meeting: ``occurrence`` (a skipped ``MeetingChange``) gives
+    the RECURRENCE-ID, its original start in the group's zone, and the VEVENT says
+    STATUS:CANCELLED (RFC 5546 3.2.5).
+
+    :param method: ``"REQUEST"`` or ``"CANCEL"``.
+    :param occurrence: the ``MeetingChange`` the message is about, required for CANCEL.
+    :raises ValueError: for another method, a CANCEL without an occurrence, or a
+        thinklab without meetings.
+    """
+    method = method.upper()
+    if method not in {"REQUEST", "CANCEL"}:
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    components = thinklab_components(thinklab)
+    if not components:
+        raise ValueError("the thinklab has no meetings")
+    now = datetime.now(UTC)
+    calendar = new_calendar(thinklab.name, method=method)
+    if method == "CANCEL":
+        if occurrence is None:
+            raise ValueError("a CANCEL names the meeting it cancels")
+        zone = thinklab.timezone
+        master = components[0]
+        event = Event()
+        event.add("UID", thinklab_uid(thinklab.id))
+        event.add("DTSTAMP", now)
+        event.add("SEQUENCE", max(thinklab.sequence or 0, occurrence.sequence or 0))
+        event.add("RECURRENCE-ID", aware(occurrence.original_local, zone))
+        event.add("DTSTART", aware(occurrence.original_local, zone))
+        event.add(
+            "DTEND",
+            aware(occurrence.original_local + timedelta(minutes=thinklab.meeting_minutes), zone),
+        )
+        event.add("SUMMARY", master["SUMMARY"])
+        event.add("STATUS", "CANCELLED")
+        _organizer_and_attendee(event, attendee_email, attendee_name)
+        calendar.add_component(event)
+        return finish(calendar).to_ical()
+    for event in components:
+        event.pop("DTSTAMP", None)
+        event.add("DTSTAMP", now)
+        _organizer_and_attendee(event, attendee_email, attendee_name)
+        calendar.add_component(event)
+    return finish(calendar, open_ended=True).to_ical()

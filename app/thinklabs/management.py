@@ -30,7 +30,7 @@ from app.models import (
     Venue,
 )
 from app.permissions import can_organise, is_site_organiser
-from app.thinklabs import recurrence
+from app.thinklabs import emails, recurrence
 from app.thinklabs.recurrence import InvalidRecurrence
 from app.timezones import LocalTimeError, NonexistentLocalTime, is_valid_zone, local_to_utc
 
@@ -162,7 +162,22 @@ def save_thinklab(data: dict, *, user: User, thinklab: Thinklab | None = None) -
     if thinklab is None:
         thinklab = Thinklab(slug=slug, name=data["name"], timezone=zone)
         db.session.add(thinklab)
-    timing = (thinklab.first_meeting_local, thinklab.rrule, thinklab.timezone)
+
+    # What members' calendars show: a change of any of it is a new SEQUENCE of the series.
+    def timing():
+        return (
+            thinklab.first_meeting_local,
+            thinklab.rrule,
+            thinklab.timezone,
+            thinklab.meeting_minutes,
+            thinklab.meeting_mode,
+            thinklab.venue_id,
+            thinklab.location,
+            thinklab.online_url,
+            thinklab.name,
+        )
+
+    before = timing() if thinklab.id is not None else None
     thinklab.slug = slug
     thinklab.name = data["name"]
     thinklab.description = data.get("description") or ""
@@ -177,14 +192,19 @@ def save_thinklab(data: dict, *, user: User, thinklab: Thinklab | None = None) -
     thinklab.location = data.get("location") or ""
     thinklab.online_url = data.get("online_url") or None
     thinklab.refresh_instants()
-    if thinklab.id is not None and timing != (first_local, thinklab.rrule, zone):
+    changed = before is not None and before != timing()
+    if changed:
         thinklab.sequence = (thinklab.sequence or 0) + 1
     db.session.flush()
+    if changed:
+        emails.notify_series_changed(thinklab, actor=user)
     return thinklab
 
 
-def add_member(thinklab: Thinklab, data: dict) -> ThinklabMember:
+def add_member(thinklab: Thinklab, data: dict, *, actor: User | None = None) -> ThinklabMember:
     """Give someone a seat: a user (by email) or a person without an account.
+
+    A member with an email gets an invitation to the thinklab's meetings.
 
     :raises FormErrors: if the email is unknown or the user already sits in the group.
     """
@@ -209,6 +229,7 @@ def add_member(thinklab: Thinklab, data: dict) -> ThinklabMember:
     )
     db.session.add(member)
     db.session.flush()
+    emails.notify_member_added(thinklab, user, actor=actor)
     return member
 
 
@@ -310,8 +331,11 @@ def _change_for(thinklab: Thinklab, original_local: datetime) -> MeetingChange:
     return change
 
 
-def skip_meeting(thinklab: Thinklab, original_local: datetime, note: str = "") -> MeetingChange:
-    """Cancel one occurrence (an EXDATE); the others keep their times.
+def skip_meeting(
+    thinklab: Thinklab, original_local: datetime, note: str = "", *, actor: User | None = None
+) -> MeetingChange:
+    """Cancel one occurrence (an EXDATE); the others keep their times. Members get the
+    cancellation of that meeting.
 
     :raises FormErrors: if there is no meeting at ``original_local``.
     """
@@ -319,7 +343,9 @@ def skip_meeting(thinklab: Thinklab, original_local: datetime, note: str = "") -
     change.is_cancelled = True
     change.starts_local = change.ends_local = change.starts_at = change.ends_at = None
     change.note = note or ""
+    thinklab.sequence = (thinklab.sequence or 0) + 1
     db.session.flush()
+    emails.notify_meeting_skipped(thinklab, change, actor=actor)
     return change
 
 
@@ -332,6 +358,7 @@ def move_meeting(
     meeting_mode: MeetingMode | None = None,
     venue_id: int | None = None,
     note: str = "",
+    actor: User | None = None,
 ) -> MeetingChange:
     """Move one occurrence to other times (wall clock of the thinklab's zone), mode, venue.
 
@@ -367,17 +394,25 @@ def move_meeting(
         change.venue_id = venue_id
         change.note = note or ""
         change.refresh_instants()
+        thinklab.sequence = (thinklab.sequence or 0) + 1
         db.session.flush()
+    emails.notify_meeting_moved(thinklab, change, actor=actor)
     return change
 
 
-def restore_meeting(thinklab: Thinklab, change_id: int) -> None:
-    """Undo a skip or a move: the occurrence follows the rule again."""
+def restore_meeting(thinklab: Thinklab, change_id: int, *, actor: User | None = None) -> None:
+    """Undo a skip or a move: the occurrence follows the rule again, and members get
+    the series without the exception, under a SEQUENCE above the exception's."""
     change = db.session.get(MeetingChange, change_id)
     if change is None or change.thinklab_id != thinklab.id:
         raise NotFound(_("This meeting change does not exist."))
+    original_local = change.original_local
+    thinklab.sequence = max(thinklab.sequence or 0, change.sequence or 0) + 1
+    if change in thinklab.occurrence_changes:
+        thinklab.occurrence_changes.remove(change)
     db.session.delete(change)
     db.session.flush()
+    emails.notify_meeting_restored(thinklab, original_local, actor=actor)
 
 
 def save_roadmap_item(thinklab: Thinklab, data: dict, *, item_id: int | None = None) -> RoadmapItem:

@@ -423,7 +423,7 @@ def add_member(slug: str):
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
         try:
-            svc.add_member(found, form.data)
+            svc.add_member(found, form.data, actor=current_user)
         except svc.FormErrors as error:
             db.session.rollback()
             found = services.thinklab_for_page(slug)
@@ -520,12 +520,11 @@ def skip_meeting(slug: str):
     form = SkipForm()
     if form.validate_on_submit():
         try:
-            svc.skip_meeting(found, form.original.data, form.note.data)
+            svc.skip_meeting(found, form.original.data, form.note.data, actor=current_user)
         except svc.FormErrors as error:
             db.session.rollback()
             flash(error.message, "error")
             return _back(slug)
-        found.sequence = (found.sequence or 0) + 1
         db.session.commit()
         flash(_("The meeting is skipped."), "success")
     else:
@@ -561,13 +560,13 @@ def move_meeting(slug: str):
                 else None,
                 venue_id=form.venue_id.data,
                 note=form.note.data,
+                actor=current_user,
             )
         except svc.FormErrors as error:
             db.session.rollback()
             found = services.thinklab_for_page(slug)
             general = form.set_errors(error.errors)
         else:
-            found.sequence = (found.sequence or 0) + 1
             db.session.commit()
             flash(_("The meeting is moved."), "success")
             return _back(slug)
@@ -583,8 +582,7 @@ def restore_meeting(slug: str):
     found = thinklab_or_404(slug)
     form = RemoveForm()
     if form.validate_on_submit() and form.object_id.data.isdigit():
-        svc.restore_meeting(found, int(form.object_id.data))
-        found.sequence = (found.sequence or 0) + 1
+        svc.restore_meeting(found, int(form.object_id.data), actor=current_user)
         db.session.commit()
         flash(_("The meeting follows the rule again."), "success")
     return _back(slug)

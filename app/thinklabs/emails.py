@@ -1,0 +1,375 @@
+"""Meeting invitations of thinklab members, through the outbox.
+
+A member added to a thinklab, and every member when the organiser changes the meetings,
+gets a mail carrying an iTIP (RFC 5546) invitation with the thinklab feed's UID, so their
+calendar keeps one recurring event that follows the changes:
+
+- a new member, a changed recurrence, a moved or restored meeting: ``REQUEST`` of the
+  whole series as it stands (master, EXDATE, RECURRENCE-ID overrides);
+- a skipped meeting: ``CANCEL`` of that occurrence (its RECURRENCE-ID).
+
+Members are the people the meetings are for, so these mails are transactional: they go
+to every member with an email, whatever their choices of optional mails. A burst of
+changes yields one mail per member: a ``REQUEST`` waits ``FOLD_DELAY`` in the outbox and
+a later change rewrites it (body and invitation show the final state), as the
+programme's session mails do. A cancellation goes at once and brings the waiting
+``REQUEST`` of the same member up to date, so that it never undoes the cancellation.
+
+Mails are written in the member's language under the registry's event
+``thinklabs.meeting``: an edition's override of that event applies, and the placeholder
+values are kept with the message so that an organiser can regenerate a waiting one.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.calendars.ical import base_url, thinklab_invitation
+from app.extensions import db
+from app.models import (
+    MeetingChange,
+    OutboxAttachment,
+    OutboxMessage,
+    OutboxStatus,
+    Thinklab,
+    User,
+    Venue,
+    utcnow,
+)
+from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
+from app.notifications.templates import EVENTS, find_override, flatten, render_source
+from app.thinklabs import recurrence
+from app.thinklabs.recurrence import InvalidRecurrence
+from app.timezones import utc_to_local
+
+logger = logging.getLogger(__name__)
+
+EVENT = "thinklabs.meeting"
+FOLD_DELAY = timedelta(minutes=5)
+FOLD_MAX = timedelta(minutes=30)
+
+ADDED, UPDATED, MOVED, RESTORED, CANCELLED = "added", "updated", "moved", "restored", "cancelled"
+SUBJECTS = {
+    ADDED: _l("Invitation to the meetings of %(name)s"),
+    UPDATED: _l("Changed: the meetings of %(name)s"),
+    MOVED: _l("Meeting moved: %(name)s, %(when)s"),
+    RESTORED: _l("Meeting back on: %(name)s, %(when)s"),
+    CANCELLED: _l("Meeting cancelled: %(name)s, %(when)s"),
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    values: dict
+
+
+def _default_locale() -> str:
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def member_users(thinklab: Thinklab) -> list[User]:
+    """The members who can be written to: those with an account and an email, once each."""
+    found: dict[str, User] = {}
+    for member in thinklab.members:
+        user = member.user
+        if user is not None and user.email:
+            found.setdefault(user.email.lower(), user)
+    return list(found.values())
+
+
+def _span(starts: datetime, ends: datetime, zone: str) -> str:
+    if starts.date() == ends.date():
+        return f"{starts:%Y-%m-%d %H:%M}–{ends:%H:%M} ({zone})"
+    return f"{starts:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M} ({zone})"
+
+
+def _next_meeting(thinklab: Thinklab) -> str:
+    """The next meeting that takes place, or the first one when none is ahead."""
+    zone = thinklab.timezone
+    try:
+        ahead = recurrence.upcoming(thinklab, datetime.now(UTC), 1)
+    except InvalidRecurrence:
+        ahead = []
+    for occurrence in ahead:
+        if not occurrence.is_cancelled:
+            starts = occurrence.starts_in(zone).replace(tzinfo=None)
+            ends = utc_to_local(occurrence.ends_at, zone).replace(tzinfo=None)
+            return _span(starts, ends, zone)
+    first = thinklab.first_meeting_local
+    return _span(first, first + timedelta(minutes=thinklab.meeting_minutes), zone)
+
+
+def _place(thinklab: Thinklab, change: MeetingChange | None = None) -> str:
+    venue_id = change.venue_id if change is not None and change.venue_id else thinklab.venue_id
+    parts = []
+    if venue_id is not None:
+        venue = db.session.get(Venue, venue_id)
+        if venue is not None:
+            parts.append(f"{venue.name}, {venue.town}" if venue.town else venue.name)
+    if thinklab.location and thinklab.location not in parts:
+        parts.append(thinklab.location)
+    if thinklab.online_url:
+        parts.append(thinklab.online_url)
+    return " · ".join(parts)
+
+
+def _render(thinklab: Thinklab, user: User, change: str, **context) -> Rendered:
+    """Write the mail of one change in ``user``'s language (the edition's override if any)."""
+    locale = user.locale or _default_locale()
+    event = EVENTS[EVENT]
+    context = {
+        "user": user,
+        "thinklab": thinklab,
+        "link": f"{base_url()}/thinklabs/{thinklab.slug}",
+        "change": change,
+        **context,
+    }
+    values = flatten(event, context)
+    with force_locale(locale):
+        subject = str(SUBJECTS[change] % {"name": thinklab.name, "when": context["when"]})
+        text = render_template("email/thinklabs/meeting.txt", **context)
+        html = render_template("email/thinklabs/meeting.html", **context)
+        override = find_override(thinklab.edition_id, EVENT, locale)
+        if override is not None:
+            if override.subject:
+                subject = render_source(override.subject, values, html=False)
+            if override.body_text.strip():
+                text = render_source(override.body_text, values, html=False)
+            if override.body_html.strip():
+                html = render_source(override.body_html, values, html=True)
+    return Rendered(" ".join(subject.split()), text, html, values)
+
+
+def _attachment(thinklab: Thinklab, user: User, method: str, occurrence=None) -> Attachment:
+    data = thinklab_invitation(
+        thinklab, user.email, user.display_name, method=method, occurrence=occurrence
+    )
+    return Attachment(
+        filename="invite.ics" if method == "REQUEST" else "cancel.ics",
+        content_type=f'text/calendar; charset="utf-8"; method={method}',
+        data=data,
+    )
+
+
+def _fold_prefix(thinklab: Thinklab, user: User) -> str:
+    digest = hashlib.sha256(user.email.lower().encode()).hexdigest()[:16]
+    return f"thinklabs.thinklab:{thinklab.id}:{digest}:"
+
+
+def _waiting(thinklab: Thinklab, user: User) -> OutboxMessage | None:
+    """This member's invitation about the thinklab that still waits in the outbox."""
+    now = utcnow()
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(_fold_prefix(thinklab, user), autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.created_at > now - FOLD_MAX,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+        # A worker claiming it right now holds its lock: then a new mail is queued instead.
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _set_attachment(message: OutboxMessage, attachment: Attachment) -> None:
+    message.attachments[:] = [
+        OutboxAttachment(
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            data=attachment.data,
+        )
+    ]
+
+
+def _request(
+    thinklab: Thinklab, user: User, change: str, *, actor: User | None, **context
+) -> OutboxMessage | None:
+    """Queue this member's REQUEST, or rewrite the one still waiting."""
+    now = utcnow()
+    waiting = _waiting(thinklab, user)
+    if waiting is not None:
+        # The member reads one mail: a new member keeps the invitation's wording, and
+        # different changes folded together read as one change of the meetings.
+        before = (waiting.dedupe_key or "").removeprefix(_fold_prefix(thinklab, user))
+        before = before.split(":", 1)[0]
+        if before == ADDED:
+            change = ADDED
+        elif before != change:
+            change = UPDATED
+        if change in (ADDED, UPDATED):
+            context = {"when": _next_meeting(thinklab), "place": _place(thinklab)}
+    mail = _render(thinklab, user, change, **context)
+    attachment = _attachment(thinklab, user, "REQUEST")
+    if waiting is not None:
+        subject = one_line(mail.subject)
+        text, html = finish_bodies(
+            mail.text,
+            mail.html,
+            subject=subject,
+            category=waiting.category,
+            recipient=waiting.recipient,
+            locale=waiting.locale,
+        )
+        waiting.subject = subject
+        waiting.body_text = text
+        waiting.body_html = html
+        waiting.template_context = mail.values
+        waiting.dedupe_key = f"{_fold_prefix(thinklab, user)}{change}:{now.timestamp():.6f}"
+        waiting.next_attempt_at = now + FOLD_DELAY
+        _set_attachment(waiting, attachment)
+        db.session.flush()
+        logger.info("folded a change of thinklab %s into mail %s", thinklab.id, waiting.id)
+        return waiting
+    message = queue_email(
+        kind=EVENT,
+        recipient=user.email,
+        recipient_name=user.display_name,
+        recipient_user=user,
+        locale=user.locale or _default_locale(),
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        edition_id=thinklab.edition_id,
+        dedupe_key=f"{_fold_prefix(thinklab, user)}{change}:{now.timestamp():.6f}",
+        attachments=[attachment],
+        created_by=actor,
+        template_event=EVENT,
+        template_context=mail.values,
+        layout=True,
+    )
+    if message is not None:
+        message.next_attempt_at = now + FOLD_DELAY
+        db.session.flush()
+    return message
+
+
+def _has_meetings(thinklab: Thinklab) -> bool:
+    return thinklab.first_meeting_local is not None
+
+
+def notify_member_added(
+    thinklab: Thinklab, user: User | None, *, actor: User | None = None
+) -> OutboxMessage | None:
+    """Invite a new member to the whole series (nothing for a member without an email)."""
+    if user is None or not user.email or not _has_meetings(thinklab):
+        return None
+    return _request(
+        thinklab,
+        user,
+        ADDED,
+        actor=actor,
+        when=_next_meeting(thinklab),
+        place=_place(thinklab),
+    )
+
+
+def notify_series_changed(
+    thinklab: Thinklab, *, actor: User | None = None, change: str = UPDATED
+) -> list[OutboxMessage]:
+    """Send every member the updated series (after a change of the rule, times or place)."""
+    if not _has_meetings(thinklab):
+        return []
+    when, place = _next_meeting(thinklab), _place(thinklab)
+    return [
+        message
+        for user in member_users(thinklab)
+        if (message := _request(thinklab, user, change, actor=actor, when=when, place=place))
+    ]
+
+
+def notify_meeting_moved(
+    thinklab: Thinklab, change: MeetingChange, *, actor: User | None = None
+) -> list[OutboxMessage]:
+    """Send every member the series with the moved meeting's override."""
+    zone = thinklab.timezone
+    original = _span(
+        change.original_local,
+        change.original_local + timedelta(minutes=thinklab.meeting_minutes),
+        zone,
+    )
+    when, place = _span(change.starts_local, change.ends_local, zone), _place(thinklab, change)
+    return [
+        message
+        for user in member_users(thinklab)
+        if (
+            message := _request(
+                thinklab,
+                user,
+                MOVED,
+                actor=actor,
+                when=when,
+                place=place,
+                original=original,
+                note=change.note,
+            )
+        )
+    ]
+
+
+def notify_meeting_restored(
+    thinklab: Thinklab, original_local: datetime, *, actor: User | None = None
+) -> list[OutboxMessage]:
+    """Send every member the series in which the meeting follows the rule again."""
+    when = _span(
+        original_local,
+        original_local + timedelta(minutes=thinklab.meeting_minutes),
+        thinklab.timezone,
+    )
+    place = _place(thinklab)
+    return [
+        message
+        for user in member_users(thinklab)
+        if (message := _request(thinklab, user, RESTORED, actor=actor, when=when, place=place))
+    ]
+
+
+def notify_meeting_skipped(
+    thinklab: Thinklab, change: MeetingChange, *, actor: User | None = None
+) -> list[OutboxMessage]:
+    """Send every member the cancellation of one meeting, at once."""
+    when = _span(
+        change.original_local,
+        change.original_local + timedelta(minutes=thinklab.meeting_minutes),
+        thinklab.timezone,
+    )
+    messages = []
+    for user in member_users(thinklab):
+        mail = _render(thinklab, user, CANCELLED, when=when, place="", note=change.note)
+        message = queue_email(
+            kind=EVENT,
+            recipient=user.email,
+            recipient_name=user.display_name,
+            recipient_user=user,
+            locale=user.locale or _default_locale(),
+            subject=mail.subject,
+            body_text=mail.text,
+            body_html=mail.html,
+            edition_id=thinklab.edition_id,
+            attachments=[_attachment(thinklab, user, "CANCEL", occurrence=change)],
+            created_by=actor,
+            template_event=EVENT,
+            template_context=mail.values,
+            layout=True,
+        )
+        if message is None:
+            continue
+        messages.append(message)
+        waiting = _waiting(thinklab, user)
+        if waiting is not None:
+            # The waiting REQUEST must not bring the meeting back: it now carries the
+            # EXDATE and the higher SEQUENCE.
+            _set_attachment(waiting, _attachment(thinklab, user, "REQUEST"))
+    db.session.flush()
+    return messages
