@@ -30,7 +30,6 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.calendars.ical import base_url, thinklab_invitation
 from app.extensions import db
 from app.models import (
     MeetingChange,
@@ -129,7 +128,7 @@ def _render(thinklab: Thinklab, user: User, change: str, **context) -> Rendered:
     context = {
         "user": user,
         "thinklab": thinklab,
-        "link": f"{base_url()}/thinklabs/{thinklab.slug}",
+        "link": f"{current_app.config['AGORA_BASE_URL'].rstrip('/')}/thinklabs/{thinklab.slug}",
         "change": change,
         **context,
     }
@@ -150,6 +149,10 @@ def _render(thinklab: Thinklab, user: User, change: str, **context) -> Rendered:
 
 
 def _attachment(thinklab: Thinklab, user: User, method: str, occurrence=None) -> Attachment:
+    # Imported here: the calendars blueprint imports the auth routes, which (through the
+    # editions and thinklabs blueprints) import this module.
+    from app.calendars.ical import thinklab_invitation
+
     data = thinklab_invitation(
         thinklab, user.email, user.display_name, method=method, occurrence=occurrence
     )
