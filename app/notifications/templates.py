@@ -180,17 +180,34 @@ EVENTS: dict[str, Event] = {
         Event(
             "thinklabs.meeting",
             _l("Thinklab meeting"),
-            "notifications/thinklab_meeting",
+            "thinklabs/meeting",
             {
                 **_RECIPIENT,
                 "thinklab.name": _l("the thinklab's name"),
+                "change": _l("what happened: added, updated, moved, restored or cancelled"),
                 "when": _l("date, hours and time zone of the meeting"),
+                "original": _l("when a moved meeting was planned first"),
                 "place": _l("where the meeting takes place, or its online link"),
+                "note": _l("the organiser's note on the change"),
                 "link": _l("the address of the thinklab's page"),
             },
             {
-                "en": "Next meeting of {{ thinklab.name }}: {{ when }}",
-                "fr": "Prochaine réunion de {{ thinklab.name }} : {{ when }}",
+                "en": (
+                    "{% if change == 'added' %}Invitation to the meetings of {{ thinklab.name }}"
+                    "{% elif change == 'updated' %}Changed: the meetings of {{ thinklab.name }}"
+                    "{% elif change == 'moved' %}Meeting moved: {{ thinklab.name }}, {{ when }}"
+                    "{% elif change == 'restored' %}Meeting back on: {{ thinklab.name }}, "
+                    "{{ when }}{% else %}Meeting cancelled: {{ thinklab.name }}, {{ when }}"
+                    "{% endif %}"
+                ),
+                "fr": (
+                    "{% if change == 'added' %}Invitation aux réunions de {{ thinklab.name }}"
+                    "{% elif change == 'updated' %}Changement : les réunions de "
+                    "{{ thinklab.name }}{% elif change == 'moved' %}Réunion déplacée : "
+                    "{{ thinklab.name }}, {{ when }}{% elif change == 'restored' %}Réunion "
+                    "rétablie : {{ thinklab.name }}, {{ when }}{% else %}Réunion annulée : "
+                    "{{ thinklab.name }}, {{ when }}{% endif %}"
+                ),
             },
         ),
         Event(

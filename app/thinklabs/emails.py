@@ -25,9 +25,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -42,7 +40,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
-from app.notifications.templates import EVENTS, find_override, flatten, render_source
+from app.notifications.templates import EVENTS, flatten, render_notification
 from app.thinklabs import recurrence
 from app.thinklabs.recurrence import InvalidRecurrence
 from app.timezones import utc_to_local
@@ -54,13 +52,6 @@ FOLD_DELAY = timedelta(minutes=5)
 FOLD_MAX = timedelta(minutes=30)
 
 ADDED, UPDATED, MOVED, RESTORED, CANCELLED = "added", "updated", "moved", "restored", "cancelled"
-SUBJECTS = {
-    ADDED: _l("Invitation to the meetings of %(name)s"),
-    UPDATED: _l("Changed: the meetings of %(name)s"),
-    MOVED: _l("Meeting moved: %(name)s, %(when)s"),
-    RESTORED: _l("Meeting back on: %(name)s, %(when)s"),
-    CANCELLED: _l("Meeting cancelled: %(name)s, %(when)s"),
-}
 
 
 @dataclass(frozen=True)
@@ -132,20 +123,10 @@ def _render(thinklab: Thinklab, user: User, change: str, **context) -> Rendered:
         "change": change,
         **context,
     }
-    values = flatten(event, context)
-    with force_locale(locale):
-        subject = str(SUBJECTS[change] % {"name": thinklab.name, "when": context["when"]})
-        text = render_template("email/thinklabs/meeting.txt", **context)
-        html = render_template("email/thinklabs/meeting.html", **context)
-        override = find_override(thinklab.edition_id, EVENT, locale)
-        if override is not None:
-            if override.subject:
-                subject = render_source(override.subject, values, html=False)
-            if override.body_text.strip():
-                text = render_source(override.body_text, values, html=False)
-            if override.body_html.strip():
-                html = render_source(override.body_html, values, html=True)
-    return Rendered(" ".join(subject.split()), text, html, values)
+    context.setdefault("original", "")
+    context.setdefault("note", "")
+    subject, text, html = render_notification(EVENT, thinklab.edition_id, locale, context)
+    return Rendered(subject, text, html, flatten(event, context))
 
 
 def _attachment(thinklab: Thinklab, user: User, method: str, occurrence=None) -> Attachment:

@@ -268,3 +268,21 @@ def test_the_skip_route_sends_one_cancellation_per_member(app, client, lab):
         mails = _by_recipient(_mails())
         assert set(mails) == {lab["amel"], lab["sami"]}
         assert all(m.created_by_id == lab["organiser"] for m in mails.values())
+
+
+def test_a_waiting_invitation_regenerates_with_the_same_wording(app, lab):
+    """Regenerating from the organiser outbox writes the same mail, in the member's language."""
+    from app.notifications.services import regenerate
+
+    with app.test_request_context():
+        newcomer = make_user(display_name="Nora", locale="fr")
+        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        db.session.commit()
+        (message,) = _mails()
+        subject, text = message.subject, message.body_text
+        message.body_text = "edited by hand"
+        regenerate(message)
+        db.session.commit()
+        assert message.subject == subject
+        assert message.body_text == text
+        assert "Invitation aux réunions" in message.subject
