@@ -39,6 +39,27 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class FormErrors(InvalidInput):
+    """Input refused field by field; ``errors`` maps a field name ("" = the form) to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        messages = [message for found in errors.values() for message in found]
+        super().__init__(" ".join(messages), field=next(iter(errors), None) or None)
+        self.errors = errors
+
+
+class FieldErrors(dict):
+    """Collects messages by field, so a form reports every problem at once."""
+
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+    def raise_any(self) -> None:
+        """:raises FormErrors: if any message was collected."""
+        if self:
+            raise FormErrors(dict(self))
+
+
 class EmailTaken(Conflict):
     """Another account already uses this email address (compared case-insensitively)."""
 

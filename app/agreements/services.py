@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
-from app.errors import InvalidInput, TransitionRefused
+from app.errors import FormErrors, TransitionRefused
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -83,15 +83,6 @@ EXPIRY_WINDOW_DAYS = 90
 DUE_REMINDER_DAYS = (30, 7)
 AT_RISK_RATIO = Decimal("0.8")
 DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
-class FormErrors(InvalidInput):
-    """Input refused field by field; ``errors`` maps a field name to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        messages = [message for found in errors.values() for message in found]
-        super().__init__(" ".join(messages), field=next(iter(errors), None))
-        self.errors = errors
 
 
 def format_number(value: Decimal | None) -> str:

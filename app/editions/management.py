@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, FieldErrors, FormErrors
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -66,31 +66,8 @@ EDITION_FIELDS = (
 )
 
 
-class FormErrors(InvalidInput):
-    """Input refused field by field; ``errors`` maps a field name ("" = the form) to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        first = next(iter(errors.values()))[0]
-        super().__init__(first, field=next(iter(errors)))
-        self.errors = errors
-
-
 class StaleEdit(Conflict):
     """Someone else saved the edition since the form was opened."""
-
-
-class _Errors(defaultdict):
-    """Collects messages by field and raises them all at once."""
-
-    def __init__(self):
-        super().__init__(list)
-
-    def add(self, name: str, message: str) -> None:
-        self[name].append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise FormErrors(dict(self))
 
 
 def version_of(edition: Edition) -> str:
@@ -105,7 +82,7 @@ def _day(value: date) -> str:
 # Series ---------------------------------------------------------------------------------
 
 
-def _check_series_slug(slug: str, errors: _Errors, *, series: Series | None = None) -> None:
+def _check_series_slug(slug: str, errors: FieldErrors, *, series: Series | None = None) -> None:
     query = select(Series.id).where(Series.slug == slug)
     if series is not None:
         query = query.where(Series.id != series.id)
@@ -137,7 +114,7 @@ def create_series(*, slug: str, name: str, description: str = "") -> Series:
 
     :raises FormErrors: if the slug is taken.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     _check_series_slug(slug, errors)
     errors.raise_any()
     series = Series(slug=slug, name=name, description=description or "")
@@ -150,7 +127,7 @@ def update_series(series: Series, *, slug: str, name: str, description: str = ""
 
     :raises FormErrors: if the slug is taken.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     _check_series_slug(slug, errors, series=series)
     errors.raise_any()
 
@@ -185,7 +162,7 @@ def _validate_edition(data: dict, *, edition: Edition | None, series: Series) ->
 
     :raises FormErrors: with every problem found, by field.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     edition_id = edition.id if edition is not None else None
     if edition_slug_taken(data["slug"], edition_id=edition_id):
         errors.add("slug", _("Another edition already uses this address."))
@@ -315,7 +292,7 @@ def all_series() -> list[Series]:
 # Tracks, venues, rooms -------------------------------------------------------------------
 
 
-def _check_colour(colour: str, errors: _Errors) -> str:
+def _check_colour(colour: str, errors: FieldErrors) -> str:
     colour = (colour or "").strip().lower()
     if len(colour) != 7 or colour[0] != "#" or any(c not in "0123456789abcdef" for c in colour[1:]):
         errors.add("colour", _("Give a colour as #rrggbb, for example #3559a8."))
@@ -335,7 +312,7 @@ def save_track(
 
     :raises FormErrors: for a name the edition already uses or a colour not #rrggbb.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     colour = _check_colour(colour, errors)
     query = select(Track.id).where(Track.edition_id == edition.id, Track.name == name)
     if track is not None:
@@ -391,7 +368,7 @@ def save_venue(edition: Edition, data: dict, *, venue: Venue | None = None) -> V
     :raises FormErrors: for an unknown zone, an end before the start, dates outside the
         edition's.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     zone = (data.get("timezone") or "").strip() or None
     if zone is not None and not is_valid_zone(zone):
         errors.add("timezone", _("Unknown time zone. Leave empty to use the edition's."))
@@ -471,7 +448,7 @@ def save_room(venue: Venue, *, name: str, capacity: int | None, room: Room | Non
 
     :raises FormErrors: for a name the venue already uses or a capacity below one.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if capacity is not None and capacity < 1:
         errors.add("capacity", _("A capacity is at least 1; leave it empty if unknown."))
     query = select(Room.id).where(Room.venue_id == venue.id, Room.name == name)

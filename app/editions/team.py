@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.editions.management import FormErrors, _Errors
-from app.errors import Conflict, NotAllowed, NotFound
+from app.errors import Conflict, FieldErrors, FormErrors, NotAllowed, NotFound
 from app.extensions import db
 from app.models import (
     Edition,
@@ -60,7 +59,7 @@ def grant_role(edition: Edition, *, email: str, role: EditionRoleKind, actor: Us
     :raises FormErrors: under "email" for an unknown account or a role it already has,
         under "role" when ``actor`` may not grant this role.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if not may_manage_role(actor, role):
         errors.add("role", _("Only site organisers may grant the organiser role."))
     address = (email or "").strip().lower()
@@ -145,7 +144,7 @@ def save_criterion(
 
     :raises FormErrors: for a name the edition already uses or a weight below 1.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if weight is None or weight < 1:
         errors.add("weight", _("A weight is a whole number of at least 1."))
     query = select(ReviewCriterion.id).where(

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.tokens import TokenExpired, TokenInvalid, _serializer, read_token
 from app.editions.management import FormErrors
-from app.errors import Conflict, InvalidInput, InvalidToken
+from app.errors import Conflict, FieldErrors, InvalidInput, InvalidToken
 from app.extensions import db
 from app.models import (
     ConferenceSession,
@@ -94,15 +94,6 @@ class SavedSession:
     calendar_changed: bool
 
 
-class _Errors(dict):
-    def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise FormErrors(dict(self))
-
-
 # Sessions --------------------------------------------------------------------------------
 
 
@@ -124,7 +115,7 @@ def _zone_of(room: Room | None, venue: Venue | None, edition: Edition) -> str:
     return edition.timezone
 
 
-def _check_time(value: datetime | None, zone: str, name: str, errors: _Errors):
+def _check_time(value: datetime | None, zone: str, name: str, errors: FieldErrors):
     if value is None:
         errors.add(name, _("Give a date and time."))
         return None
@@ -199,7 +190,7 @@ def save_session(
         and str(version) != str(session_.version_id)
     ):
         raise StaleSession(_("This session was changed meanwhile by someone else."))
-    errors = _Errors()
+    errors = FieldErrors()
     track = _part_of_edition(Track, data.get("track_id"), edition)
     room = _part_of_edition(Room, data.get("room_id"), edition)
     venue = _part_of_edition(Venue, data.get("venue_id"), edition)
@@ -440,7 +431,7 @@ def add_availability(
     :raises FormErrors: for a time the clocks skip in the edition's zone, an end that is
         not after the start, or a time outside the edition's days (each next to its field).
     """
-    errors = _Errors()
+    errors = FieldErrors()
     zone = edition.timezone
     starts = _check_time(starts_local, zone, "starts_local", errors)
     ends = _check_time(ends_local, zone, "ends_local", errors)
@@ -503,7 +494,7 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
     :raises FormErrors: for an unknown organisation or account, an account already
         linked to another speaker, or a photo that is not an image.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     organisation = None
     if data.get("organisation_id"):
         organisation = db.session.get(Organisation, data["organisation_id"])

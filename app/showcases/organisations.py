@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
+from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken, NotAllowed
 from app.extensions import db
 from app.models import Organisation, OrganisationKind, User, utcnow
 from app.models.organisations import OrganisationInvitation
 from app.showcases import uploads
-from app.showcases.services import FormErrors, _Errors, clean_text
+from app.showcases.services import clean_text
 
 INVITATION_DAYS = 14
 LOGO_AREA = "logos"
@@ -52,7 +52,7 @@ def country_name(code: str | None) -> str:
 
 
 def _validated(data: dict, *, organisation: Organisation | None = None) -> dict:
-    errors = _Errors()
+    errors = FieldErrors()
     name = " ".join(clean_text(data.get("name")).split())
     if not name:
         errors.add("name", _("Give the organisation's name."))

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, NotAllowed, NotFound
 from app.extensions import db
 from app.models import (
     ConferenceSession,
@@ -102,27 +102,6 @@ ORGANISATION_KIND_LABELS = {
     OrganisationKind.ASSOCIATION: _l("Association"),
     OrganisationKind.CLUSTER: _l("Cluster"),
 }
-
-
-class FormErrors(InvalidInput):
-    """Input refused field by field; ``errors`` maps a field name ("" = the form) to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        name, messages = next(iter(errors.items()))
-        super().__init__(messages[0], field=name or None)
-        self.errors = errors
-
-
-class _Errors(defaultdict):
-    def __init__(self):
-        super().__init__(list)
-
-    def add(self, name: str, message: str) -> None:
-        self[name].append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise FormErrors(dict(self))
 
 
 class StaleShowcase(Conflict):
@@ -281,7 +260,7 @@ def edition_track(edition: Edition, track_id) -> Track | None:
 
 
 def _validated(edition: Edition, data: dict) -> dict:
-    errors = _Errors()
+    errors = FieldErrors()
     title = clean_text(data.get("title"))
     summary = clean_text(data.get("summary"))
     if not title:
@@ -433,7 +412,7 @@ def submit(showcase: Showcase, user: User, *, version, track_id=None) -> Submitt
     if not call_is_open(showcase.edition):
         raise Conflict(_call_closed_message(showcase.edition))
     _check_version(showcase, version)
-    errors = _Errors()
+    errors = FieldErrors()
     track = showcase.track
     if track_id not in (None, ""):
         try:
@@ -805,7 +784,7 @@ def save_review(
     if problem:
         raise Conflict(problem)
     criteria = list(showcase.edition.review_criteria)
-    errors = _Errors()
+    errors = FieldErrors()
     scores: dict[int, int] = {}
 
     def score_of(raw) -> int | None:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import InvalidInput, NotFound
+from app.errors import FormErrors, NotFound
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -33,15 +33,6 @@ from app.permissions import can_organise, is_site_organiser
 from app.thinklabs import emails, recurrence
 from app.thinklabs.recurrence import InvalidRecurrence
 from app.timezones import LocalTimeError, NonexistentLocalTime, is_valid_zone, local_to_utc
-
-
-class FormErrors(InvalidInput):
-    """Input refused field by field; ``errors`` maps a field name ("" = the form) to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        first = next(iter(errors.values()))[0]
-        super().__init__(first, field=next(iter(errors)))
-        self.errors = errors
 
 
 def _refuse(field: str, message: str) -> FormErrors:
