@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.models import AgreementKind, AgreementStatus
@@ -56,7 +57,7 @@ class PartyForm(Form):
 class AgreementForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=[(kind.value, kind.value) for kind in AgreementKind],
+        choices=[SelectChoice(kind.value, kind.value) for kind in AgreementKind],
         validators=[DataRequired()],
     )
     title = StringField(_l("Title"), filters=[_clean], validators=[DataRequired(), Length(max=300)])
@@ -100,7 +101,8 @@ class AgreementForm(FlaskForm):
 
 class TransitionForm(FlaskForm):
     status = SelectField(
-        _l("New status"), choices=[(status.value, status.value) for status in AgreementStatus]
+        _l("New status"),
+        choices=[SelectChoice(status.value, status.value) for status in AgreementStatus],
     )
     note = TextAreaField(_l("Note"), filters=[_clean], validators=[Length(max=LONG_TEXT)])
     submit = SubmitField(_l("Change the status"))
