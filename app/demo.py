@@ -207,6 +207,8 @@ REVIEW_CRITERIA = (
     ("Réplicabilité", "Replicability in other cities and regions.", 1),
 )
 
+DECIDED = (S.ACCEPTED, S.WAITLISTED, S.REJECTED)
+
 PATHS = {
     S.DRAFT: (S.DRAFT,),
     S.SUBMITTED: (S.DRAFT, S.SUBMITTED),
@@ -1220,6 +1222,11 @@ def _load_casablanca(loader: _Loader) -> None:
                 "stand_number": stand,
                 "submitted_at": steps[1] if len(path) > 1 else None,
                 "decided_at": steps[3] if len(path) > 3 else None,
+                # The 2023 decisions were announced with the programme; their mails stay
+                # drafts in the outbox for the organiser's walkthrough.
+                "decision_released_at": (
+                    edition.programme_published_at if status in DECIDED else None
+                ),
                 "created_at": created_at,
             },
         )

@@ -49,6 +49,10 @@ class Showcase(TimestampMixin, Base):
     stand_number: Mapped[str | None] = mapped_column(sa.String(20))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current decision was announced (its mail released, or the decisions marked
+    # announced with the programme); None while it is not. Only an accepted showcase whose
+    # decision is announced is in the public catalogue.
+    decision_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(default=1)
 
     edition: Mapped["Edition"] = relationship()  # noqa: F821

@@ -279,6 +279,10 @@ def release(edition: Edition, *, by: User, kind=None, ids=None, announcement_id=
     )
     db.session.expire_all()
     logger.info("%s released %s mails of edition %s", by.id, result.rowcount, edition.id)
+    if result.rowcount:
+        from app.showcases.services import record_released_decisions
+
+        record_released_decisions(edition)
     return result.rowcount
 
 

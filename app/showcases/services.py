@@ -183,7 +183,12 @@ def open_calls(now: datetime | None = None) -> list[Edition]:
 
 
 def is_public(showcase: Showcase) -> bool:
-    return showcase.status is S.ACCEPTED and showcase.edition.is_public
+    """In the catalogue: accepted, the acceptance announced, and the edition public."""
+    return (
+        showcase.status is S.ACCEPTED
+        and showcase.decision_released_at is not None
+        and showcase.edition.is_public
+    )
 
 
 def can_see(user: User | None, showcase: Showcase) -> bool:
@@ -1022,6 +1027,7 @@ def decide(
     showcase.decided_at = utcnow()
     db.session.flush()
     mail, already = emails.draft_decision(showcase, by)
+    _sync_decision_released([showcase])
     return Decided(showcase, True, mail, already)
 
 
@@ -1125,6 +1131,93 @@ def release_mails(edition: Edition, message_ids: list[int], by: User) -> int:
         )
     ).all()
     return release(edition, by=by, ids=decision_drafts)
+
+
+# When a decision is announced -------------------------------------------------------------
+
+
+def _released_decision_times(edition_ids: set[int]) -> dict[str, datetime]:
+    """The release time of each released decision mail of these editions, by dedupe key."""
+    rows = db.session.execute(
+        select(OutboxMessage.dedupe_key, func.min(OutboxMessage.released_at))
+        .where(
+            OutboxMessage.edition_id.in_(edition_ids),
+            OutboxMessage.kind.like(f"{DECISION_MAIL_PREFIX}%"),
+            OutboxMessage.released_at.is_not(None),
+        )
+        .group_by(OutboxMessage.dedupe_key)
+    )
+    return {key: at for key, at in rows}
+
+
+def _sync_decision_released(showcases: list[Showcase]) -> None:
+    """Set each showcase's ``decision_released_at`` from the mail of its current decision.
+
+    A decision is announced once the mail of that very decision has been released. A
+    changed decision is not announced until its own mail is (so an acceptance turned
+    into a rejection leaves the catalogue at once), unless the organisation was already
+    told this decision earlier. Decisions marked announced with the programme
+    (``announce_decisions``) stay announced while they are unchanged.
+    """
+    from app.showcases.emails import decision_key
+
+    if not showcases:
+        return
+    released = _released_decision_times({showcase.edition_id for showcase in showcases})
+    for showcase in showcases:
+        at = None
+        if showcase.status in DECISIONS:
+            at = released.get(decision_key(showcase, showcase.status.value))
+            if at is None and showcase.decision_released_at is not None:
+                # Announced otherwise (with the programme) and not changed since.
+                if showcase.decided_at and showcase.decided_at <= showcase.decision_released_at:
+                    at = showcase.decision_released_at
+        if showcase.decision_released_at != at:
+            showcase.decision_released_at = at
+    db.session.flush()
+
+
+def record_released_decisions(edition: Edition) -> None:
+    """Mark announced the decisions of ``edition`` whose mail has just been released.
+
+    Called by every release of outbox drafts (the decisions page and the edition's
+    outbox), in the same transaction as the release.
+    """
+    _sync_decision_released(
+        list(
+            db.session.scalars(
+                select(Showcase).where(
+                    Showcase.edition_id == edition.id,
+                    Showcase.status.in_(DECISIONS),
+                    Showcase.decision_released_at.is_(None),
+                )
+            )
+        )
+    )
+
+
+def announce_decisions(edition: Edition, at: datetime | None = None) -> int:
+    """Mark the current decisions of ``edition`` announced without any mail; return how many.
+
+    Publishing an edition's programme announces who is in it: the service that publishes
+    the programme (``Edition.programme_published_at``) calls this, so the accepted
+    showcases enter the catalogue with it. Decisions taken afterwards are announced by
+    their own mail again. The demo uses it for its past decisions.
+    """
+    at = at or utcnow()
+    showcases = list(
+        db.session.scalars(
+            select(Showcase).where(
+                Showcase.edition_id == edition.id,
+                Showcase.status.in_(DECISIONS),
+                Showcase.decision_released_at.is_(None),
+            )
+        )
+    )
+    for showcase in showcases:
+        showcase.decision_released_at = max(at, showcase.decided_at or at)
+    db.session.flush()
+    return len(showcases)
 
 
 # Place in the Agora -----------------------------------------------------------------------
@@ -1324,6 +1417,7 @@ def public_showcases():
         .join(Organisation, Organisation.id == Showcase.organisation_id)
         .where(
             Showcase.status == S.ACCEPTED,
+            Showcase.decision_released_at.is_not(None),
             Edition.status.in_((EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)),
         )
     )

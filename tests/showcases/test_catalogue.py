@@ -3,6 +3,7 @@ address, and a statement count that does not grow with the number of showcases."
 
 import html
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event
@@ -19,6 +20,7 @@ from app.models import (
 from tests.factories import make_edition, make_organisation, make_showcase, make_track
 
 S = ShowcaseStatus
+ANNOUNCED = datetime(2023, 10, 2, 9, tzinfo=UTC)
 
 
 def text(response) -> str:
@@ -52,6 +54,7 @@ def shelves(app):
             kind=ShowcaseKind.SYSTEM,
             track=mobility,
             status=S.ACCEPTED,
+            decision_released_at=ANNOUNCED,
             stand_number="A01",
         )
         make_showcase(
@@ -62,6 +65,7 @@ def shelves(app):
             kind=ShowcaseKind.PROJECT,
             track=ecology,
             status=S.ACCEPTED,
+            decision_released_at=ANNOUNCED,
         )
         make_showcase(
             bizerte,
@@ -71,10 +75,18 @@ def shelves(app):
             kind=ShowcaseKind.POLICY,
             track=water,
             status=S.ACCEPTED,
+            decision_released_at=ANNOUNCED,
         )
         for status in (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED, S.REJECTED, S.WITHDRAWN):
             make_showcase(casa, dar, title=f"Hidden {status.value}", status=status, track=mobility)
-        make_showcase(hidden, dar, title="Hidden edition", status=S.ACCEPTED)
+        make_showcase(
+            hidden,
+            dar,
+            title="Hidden edition",
+            status=S.ACCEPTED,
+            decision_released_at=ANNOUNCED,
+        )
+        make_showcase(casa, dar, title="Hidden unannounced", status=S.ACCEPTED)
         db.session.commit()
         return {"mobility": mobility.id, "water": water.id}
 
@@ -143,7 +155,13 @@ def test_an_accepted_showcase_page_is_public_the_others_are_not(app, client, she
     page = client.get(f"/showcases/{ids[COVOIT]}")
     assert page.status_code == 200
     assert "Dar Mobility" in text(page) and "A01" in text(page)
-    for title in ("Hidden draft", "Hidden rejected", "Hidden withdrawn", "Hidden edition"):
+    for title in (
+        "Hidden draft",
+        "Hidden rejected",
+        "Hidden withdrawn",
+        "Hidden edition",
+        "Hidden unannounced",
+    ):
         assert client.get(f"/showcases/{ids[title]}").status_code == 404
 
 
@@ -178,6 +196,7 @@ def fill(prefix: str, count: int) -> None:
             summary="A smart project",
             track=tracks[n % 3],
             status=S.ACCEPTED,
+            decision_released_at=ANNOUNCED,
             stand_number=f"{prefix[0]}{n}",
         )
     db.session.commit()

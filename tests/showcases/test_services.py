@@ -575,7 +575,9 @@ def test_who_sees_a_showcase_that_is_not_accepted(world):
     assert svc.can_see(world.reviewer_a, showcase)
     for outsider in (world.reviewer_b, world.rival, world.attendee, None):
         assert not svc.can_see(outsider, showcase)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
+    mail = svc.decide(showcase, S.ACCEPTED, world.organiser).mail
+    assert not svc.can_see(None, showcase)  # not before the decision is announced
+    svc.release_mails(world.edition, [mail.id], world.organiser)
     assert svc.can_see(None, showcase)
     world.edition.status = EditionStatus.DRAFT
     assert not svc.can_see(None, showcase)
