@@ -581,12 +581,14 @@ def thinklab_invitation(
 
     ``CANCEL`` withdraws one meeting: ``occurrence`` (a skipped ``MeetingChange``) gives
     the RECURRENCE-ID, its original start in the group's zone, and the VEVENT says
-    STATUS:CANCELLED (RFC 5546 3.2.5).
+    STATUS:CANCELLED (RFC 5546 3.2.5). Without ``occurrence`` it withdraws the whole
+    series (a member who leaves the group): the master VEVENT without RECURRENCE-ID,
+    STATUS:CANCELLED, SEQUENCE = ``Thinklab.sequence``, which drops the overrides too
+    (RFC 5546 4.2.9); the caller raises that sequence above what the member last got.
 
     :param method: ``"REQUEST"`` or ``"CANCEL"``.
-    :param occurrence: the ``MeetingChange`` the message is about, required for CANCEL.
-    :raises ValueError: for another method, a CANCEL without an occurrence, or a
-        thinklab without meetings.
+    :param occurrence: the ``MeetingChange`` a CANCEL is about, or None for the series.
+    :raises ValueError: for another method or a thinklab without meetings.
     """
     method = method.upper()
     if method not in {"REQUEST", "CANCEL"}:
@@ -596,9 +598,16 @@ def thinklab_invitation(
         raise ValueError("the thinklab has no meetings")
     now = datetime.now(UTC)
     calendar = new_calendar(thinklab.name, method=method)
+    if method == "CANCEL" and occurrence is None:
+        master = components[0]
+        for name in ("DTSTAMP", "STATUS", "DESCRIPTION", "LOCATION", "URL", "CATEGORIES"):
+            master.pop(name, None)
+        master.add("DTSTAMP", now)
+        master.add("STATUS", "CANCELLED")
+        _organizer_and_attendee(master, attendee_email, attendee_name)
+        calendar.add_component(master)
+        return finish(calendar, open_ended=True).to_ical()
     if method == "CANCEL":
-        if occurrence is None:
-            raise ValueError("a CANCEL names the meeting it cancels")
         zone = thinklab.timezone
         master = components[0]
         event = Event()

@@ -197,15 +197,17 @@ EVENTS: dict[str, Event] = {
                     "{% elif change == 'updated' %}Changed: the meetings of {{ thinklab.name }}"
                     "{% elif change == 'moved' %}Meeting moved: {{ thinklab.name }}, {{ when }}"
                     "{% elif change == 'restored' %}Meeting back on: {{ thinklab.name }}, "
-                    "{{ when }}{% else %}Meeting cancelled: {{ thinklab.name }}, {{ when }}"
-                    "{% endif %}"
+                    "{{ when }}{% elif change == 'removed' %}No longer a member: "
+                    "{{ thinklab.name }}{% else %}Meeting cancelled: {{ thinklab.name }}, "
+                    "{{ when }}{% endif %}"
                 ),
                 "fr": (
                     "{% if change == 'added' %}Invitation aux réunions de {{ thinklab.name }}"
                     "{% elif change == 'updated' %}Changement : les réunions de "
                     "{{ thinklab.name }}{% elif change == 'moved' %}Réunion déplacée : "
                     "{{ thinklab.name }}, {{ when }}{% elif change == 'restored' %}Réunion "
-                    "rétablie : {{ thinklab.name }}, {{ when }}{% else %}Réunion annulée : "
+                    "rétablie : {{ thinklab.name }}, {{ when }}{% elif change == 'removed' %}"
+                    "Vous ne faites plus partie de {{ thinklab.name }}{% else %}Réunion annulée : "
                     "{{ thinklab.name }}, {{ when }}{% endif %}"
                 ),
             },

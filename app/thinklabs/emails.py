@@ -6,7 +6,9 @@ calendar keeps one recurring event that follows the changes:
 
 - a new member, a changed recurrence, a moved or restored meeting: ``REQUEST`` of the
   whole series as it stands (master, EXDATE, RECURRENCE-ID overrides);
-- a skipped meeting: ``CANCEL`` of that occurrence (its RECURRENCE-ID).
+- a skipped meeting: ``CANCEL`` of that occurrence (its RECURRENCE-ID);
+- a removed member: ``CANCEL`` of the whole series, and their waiting ``REQUEST`` is
+  discarded so that it never brings the meetings back.
 
 Members are the people the meetings are for, so these mails are transactional: they go
 to every member with an email, whatever their choices of optional mails. A burst of
@@ -52,6 +54,7 @@ FOLD_DELAY = timedelta(minutes=5)
 FOLD_MAX = timedelta(minutes=30)
 
 ADDED, UPDATED, MOVED, RESTORED, CANCELLED = "added", "updated", "moved", "restored", "cancelled"
+REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -357,3 +360,61 @@ def notify_meeting_skipped(
             _set_attachment(waiting, _attachment(thinklab, user, "REQUEST"))
     db.session.flush()
     return messages
+
+
+def discard_waiting(thinklab: Thinklab, user: User) -> int:
+    """Discard every invitation of this member about the thinklab not sent yet.
+
+    Unlike folding, this takes any pending one, even past the fold window: after a
+    removal none of them may reach the member. A message a worker is sending right now
+    is SENDING, not PENDING; the cancellation queued after it carries a higher SEQUENCE.
+
+    :returns: how many were discarded.
+    """
+    waiting = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(_fold_prefix(thinklab, user), autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    for message in waiting:
+        message.status = OutboxStatus.DISCARDED
+    db.session.flush()
+    return len(waiting)
+
+
+def notify_member_removed(
+    thinklab: Thinklab, user: User | None, *, actor: User | None = None
+) -> OutboxMessage | None:
+    """Withdraw the whole series from a former member's calendar, at once.
+
+    The caller has raised ``Thinklab.sequence`` above every SEQUENCE the member got.
+    Nothing for a member without an email or a thinklab without meetings (no invitation
+    was ever sent then).
+    """
+    if user is None or not user.email:
+        return None
+    discard_waiting(thinklab, user)
+    if not _has_meetings(thinklab):
+        return None
+    mail = _render(thinklab, user, REMOVED, when="", place="")
+    message = queue_email(
+        kind=EVENT,
+        recipient=user.email,
+        recipient_name=user.display_name,
+        recipient_user=user,
+        locale=user.locale or _default_locale(),
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        edition_id=thinklab.edition_id,
+        attachments=[_attachment(thinklab, user, "CANCEL")],
+        created_by=actor,
+        template_event=EVENT,
+        template_context=mail.values,
+        layout=True,
+    )
+    db.session.flush()
+    return message

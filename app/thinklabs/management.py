@@ -224,13 +224,31 @@ def add_member(thinklab: Thinklab, data: dict, *, actor: User | None = None) -> 
     return member
 
 
-def remove_member(thinklab: Thinklab, member_id: int) -> None:
-    """:raises NotFound: if the member is not one of this thinklab's."""
+def remove_member(thinklab: Thinklab, member_id: int, *, actor: User | None = None) -> None:
+    """Take a seat away; a member with an email gets the cancellation of the meetings.
+
+    The cancellation's SEQUENCE must be above every one the member received (the series
+    and the overrides of moved meetings), so ``Thinklab.sequence`` is raised past them.
+
+    :raises NotFound: if the member is not one of this thinklab's.
+    """
     member = db.session.get(ThinklabMember, member_id)
     if member is None or member.thinklab_id != thinklab.id:
         raise NotFound(_("This member is not in the thinklab."))
+    user = member.user
     db.session.delete(member)
     db.session.flush()
+    if user is None or not user.email:
+        return
+    db.session.refresh(thinklab, ["members"])
+    if any(m.user_id == user.id for m in thinklab.members):
+        return  # still seated through another membership: the meetings stay theirs
+    if thinklab.first_meeting_local is not None:
+        sent = [thinklab.sequence or 0]
+        sent += [change.sequence or 0 for change in thinklab.occurrence_changes]
+        thinklab.sequence = max(sent) + 1
+        db.session.flush()
+    emails.notify_member_removed(thinklab, user, actor=actor)
 
 
 def update_member(thinklab: Thinklab, member_id: int, data: dict) -> ThinklabMember:

@@ -440,7 +440,7 @@ def remove_member(slug: str):
     found = thinklab_or_404(slug)
     form = RemoveForm()
     if form.validate_on_submit() and form.object_id.data.isdigit():
-        svc.remove_member(found, int(form.object_id.data))
+        svc.remove_member(found, int(form.object_id.data), actor=current_user)
         db.session.commit()
         flash(_("The member is removed."), "success")
     return _back(slug)

@@ -286,3 +286,97 @@ def test_a_waiting_invitation_regenerates_with_the_same_wording(app, lab):
         assert message.subject == subject
         assert message.body_text == text
         assert "Invitation aux réunions" in message.subject
+
+
+def _member_id(email: str) -> int:
+    return db.session.scalar(select(ThinklabMember.id).join(User).where(User.email == email))
+
+
+def test_a_removed_member_gets_one_cancellation_of_the_whole_series(app, client, lab):
+    with app.test_request_context():
+        # Sami got the series and the override of a moved meeting: both are sent.
+        svc.move_meeting(
+            _lab(),
+            SECOND,
+            starts_local=datetime(2027, 1, 13, 9),
+            ends_local=datetime(2027, 1, 13, 10),
+        )
+        db.session.commit()
+        received = 0
+        for message in _mails():
+            message.status = OutboxStatus.SENT
+            calendar = Calendar.from_ical(_invite(message).data)
+            received = max([received, *(int(e["SEQUENCE"]) for e in calendar.walk("VEVENT"))])
+        db.session.commit()
+        organiser = db.session.get(User, lab["organiser"])
+        svc.remove_member(_lab(), _member_id(lab["sami"]), actor=organiser)
+        db.session.commit()
+        (message,) = [m for m in _mails() if m.status is OutboxStatus.PENDING]
+        assert message.recipient == lab["sami"]
+        assert message.created_by_id == lab["organiser"]
+        assert "No longer a member" in message.subject
+        assert "no longer a member of the thinklab" in message.body_text
+        attachment = _invite(message)
+        assert attachment.content_type.endswith("method=CANCEL")
+    feed = _feed(client)
+    feed_uid = str(next(iter(feed.walk("VEVENT")))["UID"])
+
+    calendar, card = _read(attachment.data)
+    assert str(calendar["METHOD"]) == "CANCEL" and card.method.value == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == feed_uid == card.vevent.uid.value
+    assert event.get("RECURRENCE-ID") is None and not hasattr(card.vevent, "recurrence_id")
+    assert str(event["STATUS"]) == "CANCELLED" and card.vevent.status.value == "CANCELLED"
+    assert int(event["SEQUENCE"]) > received
+    assert int(card.vevent.sequence.value) == int(event["SEQUENCE"])
+    assert str(event["ATTENDEE"]) == f"mailto:{lab['sami']}"
+
+
+def test_removal_discards_the_members_waiting_request_and_leaves_others_alone(app, lab):
+    with app.test_request_context():
+        svc.skip_meeting(_lab(), SECOND)  # Amel and Sami: a cancellation of one meeting
+        newcomer = make_user(display_name="Nora", locale="fr")
+        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        db.session.commit()
+        (waiting,) = [m for m in _mails() if m.recipient == newcomer.email]
+        assert _invite(waiting).content_type.endswith("method=REQUEST")
+        before = {m.id for m in _mails()}
+        svc.remove_member(_lab(), _member_id(newcomer.email))
+        db.session.commit()
+        assert db.session.get(OutboxMessage, waiting.id).status is OutboxStatus.DISCARDED
+        (new,) = [m for m in _mails() if m.id not in before]
+        assert new.recipient == newcomer.email
+        assert "Vous ne faites plus partie" in new.subject
+        assert _invite(new).content_type.endswith("method=CANCEL")
+        others = [m for m in _mails() if m.recipient != newcomer.email]
+        assert len(others) == 2
+        assert all(m.status is OutboxStatus.PENDING for m in others)
+
+
+def test_removing_a_member_without_email_sends_nothing(app, lab):
+    with app.test_request_context():
+        member_id = db.session.scalar(
+            select(ThinklabMember.id).where(ThinklabMember.name == "No Email")
+        )
+        sequence = _lab().sequence
+        svc.remove_member(_lab(), member_id)
+        db.session.commit()
+        assert _mails() == []
+        assert _lab().sequence == sequence
+
+
+def test_the_remove_route_sends_the_cancellation(app, client, lab):
+    with client.session_transaction() as session:
+        session["_user_id"] = str(lab["organiser"])
+        session["_fresh"] = True
+    with app.app_context():
+        member_id = _member_id(lab["amel"])
+    response = client.post(
+        "/thinklabs/lab/manage/members/remove", data={"object_id": str(member_id)}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        (message,) = _mails()
+        assert message.recipient == lab["amel"]
+        assert message.created_by_id == lab["organiser"]
+        assert _invite(message).content_type.endswith("method=CANCEL")
