@@ -23,12 +23,17 @@ def tz_refresh():
     """Derive every stored UTC instant again from its wall-clock time and zone."""
     from app.scheduling import refresh_all_instants
 
-    counts = refresh_all_instants()
+    report = refresh_all_instants()
     db.session.commit()
-    changed = sum(counts.values())
-    for name, count in sorted(counts.items()):
+    changed = sum(report.changed.values())
+    for name, count in sorted(report.changed.items()):
         click.echo(f"{name}: {count} changed")
     click.echo(f"{changed} rows had instants that the current time-zone data moves.")
+    if report.unplaceable:
+        click.echo("These wall times no longer exist in their zone; choose other times:", err=True)
+        for line in report.unplaceable:
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
 
 
 @click.command("access-table")

@@ -25,11 +25,19 @@ class LocalTimesMixin:
     timezone: Mapped[str]
 
     def refresh_instants(self) -> bool:
-        """Derive every UTC instant from its wall-clock time; return whether one changed."""
+        """Derive every UTC instant from its wall-clock time; return whether one changed.
+
+        Nothing is changed when one of the times cannot be placed in the zone.
+
+        :raises app.timezones.LocalTimeError: if a time does not exist in the zone.
+        """
+        instants = {
+            utc_attr: local_to_utc(local, self.timezone) if local is not None else None
+            for local_attr, utc_attr in self.__local_times__
+            for local in [getattr(self, local_attr)]
+        }
         changed = False
-        for local_attr, utc_attr in self.__local_times__:
-            local = getattr(self, local_attr)
-            instant = local_to_utc(local, self.timezone) if local is not None else None
+        for utc_attr, instant in instants.items():
             if getattr(self, utc_attr) != instant:
                 setattr(self, utc_attr, instant)
                 changed = True

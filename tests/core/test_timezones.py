@@ -61,3 +61,28 @@ def test_tz_refresh_keeps_the_casablanca_wall_time(app, runner):
         assert row.ends_at == datetime(2026, 12, 1, 11, tzinfo=UTC)
     again = runner.invoke(args=["tz-refresh"])
     assert "0 rows" in again.output
+
+
+def test_tz_refresh_reports_a_wall_time_the_rules_now_skip(app, runner, monkeypatch):
+    """A time in a new DST gap keeps its instants and is named, and the others still move."""
+    import app.models.scheduling as scheduling
+
+    with app.app_context():
+        edition = make_edition(timezone="Europe/Paris")
+        kept = make_session(edition, datetime(2027, 6, 1, 10), datetime(2027, 6, 1, 11))
+        kept_id, kept_start = kept.id, kept.starts_at
+        db.session.commit()
+
+    real = scheduling.local_to_utc
+
+    def new_rules(local, zone):
+        if local == datetime(2027, 6, 1, 10):
+            raise NonexistentLocalTime("2027-06-01 10:00 does not exist in Europe/Paris")
+        return real(local, zone)
+
+    monkeypatch.setattr(scheduling, "local_to_utc", new_rules)
+    result = runner.invoke(args=["tz-refresh"])
+    assert result.exit_code == 1
+    assert f"ConferenceSession {kept_id}: 2027-06-01 10:00 does not exist" in result.output
+    with app.app_context():
+        assert db.session.get(ConferenceSession, kept_id).starts_at == kept_start
