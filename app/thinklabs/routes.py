@@ -1,5 +1,6 @@
 """Thinklab pages: the public page and meeting lists, members' posts, organisers' pages."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -416,6 +417,18 @@ def _back(slug: str):
     return redirect(url_for("thinklabs.manage", slug=slug))
 
 
+def _act_on_posted_id(slug: str, act: Callable[..., None], done: str, **options):
+    """Call ``act(thinklab, id, **options)`` with the id a RemoveForm posts, commit, say ``done``
+    and go back to the manage page (a missing or malformed id does nothing)."""
+    found = thinklab_or_404(slug)
+    form = RemoveForm()
+    if form.validate_on_submit() and form.object_id.data.isdigit():
+        act(found, int(form.object_id.data), **options)
+        db.session.commit()
+        flash(done, "success")
+    return _back(slug)
+
+
 @bp.post("/thinklabs/<slug>/manage/members")
 @access(Audience.ORGANISER, allow=organises)
 def add_member(slug: str):
@@ -437,13 +450,9 @@ def add_member(slug: str):
 @bp.post("/thinklabs/<slug>/manage/members/remove")
 @access(Audience.ORGANISER, allow=organises)
 def remove_member(slug: str):
-    found = thinklab_or_404(slug)
-    form = RemoveForm()
-    if form.validate_on_submit() and form.object_id.data.isdigit():
-        svc.remove_member(found, int(form.object_id.data), actor=current_user)
-        db.session.commit()
-        flash(_("The member is removed."), "success")
-    return _back(slug)
+    return _act_on_posted_id(
+        slug, svc.remove_member, _("The member is removed."), actor=current_user
+    )
 
 
 @bp.route("/thinklabs/<slug>/manage/members/edit", methods=["GET", "POST"])
@@ -484,13 +493,7 @@ def edit_member(slug: str):
 @bp.post("/thinklabs/<slug>/manage/roadmap/delete")
 @access(Audience.ORGANISER, allow=organises)
 def delete_roadmap_item(slug: str):
-    found = thinklab_or_404(slug)
-    form = RemoveForm()
-    if form.validate_on_submit() and form.object_id.data.isdigit():
-        svc.delete_roadmap_item(found, int(form.object_id.data))
-        db.session.commit()
-        flash(_("The roadmap item is deleted."), "success")
-    return _back(slug)
+    return _act_on_posted_id(slug, svc.delete_roadmap_item, _("The roadmap item is deleted."))
 
 
 @bp.post("/thinklabs/<slug>/manage/rules")
@@ -579,13 +582,9 @@ def move_meeting(slug: str):
 @bp.post("/thinklabs/<slug>/manage/restore")
 @access(Audience.ORGANISER, allow=organises)
 def restore_meeting(slug: str):
-    found = thinklab_or_404(slug)
-    form = RemoveForm()
-    if form.validate_on_submit() and form.object_id.data.isdigit():
-        svc.restore_meeting(found, int(form.object_id.data), actor=current_user)
-        db.session.commit()
-        flash(_("The meeting follows the rule again."), "success")
-    return _back(slug)
+    return _act_on_posted_id(
+        slug, svc.restore_meeting, _("The meeting follows the rule again."), actor=current_user
+    )
 
 
 @bp.route("/thinklabs/<slug>/manage/roadmap", methods=["GET", "POST"])
