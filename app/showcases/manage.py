@@ -1,5 +1,7 @@
 """Reviewers' and organisers' pages: assignments, reviews, ranking, decisions, mails, places."""
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -308,42 +310,45 @@ def decide(id: int):
     return _back_to(item)
 
 
-@bp.post("/showcases/<int:id>/manage/assign")
-@access(Audience.ORGANISER, allow=organises_showcase)
-def assign(id: int):
+def _change_reviewer(
+    id: int, change: Callable[[Showcase, User], object], done: Callable[[str], str]
+):
+    """Apply ``change(showcase, reviewer)`` for the posted reviewer_id, commit and say
+    ``done(reviewer's name)``; a refusal is flashed and nothing is saved."""
     item = showcase_or_404(id)
     reviewer = db.session.get(User, _int(request.form.get("reviewer_id")) or 0)
     if reviewer is None:
         flash(_("Choose a reviewer."), "error")
         return _back_to(item)
     try:
-        svc.assign(item, reviewer, current_user)
+        change(item, reviewer)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(_("%(name)s will review this showcase.", name=reviewer.display_name), "success")
+        flash(done(reviewer.display_name), "success")
     return _back_to(item)
+
+
+@bp.post("/showcases/<int:id>/manage/assign")
+@access(Audience.ORGANISER, allow=organises_showcase)
+def assign(id: int):
+    return _change_reviewer(
+        id,
+        lambda item, reviewer: svc.assign(item, reviewer, current_user),
+        lambda name: _("%(name)s will review this showcase.", name=name),
+    )
 
 
 @bp.post("/showcases/<int:id>/manage/unassign")
 @access(Audience.ORGANISER, allow=organises_showcase)
 def unassign(id: int):
-    item = showcase_or_404(id)
-    reviewer = db.session.get(User, _int(request.form.get("reviewer_id")) or 0)
-    if reviewer is None:
-        flash(_("Choose a reviewer."), "error")
-        return _back_to(item)
-    try:
-        svc.unassign(item, reviewer)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("%(name)s no longer reviews this showcase.", name=reviewer.display_name), "success")
-    return _back_to(item)
+    return _change_reviewer(
+        id,
+        svc.unassign,
+        lambda name: _("%(name)s no longer reviews this showcase.", name=name),
+    )
 
 
 @bp.post("/showcases/<int:id>/manage/stand")
