@@ -23,6 +23,7 @@ from app.editions.forms import (
     TrackForm,
     VenueForm,
 )
+from app.editions.services import edition_or_404
 from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
 from app.models import (
@@ -37,11 +38,6 @@ from app.models import (
 )
 from app.permissions import can_organise, is_site_organiser
 from app.timezones import all_zones
-
-
-def edition_or_404(slug: str) -> Edition:
-    """Return the edition at ``slug`` or abort with 404."""
-    return db.one_or_404(select(Edition).where(Edition.slug == slug))
 
 
 def series_or_404(slug: str) -> Series:

@@ -15,7 +15,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
-from app.editions.manage import edition_or_404, organises
+from app.editions.manage import organises
+from app.editions.services import edition_or_404
 from app.errors import DomainError, InvalidToken, NotFound, wants_json
 from app.extensions import csrf, db, talisman
 from app.models import MailTemplateOverride, OutboxStatus

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
 from app.editions.management import FormErrors
+from app.editions.services import edition_or_404
 from app.errors import DomainError, InvalidToken
 from app.extensions import db
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
@@ -29,10 +30,6 @@ from app.program.forms import (
 from app.program.services import speaker_with_public_sessions
 
 SLOT = timedelta(minutes=30)
-
-
-def edition_or_404(slug: str) -> Edition:
-    return db.one_or_404(select(Edition).where(Edition.slug == slug))
 
 
 def session_or_404(session_id: int) -> ConferenceSession:

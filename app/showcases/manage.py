@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
+from app.editions.services import edition_or_404
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -31,7 +32,7 @@ from app.showcases.forms import (
     StandForm,
     TrackAssignForm,
 )
-from app.showcases.routes import _refused, edition_or_404, showcase_or_404
+from app.showcases.routes import _refused, showcase_or_404
 
 
 def organises(user, slug: str, **_ignored) -> bool:

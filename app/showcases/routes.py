@@ -19,13 +19,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
+from app.editions.services import edition_or_404
 from app.errors import Conflict, DomainError, InvalidToken
 from app.extensions import db, limiter
 from app.models import Edition, Organisation, Showcase, ShowcaseMaterial, ShowcaseStatus
@@ -95,10 +95,6 @@ def showcase_or_404(showcase_id: int) -> Showcase:
     if showcase is None:
         abort(404)
     return showcase
-
-
-def edition_or_404(slug: str) -> Edition:
-    return db.one_or_404(select(Edition).where(Edition.slug == slug))
 
 
 def represents_showcase(user, id: int, **_ignored) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
+from app.editions.services import edition_or_404
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Agreement, Edition, MeetingMode, StakeholderCategory, Thinklab
@@ -58,7 +59,7 @@ def organises(user, slug: str, **_ignored) -> bool:
 
 
 def organises_edition(user, slug: str, **_ignored) -> bool:
-    return can_organise(user, db.one_or_404(select(Edition).where(Edition.slug == slug)))
+    return can_organise(user, edition_or_404(slug))
 
 
 # Public ------------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def new_thinklab():
 @bp.route("/editions/<slug>/thinklabs/new", methods=["GET", "POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
 def new_edition_thinklab(slug: str):
-    return _create(db.one_or_404(select(Edition).where(Edition.slug == slug)))
+    return _create(edition_or_404(slug))
 
 
 def _details_form(thinklab: Thinklab) -> ThinklabForm:
@@ -624,7 +625,7 @@ def roadmap_item(slug: str):
 @bp.get("/editions/<slug>/manage/thinklabs")
 @access(Audience.ORGANISER, allow=organises_edition)
 def edition_thinklabs(slug: str):
-    edition = db.one_or_404(select(Edition).where(Edition.slug == slug))
+    edition = edition_or_404(slug)
     return render_template(
         "thinklabs/edition_thinklabs.html",
         edition=edition,
