@@ -1,6 +1,5 @@
 """Two outbox workers at once: every message is delivered exactly once."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -9,9 +8,9 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import OutboxAttempt, OutboxMessage, OutboxStatus
-from app.notifications import worker
 from config import TestingConfig
 from tests.notifications.conftest import SmtpServer, delete_outbox_rows, free_port, queue
+from tests.notifications.support import drain_with_two_workers
 
 MESSAGES = 200
 
@@ -50,28 +49,7 @@ def test_two_workers_drain_the_outbox_each_message_exactly_once(shared_app, use_
     use_mail_server(server.port, target=shared_app, OUTBOX_BATCH_SIZE=10)
     with shared_app.app_context():
         queue(MESSAGES, subject="Drain")
-    start = threading.Barrier(2)
-    results: dict[str, dict] = {}
-    errors: list[BaseException] = []
-
-    def drain(name: str) -> None:
-        with shared_app.app_context():
-            try:
-                start.wait()
-                results[name] = worker.send_due(worker_id=name)
-            except BaseException as error:  # reported by the assertion below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=drain, args=(name,)) for name in ("left", "right")]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-    finally:
-        server.stop()
+    results, errors = drain_with_two_workers(shared_app, server, timeout=60)
 
     assert errors == []
     subjects = Counter(received.message["Subject"] for received in server.received)

@@ -1,6 +1,5 @@
 """The issue's "done when": 1,000 mails by two workers, demo decisions as drafts, iTIP pairs."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from app.notifications import services as svc
 from app.notifications import worker
 from tests.factories import make_edition, make_session, make_speaker
 from tests.notifications.conftest import SmtpServer, free_port, queue
+from tests.notifications.support import drain_with_two_workers
 from tests.notifications.test_concurrency import shared_app  # noqa: F401  (fixture)
 
 BATCH = 1000
@@ -44,28 +44,7 @@ def test_a_thousand_messages_two_workers_each_delivered_exactly_once(
     use_mail_server(server.port, target=shared_app, OUTBOX_BATCH_SIZE=50)
     with shared_app.app_context():
         queue(BATCH, subject="Batch")
-    start = threading.Barrier(2)
-    results: dict[str, dict] = {}
-    errors: list[BaseException] = []
-
-    def drain(name: str) -> None:
-        with shared_app.app_context():
-            try:
-                start.wait()
-                results[name] = worker.send_due(worker_id=name)
-            except BaseException as error:  # reported by the assertion below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=drain, args=(name,)) for name in ("left", "right")]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    finally:
-        server.stop()
+    results, errors = drain_with_two_workers(shared_app, server, timeout=120)
 
     assert errors == []
     subjects = Counter(received.message["Subject"] for received in server.received)
