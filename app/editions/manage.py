@@ -150,6 +150,17 @@ def _edition_data(form: EditionForm) -> dict:
     return form.data_for(*svc.EDITION_FIELDS)
 
 
+def _edition_form_page(form: EditionForm, edition: Edition | None, general: list[str]):
+    """The new-edition (``edition`` None) or edit-edition form page."""
+    return render_template(
+        "editions/manage/edition_form.html",
+        form=form,
+        edition=edition,
+        general=general,
+        zones=all_zones(),
+    )
+
+
 @bp.route("/manage/editions/new", methods=["GET", "POST"])
 @access(Audience.SITE_ORGANISER)
 def new_edition():
@@ -169,13 +180,7 @@ def new_edition():
             db.session.commit()
             flash(_("Edition created as a draft."), "success")
             return _overview(edition)
-    return render_template(
-        "editions/manage/edition_form.html",
-        form=form,
-        edition=None,
-        general=general,
-        zones=all_zones(),
-    )
+    return _edition_form_page(form, None, general)
 
 
 @bp.get("/editions/<slug>/manage")
@@ -214,13 +219,7 @@ def edit_edition(slug):
             db.session.commit()
             flash(_("Edition saved."), "success")
             return _overview(edition)
-    return render_template(
-        "editions/manage/edition_form.html",
-        form=form,
-        edition=edition,
-        general=general,
-        zones=all_zones(),
-    )
+    return _edition_form_page(form, edition, general)
 
 
 @bp.post("/editions/<slug>/manage/status")
