@@ -170,6 +170,35 @@ def _waiting(thinklab: Thinklab, user: User) -> OutboxMessage | None:
     )
 
 
+def _queue_event_mail(
+    thinklab: Thinklab,
+    user: User,
+    mail: Rendered,
+    attachment: Attachment,
+    *,
+    actor: User | None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue a rendered thinklab event mail to ``user`` with its calendar attachment."""
+    return queue_email(
+        kind=EVENT,
+        recipient=user.email,
+        recipient_name=user.display_name,
+        recipient_user=user,
+        locale=user.locale or _default_locale(),
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        edition_id=thinklab.edition_id,
+        dedupe_key=dedupe_key,
+        attachments=[attachment],
+        created_by=actor,
+        template_event=EVENT,
+        template_context=mail.values,
+        layout=True,
+    )
+
+
 def _set_attachment(message: OutboxMessage, attachment: Attachment) -> None:
     message.attachments[:] = [
         OutboxAttachment(
@@ -219,22 +248,13 @@ def _request(
         db.session.flush()
         logger.info("folded a change of thinklab %s into mail %s", thinklab.id, waiting.id)
         return waiting
-    message = queue_email(
-        kind=EVENT,
-        recipient=user.email,
-        recipient_name=user.display_name,
-        recipient_user=user,
-        locale=user.locale or _default_locale(),
-        subject=mail.subject,
-        body_text=mail.text,
-        body_html=mail.html,
-        edition_id=thinklab.edition_id,
+    message = _queue_event_mail(
+        thinklab,
+        user,
+        mail,
+        attachment,
+        actor=actor,
         dedupe_key=f"{_fold_prefix(thinklab, user)}{change}:{now.timestamp():.6f}",
-        attachments=[attachment],
-        created_by=actor,
-        template_event=EVENT,
-        template_context=mail.values,
-        layout=True,
     )
     if message is not None:
         message.next_attempt_at = now + FOLD_DELAY
@@ -334,21 +354,12 @@ def notify_meeting_skipped(
     messages = []
     for user in member_users(thinklab):
         mail = _render(thinklab, user, CANCELLED, when=when, place="", note=change.note)
-        message = queue_email(
-            kind=EVENT,
-            recipient=user.email,
-            recipient_name=user.display_name,
-            recipient_user=user,
-            locale=user.locale or _default_locale(),
-            subject=mail.subject,
-            body_text=mail.text,
-            body_html=mail.html,
-            edition_id=thinklab.edition_id,
-            attachments=[_attachment(thinklab, user, "CANCEL", occurrence=change)],
-            created_by=actor,
-            template_event=EVENT,
-            template_context=mail.values,
-            layout=True,
+        message = _queue_event_mail(
+            thinklab,
+            user,
+            mail,
+            _attachment(thinklab, user, "CANCEL", occurrence=change),
+            actor=actor,
         )
         if message is None:
             continue
@@ -400,21 +411,8 @@ def notify_member_removed(
     if not _has_meetings(thinklab):
         return None
     mail = _render(thinklab, user, REMOVED, when="", place="")
-    message = queue_email(
-        kind=EVENT,
-        recipient=user.email,
-        recipient_name=user.display_name,
-        recipient_user=user,
-        locale=user.locale or _default_locale(),
-        subject=mail.subject,
-        body_text=mail.text,
-        body_html=mail.html,
-        edition_id=thinklab.edition_id,
-        attachments=[_attachment(thinklab, user, "CANCEL")],
-        created_by=actor,
-        template_event=EVENT,
-        template_context=mail.values,
-        layout=True,
+    message = _queue_event_mail(
+        thinklab, user, mail, _attachment(thinklab, user, "CANCEL"), actor=actor
     )
     db.session.flush()
     return message
