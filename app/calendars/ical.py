@@ -524,18 +524,7 @@ def session_invitation(
         raise ValueError(f"unsupported iTIP method {method!r}")
     calendar = new_calendar(session_.title, method=method)
     event = session_to_component(session_, stamp=datetime.now(UTC))
-    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    organizer_params = {"CN": clean_text(sender_name)} if sender_name else {}
-    event.add("ORGANIZER", f"mailto:{sender_address}", parameters=organizer_params)
-    attendee_params = {
-        "ROLE": "REQ-PARTICIPANT",
-        "PARTSTAT": "NEEDS-ACTION",
-        "RSVP": "TRUE",
-        "CUTYPE": "INDIVIDUAL",
-    }
-    if attendee_name:
-        attendee_params["CN"] = clean_text(attendee_name)
-    event.add("ATTENDEE", f"mailto:{attendee_email}", parameters=attendee_params)
+    _organizer_and_attendee(event, attendee_email, attendee_name)
     if method == "CANCEL":
         event.pop("STATUS", None)
         event.add("STATUS", "CANCELLED")
