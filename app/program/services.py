@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.labels import CATEGORY_LABELS as CATEGORY_LABELS  # re-exported
 from app.models import (
     AgendaEntry,
     ConferenceSession,
@@ -22,7 +23,6 @@ from app.models import (
     Showcase,
     Speaker,
     SpeakerRole,
-    StakeholderCategory,
     Track,
     Venue,
 )
@@ -49,17 +49,6 @@ ROLE_LABELS = {
     SpeakerRole.SPEAKER: _l("Speaker"),
     SpeakerRole.MODERATOR: _l("Moderator"),
     SpeakerRole.PANELLIST: _l("Panellist"),
-}
-CATEGORY_LABELS = {
-    StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
-    StakeholderCategory.MINISTRY: _l("Ministry"),
-    StakeholderCategory.CITY: _l("City"),
-    StakeholderCategory.PRIVATE_COMPANY: _l("Private company"),
-    StakeholderCategory.STARTUP: _l("Startup"),
-    StakeholderCategory.RESEARCH_LAB: _l("Research lab"),
-    StakeholderCategory.UNIVERSITY: _l("University"),
-    StakeholderCategory.ASSOCIATION: _l("Association"),
-    StakeholderCategory.OTHER: _l("Other"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.labels import CATEGORY_LABELS as CATEGORY_LABELS  # re-exported
 from app.models import (
     Contribution,
     Edition,
@@ -28,17 +29,6 @@ from app.timezones import LocalTimeError, utc_to_local
 
 logger = logging.getLogger(__name__)
 
-CATEGORY_LABELS = {
-    StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
-    StakeholderCategory.MINISTRY: _l("Ministry"),
-    StakeholderCategory.CITY: _l("City"),
-    StakeholderCategory.PRIVATE_COMPANY: _l("Private company"),
-    StakeholderCategory.STARTUP: _l("Startup"),
-    StakeholderCategory.RESEARCH_LAB: _l("Research lab"),
-    StakeholderCategory.UNIVERSITY: _l("University"),
-    StakeholderCategory.ASSOCIATION: _l("Association"),
-    StakeholderCategory.OTHER: _l("Other"),
-}
 MODE_LABELS = {
     MeetingMode.ONLINE: _l("Online"),
     MeetingMode.IN_PERSON: _l("In person"),

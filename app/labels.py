@@ -1,0 +1,17 @@
+"""Labels that several areas show for the same values."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import StakeholderCategory
+
+CATEGORY_LABELS = {
+    StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
+    StakeholderCategory.MINISTRY: _l("Ministry"),
+    StakeholderCategory.CITY: _l("City"),
+    StakeholderCategory.PRIVATE_COMPANY: _l("Private company"),
+    StakeholderCategory.STARTUP: _l("Startup"),
+    StakeholderCategory.RESEARCH_LAB: _l("Research lab"),
+    StakeholderCategory.UNIVERSITY: _l("University"),
+    StakeholderCategory.ASSOCIATION: _l("Association"),
+    StakeholderCategory.OTHER: _l("Other"),
+}
