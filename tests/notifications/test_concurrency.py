@@ -5,10 +5,9 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.models import OutboxAttempt, OutboxMessage, OutboxStatus
-from config import TestingConfig
+from tests.file_database import app_on_file_database
 from tests.notifications.conftest import SmtpServer, delete_outbox_rows, free_port, queue
 from tests.notifications.support import drain_with_two_workers
 
@@ -29,17 +28,8 @@ def shared_app(app, tmp_path):
         with app.app_context():
             delete_outbox_rows()
         return
-    config = type(
-        "FileConfig",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'outbox.sqlite3'}"},
-    )
-    file_app = create_app(config)
-    with file_app.app_context():
-        db.create_all()
-    yield file_app
-    with file_app.app_context():
-        db.engine.dispose()
+    with app_on_file_database(tmp_path / "outbox.sqlite3") as file_app:
+        yield file_app
 
 
 @pytest.mark.real_commits

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.models import (
     Edition,
@@ -21,8 +20,8 @@ from app.models import (
     User,
 )
 from app.showcases import services as svc
-from config import TestingConfig
 from tests.factories import make_edition, make_organisation, make_track, make_user
+from tests.file_database import app_on_file_database
 from tests.showcases.conftest import set_call, sign_in
 
 
@@ -35,17 +34,8 @@ def shared_app(app, tmp_path):
     if dialect == "postgresql":
         yield app
         return
-    config = type(
-        "FileConfig",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'showcases.sqlite3'}"},
-    )
-    file_app = create_app(config)
-    with file_app.app_context():
-        db.create_all()
-    yield file_app
-    with file_app.app_context():
-        db.engine.dispose()
+    with app_on_file_database(tmp_path / "showcases.sqlite3") as file_app:
+        yield file_app
 
 
 def _clean(app, ids: dict) -> None:
