@@ -418,6 +418,17 @@ def _back(slug: str):
     return redirect(url_for("thinklabs.manage", slug=slug))
 
 
+def _one_of(items, raw_id: str):
+    """The one of ``items`` whose id ``raw_id`` spells; None if ``raw_id`` is not a number,
+    404 if none of ``items`` has that id."""
+    if not raw_id.isdigit():
+        return None
+    chosen = next((one for one in items if one.id == int(raw_id)), None)
+    if chosen is None:
+        abort(404)
+    return chosen
+
+
 def _act_on_posted_id(slug: str, act: Callable[..., None], done: str, **options):
     """Call ``act(thinklab, id, **options)`` with the id a RemoveForm posts, commit, say ``done``
     and go back to the manage page (a missing or malformed id does nothing)."""
@@ -461,9 +472,7 @@ def remove_member(slug: str):
 def edit_member(slug: str):
     found = services.thinklab_for_page(slug)
     member_id = request.values.get("member", "") or request.form.get("member_id", "")
-    member = None
-    if member_id.isdigit():
-        member = next((m for m in found.members if m.id == int(member_id)), None)
+    member = _one_of(found.members, member_id)
     if member is None:
         abort(404)
     form = MemberEditForm(obj=member if request.method == "GET" else None)
@@ -593,11 +602,7 @@ def restore_meeting(slug: str):
 def roadmap_item(slug: str):
     found = services.thinklab_for_page(slug)
     item_id = request.values.get("item", "") or request.form.get("roadmap-item_id", "")
-    item = None
-    if item_id.isdigit():
-        item = next((i for i in found.roadmap_items if i.id == int(item_id)), None)
-        if item is None:
-            abort(404)
+    item = _one_of(found.roadmap_items, item_id)
     form = RoadmapForm(prefix="roadmap", obj=item if request.method == "GET" else None)
     if request.method == "GET" and item is not None:
         form.status.data = item.status.value
