@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -220,6 +221,32 @@ def edit_edition(slug):
             flash(_("Edition saved."), "success")
             return _overview(edition)
     return _edition_form_page(form, edition, general)
+
+
+@bp.post("/editions/<slug>/manage/programme/publish")
+@access(Audience.ORGANISER, allow=organises)
+def publish_programme(slug):
+    edition = edition_or_404(slug)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        announced = svc.publish_programme(edition)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _overview(edition)
+    db.session.commit()
+    flash(
+        ngettext(
+            "The programme is published: showcases can no longer be withdrawn, and "
+            "%(num)d decision is now public.",
+            "The programme is published: showcases can no longer be withdrawn, and "
+            "%(num)d decisions are now public.",
+            announced,
+        ),
+        "success",
+    )
+    return _overview(edition)
 
 
 @bp.post("/editions/<slug>/manage/status")

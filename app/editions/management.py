@@ -600,6 +600,25 @@ def archive_edition(edition: Edition) -> None:
     db.session.flush()
 
 
+def publish_programme(edition: Edition) -> int:
+    """Publish the edition's programme: from now on it is final for submitters.
+
+    Delegates can no longer withdraw a showcase, and the decisions taken so far count as
+    announced, so the accepted showcases enter the public catalogue with it.
+
+    :returns: how many decisions this announced.
+    :raises Conflict: if the edition is not published, or its programme already is.
+    """
+    from app.showcases.services import announce_decisions
+
+    if edition.status is not EditionStatus.PUBLISHED:
+        raise Conflict(_("Publish the edition before its programme."))
+    if edition.programme_published_at is not None:
+        raise Conflict(_("The programme is already published."))
+    edition.programme_published_at = utcnow()
+    return announce_decisions(edition, edition.programme_published_at)
+
+
 def change_status(edition: Edition, target: EditionStatus) -> None:
     """Move ``edition`` to ``target`` through the allowed transitions.
 
