@@ -380,3 +380,47 @@ def test_the_remove_route_sends_the_cancellation(app, client, lab):
         assert message.recipient == lab["amel"]
         assert message.created_by_id == lab["organiser"]
         assert _invite(message).content_type.endswith("method=CANCEL")
+
+
+def test_every_kind_of_invitation_reads_alike_in_icaljs_and_vobject(app, lab):
+    """Series, moved meeting, skipped meeting and removal, read by two other parsers."""
+    from tests.calendars.parsers import same_reading
+
+    attachments = {}
+    with app.test_request_context():
+        newcomer = make_user(display_name="Nora", locale="en")
+        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        db.session.commit()
+        attachments["series"] = _invite(_mails()[-1]).data
+        for message in _mails():
+            message.status = OutboxStatus.SENT
+        svc.move_meeting(
+            _lab(),
+            SECOND,
+            starts_local=datetime(2027, 1, 13, 9),
+            ends_local=datetime(2027, 1, 13, 10),
+        )
+        db.session.commit()
+        attachments["moved"] = _invite(_mails()[-1]).data
+        for message in _mails():
+            message.status = OutboxStatus.SENT
+        svc.skip_meeting(_lab(), FIRST + timedelta(weeks=2))
+        db.session.commit()
+        attachments["skipped"] = _invite(_mails()[-1]).data
+        organiser = db.session.get(User, lab["organiser"])
+        svc.remove_member(_lab(), _member_id(newcomer.email), actor=organiser)
+        db.session.commit()
+        attachments["removed"] = _invite(_mails()[-1]).data
+
+    readings = {kind: same_reading(data) for kind, data in attachments.items()}
+    assert [readings[kind]["method"] for kind in attachments] == [
+        "REQUEST",
+        "REQUEST",
+        "CANCEL",
+        "CANCEL",
+    ]
+    uids = {uid for reading in readings.values() for uid, *_rest in reading["events"]}
+    assert len(uids) == 1
+    moved = [e for (_uid, recurrence), e in readings["moved"]["events"].items() if recurrence]
+    assert [e["start"] for e in moved] == ["2027-01-13T08:00:00Z"]
+    assert all(e["status"] == "CANCELLED" for e in readings["removed"]["events"].values())
