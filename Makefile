@@ -1,5 +1,13 @@
 # Agora: `make demo` runs the demo at http://127.0.0.1:5000, `make test` runs the suite.
-PYTHON ?= python3
+# Python 3.12 or newer: under 3.11 the programme page crashes the interpreter (SIGSEGV
+# when the garbage collector runs during a large ORM load; see bench/crash/README.md).
+# Take the newest interpreter the machine has, on the PATH or under pyenv.
+PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3
+ifndef PYTHON
+PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c \
+	'import sys; print("$(p)") if sys.version_info >= (3, 12) else None' 2>/dev/null)))
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -8,8 +16,20 @@ export FLASK_APP := wsgi
 .PHONY: demo test venv dev-venv translations i18n-update migrate lint format clean serve worker bench
 
 $(BIN)/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Agora needs Python 3.12 or newer (3.11 crashes on large programmes)."; \
+		echo "Install python3.13 or python3.12, or run: make PYTHON=/path/to/python3.12"; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+		echo "$(PYTHON) is older than Python 3.12, which Agora needs."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A .venv built by an older interpreter is replaced.
+ifneq ($(wildcard $(BIN)/python),)
+ifneq ($(shell $(BIN)/python -c 'import sys; print(sys.version_info >= (3, 12))'),True)
+$(shell rm -rf $(VENV))
+endif
+endif
 
 $(VENV)/.runtime: requirements.txt $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
