@@ -92,15 +92,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.agreements import bp as agreements_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.calendars import bp as calendars_bp
-    from app.editions import bp as editions_bp
-    from app.notifications import bp as notifications_bp
-    from app.program import bp as program_bp
-    from app.showcases import bp as showcases_bp
-    from app.thinklabs import bp as thinklabs_bp
+    from app.agreements.blueprint import bp as agreements_bp
+    from app.api.blueprint import bp as api_bp
+    from app.auth.blueprint import bp as auth_bp
+    from app.calendars.blueprint import bp as calendars_bp
+    from app.editions.blueprint import bp as editions_bp
+    from app.notifications.blueprint import bp as notifications_bp
+    from app.program.blueprint import bp as program_bp
+    from app.showcases.blueprint import bp as showcases_bp
+    from app.thinklabs.blueprint import bp as thinklabs_bp
 
     for blueprint in (
         auth_bp,

@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import Audience, access
-from app.agreements import bp, services
+from app.agreements import services
+from app.agreements.blueprint import bp
 from app.agreements.forms import (
     AgreementForm,
     CommitmentForm,

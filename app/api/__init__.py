@@ -1,7 +1,1 @@
 """The JSON API under ``/api/v1`` and the health check."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__)
-
-from app.api import routes  # noqa: E402, F401

@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.access import Audience, access
-from app.api import bp
+from app.api.blueprint import bp
 from app.extensions import db
 
 

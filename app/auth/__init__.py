@@ -1,7 +1,1 @@
 """Accounts: sign-up, email confirmation, login, password reset and the account page."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from app.auth import routes  # noqa: E402, F401

@@ -1,16 +1,12 @@
 """Account emails: the confirmation link and the password-reset link, queued in the outbox."""
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.auth.tokens import make_confirm_token, make_reset_token
 from app.models import OutboxMessage, User
 from app.notifications.outbox import queue_templated_email
-
-
-def absolute_link(endpoint: str, **values) -> str:
-    """Return the public address of ``endpoint``: ``AGORA_BASE_URL`` plus its path."""
-    return current_app.config["AGORA_BASE_URL"] + url_for(endpoint, _external=False, **values)
+from app.urls import absolute_link
 
 
 def notify_confirm_email(user: User) -> OutboxMessage:

@@ -1,16 +1,15 @@
 """Account pages: sign-up, confirmation, login, logout, password reset and the account page."""
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from wtforms import Form
 
 from app.access import Audience, access
-from app.auth import bp, emails, services
+from app.auth import emails, services
+from app.auth.blueprint import bp
 from app.auth.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -22,7 +21,9 @@ from app.auth.forms import (
 )
 from app.errors import DomainError, InvalidToken
 from app.extensions import db, limiter
+from app.forms import show_error
 from app.timezones import all_zones
+from app.urls import safe_next_path
 
 logger = logging.getLogger(__name__)
 
@@ -42,34 +43,6 @@ def _signed_in_user() -> str:
     return f"user:{current_user.get_id()}"
 
 
-def safe_next_path(target: str | None) -> str | None:
-    """Return ``target`` if it is a path on this site, else None.
-
-    Refuses anything a browser could read as another host: ``//evil.com``, ``/\\evil.com``
-    (browsers treat backslashes as slashes), schemes such as ``javascript:``, and control
-    characters (browsers drop tabs and newlines, turning ``/\\t/evil.com`` into ``//evil.com``).
-    """
-    if not target or len(target) > 2000:
-        return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
-def _show_error(form: Form, error: DomainError) -> None:
-    """Put a service's refusal next to the field it names, or flash it."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @access(Audience.ANONYMOUS)
 @limiter.limit(ADDRESS_LIMIT, methods=["POST"])
@@ -87,7 +60,7 @@ def register():
             )
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -204,7 +177,7 @@ def reset_password(token: str):
             return render_template("auth/reset_failed.html", message=error.message), 400
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Your password is changed. You can now log in with it."), "success")
@@ -236,7 +209,7 @@ def account():
                 )
             except DomainError as error:
                 db.session.rollback()
-                _show_error(profile_form, error)
+                show_error(profile_form, error)
             else:
                 db.session.commit()
                 flash(_("Your profile is saved."), "success")
@@ -248,7 +221,7 @@ def account():
                 )
             except DomainError as error:
                 db.session.rollback()
-                _show_error(password_form, error)
+                show_error(password_form, error)
             else:
                 db.session.commit()
                 flash(_("Your password is changed."), "success")

@@ -1,7 +1,6 @@
 """Forms of the organiser pages: series, editions, tracks, venues, rooms, status, copy."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     ColorField,
     DateField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
 )
 
 from app.editions.management import edition_number_taken, edition_slug_taken
+from app.forms import LONG_TEXT, AgoraForm
 from app.models import EditionFormat, EditionRoleKind, EditionStatus
 from app.timezones import is_valid_zone
 
@@ -34,36 +34,6 @@ SLUG = Regexp(
     message=_l("Use lower-case letters, digits and hyphens, e.g. casablanca-smart-city-2024."),
 )
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give a colour as #rrggbb, e.g. #3559a8."))
-LONG_TEXT = 20_000
-
-
-def _clean(value):
-    """Strip surrounding blanks and NUL characters, which no database column should hold."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()
-    return value
-
-
-class AgoraForm(FlaskForm):
-    """Base form: every field's text is cleaned before validation."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = [*unbound_field.kwargs.get("filters", ()), _clean]
-            return unbound_field.bind(form=form, filters=filters, **options)
-
-    def data_for(self, *names: str) -> dict:
-        return {name: self[name].data for name in names}
-
-    def set_errors(self, errors: dict[str, list[str]]) -> list[str]:
-        """Attach a service's errors to their fields; return those of the whole form."""
-        general = []
-        for name, messages in errors.items():
-            if name and name in self:
-                self[name].errors = [*self[name].errors, *messages]
-            else:
-                general.extend(messages)
-        return general
 
 
 class SeriesForm(AgoraForm):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
-from app.editions import bp
 from app.editions import management as svc
 from app.editions import team as team_svc
+from app.editions.blueprint import bp
 from app.editions.forms import (
     CopyForm,
     CriterionForm,

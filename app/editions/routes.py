@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from app.access import Audience, access
 from app.agreements.services import public_agreements
-from app.editions import bp, services
+from app.editions import services
+from app.editions.blueprint import bp
 from app.permissions import can_organise
 from app.thinklabs.services import all_thinklabs
 

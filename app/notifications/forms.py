@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.editions.forms import LONG_TEXT, AgoraForm
+from app.forms import LONG_TEXT, AgoraForm
 
 
 class FilterForm(AgoraForm):

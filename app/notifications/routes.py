@@ -20,10 +20,10 @@ from app.editions.services import edition_or_404
 from app.errors import DomainError, InvalidToken, NotFound, wants_json
 from app.extensions import csrf, db, talisman
 from app.models import MailTemplateOverride, OutboxStatus
-from app.notifications import bp
 from app.notifications import preferences as prefs
 from app.notifications import services as svc
 from app.notifications import templates as registry
+from app.notifications.blueprint import bp
 from app.notifications.forms import (
     ActionForm,
     AnnouncementForm,

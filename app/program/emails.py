@@ -18,7 +18,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.auth.emails import absolute_link
 from app.calendars.ical import session_invitation
 from app.extensions import db
 from app.models import (
@@ -33,6 +32,7 @@ from app.models import (
 )
 from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
 from app.notifications.templates import EVENTS, flatten, render_notification
+from app.urls import absolute_link
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
-from app.editions.forms import LONG_TEXT, AgoraForm
+from app.forms import LONG_TEXT, AgoraForm
 from app.models import SessionKind, SessionStatus, SpeakerRole, StakeholderCategory
 from app.program.services import CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 

@@ -16,8 +16,9 @@ from app.errors import DomainError, InvalidToken
 from app.extensions import db
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
 from app.permissions import can_organise
-from app.program import bp, conflicts
+from app.program import conflicts
 from app.program import management as mgmt
+from app.program.blueprint import bp
 from app.program.forms import (
     AvailabilityForm,
     ConfirmForm,

@@ -12,7 +12,8 @@ from app.access import Audience, access
 from app.formatting import local_time, long_date
 from app.models import ConferenceSession
 from app.permissions import can_see_edition
-from app.program import bp, services
+from app.program import services
+from app.program.blueprint import bp
 from app.timezones import all_zones, utc_to_local, zone_label
 
 

@@ -7,12 +7,12 @@ showcase and decision, so the same decision is never announced twice.
 
 from sqlalchemy import delete, select
 
-from app.auth.emails import absolute_link
 from app.extensions import db
 from app.models import Organisation, OutboxMessage, OutboxStatus, Showcase, User
 from app.models.organisations import OrganisationInvitation
 from app.notifications.outbox import queue_email, queue_templated_email
 from app.notifications.templates import EVENTS, flatten, render_notification
+from app.urls import absolute_link
 
 
 def showcase_link(showcase: Showcase) -> str:

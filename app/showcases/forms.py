@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.editions.forms import AgoraForm
+from app.forms import AgoraForm
 from app.models import OrganisationKind, ShowcaseKind
 from app.showcases.services import (
     KIND_LABELS,

@@ -21,8 +21,8 @@ from app.models import (
     User,
 )
 from app.permissions import can_organise, is_assigned_reviewer
-from app.showcases import bp
 from app.showcases import services as svc
+from app.showcases.blueprint import bp
 from app.showcases.forms import (
     AssignForm,
     ConfirmForm,

@@ -30,9 +30,10 @@ from app.errors import Conflict, DomainError, InvalidToken
 from app.extensions import db, limiter
 from app.models import Edition, Organisation, Showcase, ShowcaseMaterial, ShowcaseStatus
 from app.permissions import can_organise, can_see_edition, is_assigned_reviewer, is_delegate_of
-from app.showcases import bp, uploads
 from app.showcases import organisations as orgs
 from app.showcases import services as svc
+from app.showcases import uploads
+from app.showcases.blueprint import bp
 from app.showcases.forms import (
     AcceptForm,
     ConfirmForm,
@@ -44,6 +45,7 @@ from app.showcases.forms import (
     SubmitForm,
     WithdrawForm,
 )
+from app.urls import safe_next_path
 
 logger = logging.getLogger(__name__)
 
@@ -520,8 +522,6 @@ def new_organisation():
             flash(
                 _("%(name)s is on Agora, and you are its delegate.", name=created.name), "success"
             )
-            from app.auth.routes import safe_next_path
-
             target = safe_next_path(request.args.get("next"))
             return redirect(target or url_for("showcases.organisation", organisation_id=created.id))
     return render_template(

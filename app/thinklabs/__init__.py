@@ -1,7 +1,1 @@
 """The `thinklabs` blueprint."""
-
-from flask import Blueprint
-
-bp = Blueprint("thinklabs", __name__)
-
-from app.thinklabs import routes  # noqa: E402, F401

@@ -1,7 +1,6 @@
 """Forms of the thinklab pages: details, members, composition, meetings, roadmap, posts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from app.forms import AgoraForm, optional_int
 from app.models import MeetingMode, MemberRole, RoadmapStatus, StakeholderCategory
 from app.thinklabs.services import CATEGORY_LABELS, MODE_LABELS, ROADMAP_STATUS_LABELS
 
@@ -34,34 +34,8 @@ SLUG = Regexp(
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def _clean(value):
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()
-    return value
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
-class ThinklabBaseForm(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = [*unbound_field.kwargs.get("filters", ()), _clean]
-            return unbound_field.bind(form=form, filters=filters, **options)
-
-    def set_errors(self, errors: dict[str, list[str]]) -> list[str]:
-        """Attach a service's errors to their fields; return those of the whole form."""
-        general = []
-        for name, messages in errors.items():
-            if name and name in self:
-                self[name].errors = [*self[name].errors, *messages]
-            else:
-                general.extend(messages)
-        return general
+class ThinklabBaseForm(AgoraForm):
+    """Base of the thinklab forms."""
 
 
 def category_choices():
@@ -72,8 +46,8 @@ class ThinklabForm(ThinklabBaseForm):
     slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=80), SLUG])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
-    edition_id = SelectField(_l("Edition"), coerce=_int_or_none, validate_choice=False)
-    agreement_id = SelectField(_l("Agreement"), coerce=_int_or_none, validate_choice=False)
+    edition_id = SelectField(_l("Edition"), coerce=optional_int, validate_choice=False)
+    agreement_id = SelectField(_l("Agreement"), coerce=optional_int, validate_choice=False)
     timezone = StringField(
         _l("Time zone (IANA)"),
         validators=[DataRequired(), Length(max=64)],
@@ -97,7 +71,7 @@ class ThinklabForm(ThinklabBaseForm):
         choices=[SelectChoice(m.value, MODE_LABELS[m]) for m in MeetingMode],
         default=MeetingMode.ONLINE.value,
     )
-    venue_id = SelectField(_l("Venue"), coerce=_int_or_none, validate_choice=False)
+    venue_id = SelectField(_l("Venue"), coerce=optional_int, validate_choice=False)
     location = StringField(_l("Place"), validators=[Length(max=300)])
     online_url = StringField(
         _l("Video-call link"),
@@ -177,7 +151,7 @@ class MoveForm(ThinklabBaseForm):
         choices=[SelectChoice("", _l("As usual"))]
         + [SelectChoice(m.value, MODE_LABELS[m]) for m in MeetingMode],
     )
-    venue_id = SelectField(_l("Venue"), coerce=_int_or_none, validate_choice=False)
+    venue_id = SelectField(_l("Venue"), coerce=optional_int, validate_choice=False)
     note = StringField(_l("Reason (shown to everyone)"), validators=[Length(max=300)])
     submit = SubmitField(_l("Move this meeting"))
 

@@ -15,9 +15,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Agreement, Edition, MeetingMode, StakeholderCategory, Thinklab
 from app.permissions import can_organise, can_see_edition, is_site_organiser
-from app.thinklabs import bp, services
 from app.thinklabs import contributions as posts
 from app.thinklabs import management as svc
+from app.thinklabs import services
+from app.thinklabs.blueprint import bp
 from app.thinklabs.forms import (
     ContributionForm,
     DigestForm,

@@ -1,0 +1,31 @@
+"""The `editions` blueprint, filled by its view modules and registered by the factory."""
+
+from flask import Blueprint, g
+from flask_login import current_user
+
+bp = Blueprint("editions", __name__)
+
+
+@bp.app_context_processor
+def manage_link():
+    """Offer every template ``organises_something()``: show the "Manage" link or not.
+
+    Anonymous visitors cost nothing, site organisers and admins nothing either; anyone
+    else costs one query, once per request, and only when a template asks.
+    """
+
+    def organises_something() -> bool:
+        if "agora_organises_something" not in g:
+            from app.editions.management import organises_an_edition
+            from app.permissions import is_signed_in, is_site_organiser
+
+            g.agora_organises_something = is_signed_in(current_user) and (
+                is_site_organiser(current_user) or organises_an_edition(current_user)
+            )
+        return g.agora_organises_something
+
+    return {"organises_something": organises_something}
+
+
+# The view modules attach their routes to ``bp`` when imported.
+from app.editions import manage, routes  # noqa: E402, F401

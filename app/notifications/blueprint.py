@@ -1,0 +1,8 @@
+"""The `notifications` blueprint, filled by its view modules and registered by the factory."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+# The view modules attach their routes to ``bp`` when imported.
+from app.notifications import routes  # noqa: E402, F401
