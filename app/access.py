@@ -12,7 +12,8 @@ from functools import wraps
 from flask import Flask, abort, current_app
 from flask_login import current_user
 
-from app.permissions import is_admin, is_signed_in, is_site_organiser
+from app.lookups import edition_or_404
+from app.permissions import can_organise, is_admin, is_signed_in, is_site_organiser, organises_any
 
 
 class Audience(enum.Enum):
@@ -63,6 +64,16 @@ def access(audience: Audience, *, allow: Callable[..., bool] | None = None):
         return guarded
 
     return decorate
+
+
+def organises_edition(user, slug: str, **_ignored) -> bool:
+    """The ``allow`` check of every organiser page under ``/editions/<slug>/``."""
+    return can_organise(user, edition_or_404(slug))
+
+
+def organises_something(user, **_ignored) -> bool:
+    """The ``allow`` check of pages for anyone who organises: site organisers, an edition's."""
+    return organises_any(user)
 
 
 def _allowed(audience: Audience, allow, view_args: dict) -> bool:

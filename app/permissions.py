@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    Agreement,
     Edition,
     EditionRole,
     EditionRoleKind,
@@ -68,3 +69,49 @@ def is_assigned_reviewer(user: User | None, showcase: Showcase) -> bool:
 def can_see_edition(user: User | None, edition: Edition) -> bool:
     """Published and archived editions are public; drafts only to their organisers."""
     return edition.is_public or can_organise(user, edition)
+
+
+def organises_an_edition(user: User | None) -> bool:
+    """Tell whether ``user`` holds the organiser role of at least one edition."""
+    if not is_signed_in(user):
+        return False
+    found = db.session.scalar(
+        select(EditionRole.id)
+        .where(EditionRole.user_id == user.id, EditionRole.role == EditionRoleKind.ORGANISER)
+        .limit(1)
+    )
+    return found is not None
+
+
+def organises_any(user: User | None) -> bool:
+    """Site organisers, admins and the organisers of at least one edition."""
+    return is_site_organiser(user) or organises_an_edition(user)
+
+
+def can_manage_agreement(user: User | None, agreement: Agreement) -> bool:
+    """Site organisers manage every agreement; an edition's organisers manage its own."""
+    if is_site_organiser(user):
+        return True
+    return agreement.edition is not None and can_organise(user, agreement.edition)
+
+
+def can_read_agreement_documents(user: User | None, agreement: Agreement) -> bool:
+    """The texts are for the parties' delegates, the owner and the organisers only."""
+    if not is_signed_in(user):
+        return False
+    if can_manage_agreement(user, agreement) or agreement.owner_id == user.id:
+        return True
+    return user.organisation_id is not None and any(
+        party.organisation_id == user.organisation_id for party in agreement.parties
+    )
+
+
+def can_see_agreement(user: User | None, agreement: Agreement) -> bool:
+    """Tell whether ``user`` may see ``agreement``.
+
+    Public agreements are for everyone; a private one only for admins, site organisers,
+    its owner, the organisers of its edition and the delegates of its parties.
+    """
+    if agreement.is_public or is_site_organiser(user):
+        return True
+    return can_read_agreement_documents(user, agreement)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.access import Audience, access
+from app.access import Audience, access, organises_something
 from app.agreements import services
 from app.agreements.blueprint import bp
 from app.agreements.forms import (
@@ -24,7 +24,12 @@ from app.agreements.forms import (
 from app.errors import TransitionRefused
 from app.extensions import db
 from app.models import AgreementDocument, AgreementKind, AgreementStatus, User
-from app.permissions import is_site_organiser
+from app.permissions import (
+    can_manage_agreement,
+    can_read_agreement_documents,
+    can_see_agreement,
+    is_site_organiser,
+)
 
 
 def agreement_or_404(agreement_id: int):
@@ -36,11 +41,7 @@ def agreement_or_404(agreement_id: int):
 
 def manages(user, id: int, **_ignored) -> bool:  # noqa: A002
     """The ``allow`` check of the organiser pages of one agreement."""
-    return services.can_manage(user, agreement_or_404(id))
-
-
-def organises_anything(user, **_ignored) -> bool:
-    return services.organises_anything(user)
+    return can_manage_agreement(user, agreement_or_404(id))
 
 
 def _labels() -> dict:
@@ -57,15 +58,15 @@ def _labels() -> dict:
 def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
     found = services.agreement_for_page(id)
     # A private agreement answers 404 to others, so its existence does not leak.
-    if found is None or not services.can_see_agreement(current_user, found):
+    if found is None or not can_see_agreement(current_user, found):
         abort(404)
-    readable = services.can_read_documents(current_user, found)
+    readable = can_read_agreement_documents(current_user, found)
     return render_template(
         "agreements/agreement.html",
         agreement=found,
         commitments=services.commitment_states(found),
         documents=services.documents_of(found) if readable else [],
-        may_manage=readable and services.can_manage(current_user, found),
+        may_manage=readable and can_manage_agreement(current_user, found),
         meetings=services.next_meetings(found),
         **_labels(),
     )
@@ -75,7 +76,7 @@ def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
 
 
 @bp.get("/agreements/manage")
-@access(Audience.ORGANISER, allow=organises_anything)
+@access(Audience.ORGANISER, allow=organises_something)
 def manage_list():
     filters, chosen = services.parse_filters(request.args)
     return render_template(
@@ -164,7 +165,7 @@ def _save(form: AgreementForm, existing):
 
 
 @bp.route("/agreements/new", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises_anything)
+@access(Audience.ORGANISER, allow=organises_something)
 def create():
     form = AgreementForm()
     _fill_choices(form)
@@ -333,7 +334,7 @@ def signed_copy(id: int):  # noqa: A002
 def document(id: int, document_id: int):  # noqa: A002
     found = agreement_or_404(id)
     # Those who may not read the texts learn nothing, not even that a version exists.
-    if not services.can_read_documents(current_user, found):
+    if not can_read_agreement_documents(current_user, found):
         abort(404)
     stored = db.session.get(AgreementDocument, document_id)
     if stored is None or stored.agreement_id != found.id:

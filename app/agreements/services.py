@@ -41,7 +41,7 @@ from app.models import (
     Thinklab,
     User,
 )
-from app.permissions import can_organise, is_signed_in, is_site_organiser
+from app.permissions import can_organise, is_site_organiser
 from app.uploads import PDF, sniff
 
 logger = logging.getLogger(__name__)
@@ -91,52 +91,6 @@ def format_number(value: Decimal | None) -> str:
         return ""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-# Who may do what ---------------------------------------------------------------------------
-
-
-def can_see_agreement(user: User | None, agreement: Agreement) -> bool:
-    """Tell whether ``user`` may see ``agreement``.
-
-    Public agreements are for everyone; a private one only for admins, site organisers,
-    its owner, the organisers of its edition and the delegates of its parties.
-    """
-    if agreement.is_public or is_site_organiser(user):
-        return True
-    return can_read_documents(user, agreement)
-
-
-def can_manage(user: User | None, agreement: Agreement) -> bool:
-    """Site organisers manage every agreement; an edition's organisers manage its own."""
-    if is_site_organiser(user):
-        return True
-    return agreement.edition is not None and can_organise(user, agreement.edition)
-
-
-def can_read_documents(user: User | None, agreement: Agreement) -> bool:
-    """The texts are for the parties' delegates, the owner and the organisers only."""
-    if not is_signed_in(user):
-        return False
-    if can_manage(user, agreement) or agreement.owner_id == user.id:
-        return True
-    return user.organisation_id is not None and any(
-        party.organisation_id == user.organisation_id for party in agreement.parties
-    )
-
-
-def organises_anything(user: User | None) -> bool:
-    """Site organisers and the organisers of at least one edition follow agreements."""
-    if is_site_organiser(user):
-        return True
-    if not is_signed_in(user):
-        return False
-    found = db.session.scalar(
-        select(EditionRole.id)
-        .where(EditionRole.user_id == user.id, EditionRole.role == EditionRoleKind.ORGANISER)
-        .limit(1)
-    )
-    return found is not None
 
 
 def editions_for(user: User) -> list[Edition]:

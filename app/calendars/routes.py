@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Audience, access
-from app.agreements.services import can_see_agreement
 from app.calendars import exports, ical, services
 from app.calendars.blueprint import bp
 from app.extensions import db
 from app.models import Speaker
-from app.permissions import can_organise, can_see_edition
+from app.permissions import can_organise, can_see_agreement, can_see_edition
 from app.program import services as program
 from app.urls import safe_next_path
 

@@ -3,6 +3,8 @@
 from flask import Blueprint, g
 from flask_login import current_user
 
+from app.permissions import organises_any
+
 bp = Blueprint("editions", __name__)
 
 
@@ -16,12 +18,7 @@ def manage_link():
 
     def organises_something() -> bool:
         if "agora_organises_something" not in g:
-            from app.editions.management import organises_an_edition
-            from app.permissions import is_signed_in, is_site_organiser
-
-            g.agora_organises_something = is_signed_in(current_user) and (
-                is_site_organiser(current_user) or organises_an_edition(current_user)
-            )
+            g.agora_organises_something = organises_any(current_user)
         return g.agora_organises_something
 
     return {"organises_something": organises_something}

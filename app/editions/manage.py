@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import Audience, access
+from app.access import Audience, access, organises_edition, organises_something
 from app.editions import management as svc
 from app.editions import team as team_svc
 from app.editions.blueprint import bp
@@ -24,9 +24,9 @@ from app.editions.forms import (
     TrackForm,
     VenueForm,
 )
-from app.editions.services import edition_or_404
 from app.errors import Conflict, NotAllowed, NotFound
 from app.extensions import db
+from app.lookups import edition_or_404
 from app.models import (
     Edition,
     EditionRoleKind,
@@ -43,11 +43,6 @@ from app.timezones import all_zones
 
 def series_or_404(slug: str) -> Series:
     return db.one_or_404(select(Series).where(Series.slug == slug))
-
-
-def organises(user, slug: str, **_ignored) -> bool:
-    """The ``allow`` check of every page of one edition."""
-    return can_organise(user, edition_or_404(slug))
 
 
 def _part_of(edition: Edition, model, object_id: int):
@@ -70,11 +65,6 @@ def _overview(edition: Edition):
 
 
 # Index and series -------------------------------------------------------------------------
-
-
-def organises_something(user, **_ignored) -> bool:
-    """The ``allow`` check of the index: site organisers and organisers of an edition."""
-    return is_site_organiser(user) or svc.organises_an_edition(user)
 
 
 @bp.get("/manage")
@@ -185,7 +175,7 @@ def new_edition():
 
 
 @bp.get("/editions/<slug>/manage")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def manage_edition(slug):
     edition = edition_or_404(slug)
     return render_template(
@@ -198,7 +188,7 @@ def manage_edition(slug):
 
 
 @bp.route("/editions/<slug>/manage/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_edition(slug):
     edition = edition_or_404(slug)
     form = _edition_form(edition)
@@ -224,7 +214,7 @@ def edit_edition(slug):
 
 
 @bp.post("/editions/<slug>/manage/programme/publish")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def publish_programme(slug):
     edition = edition_or_404(slug)
     if not DeleteForm().validate_on_submit():
@@ -250,7 +240,7 @@ def publish_programme(slug):
 
 
 @bp.post("/editions/<slug>/manage/status")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def change_status(slug):
     edition = edition_or_404(slug)
     form = StatusForm()
@@ -281,7 +271,7 @@ def change_status(slug):
 
 
 @bp.get("/editions/<slug>/manage/dashboard")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def dashboard(slug):
     edition = edition_or_404(slug)
     return render_template(
@@ -290,7 +280,7 @@ def dashboard(slug):
 
 
 @bp.route("/editions/<slug>/manage/copy", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def copy_edition(slug):
     source = edition_or_404(slug)
     form = CopyForm(data=svc.next_edition_defaults(source) if request.method == "GET" else None)
@@ -330,7 +320,7 @@ def _structure_page(template: str, form, edition: Edition, obj, general: list[st
 
 @bp.route("/editions/<slug>/manage/tracks/new", methods=["GET", "POST"])
 @bp.route("/editions/<slug>/manage/tracks/<int:track_id>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_track(slug, track_id=None):
     edition = edition_or_404(slug)
     track = _part_of(edition, Track, track_id) if track_id else None
@@ -352,7 +342,7 @@ def edit_track(slug, track_id=None):
 
 @bp.route("/editions/<slug>/manage/venues/new", methods=["GET", "POST"])
 @bp.route("/editions/<slug>/manage/venues/<int:venue_id>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_venue(slug, venue_id=None):
     edition = edition_or_404(slug)
     venue = _part_of(edition, Venue, venue_id) if venue_id else None
@@ -375,7 +365,7 @@ def edit_venue(slug, venue_id=None):
 
 @bp.route("/editions/<slug>/manage/venues/<int:venue_id>/rooms/new", methods=["GET", "POST"])
 @bp.route("/editions/<slug>/manage/rooms/<int:room_id>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_room(slug, venue_id=None, room_id=None):
     edition = edition_or_404(slug)
     room = _part_of(edition, Room, room_id) if room_id else None
@@ -410,7 +400,7 @@ def _delete(edition: Edition, remove, obj, done: str):
 
 
 @bp.post("/editions/<slug>/manage/tracks/<int:track_id>/delete")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def delete_track(slug, track_id):
     edition = edition_or_404(slug)
     track = _part_of(edition, Track, track_id)
@@ -418,7 +408,7 @@ def delete_track(slug, track_id):
 
 
 @bp.post("/editions/<slug>/manage/venues/<int:venue_id>/delete")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def delete_venue(slug, venue_id):
     edition = edition_or_404(slug)
     venue = _part_of(edition, Venue, venue_id)
@@ -426,7 +416,7 @@ def delete_venue(slug, venue_id):
 
 
 @bp.post("/editions/<slug>/manage/rooms/<int:room_id>/delete")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def delete_room(slug, room_id):
     edition = edition_or_404(slug)
     room = _part_of(edition, Room, room_id)
@@ -437,7 +427,7 @@ def delete_room(slug, room_id):
 
 
 @bp.route("/editions/<slug>/manage/team", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def team(slug):
     edition = edition_or_404(slug)
     form = GrantForm()
@@ -470,7 +460,7 @@ def team(slug):
 
 
 @bp.post("/editions/<slug>/manage/team/revoke")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def revoke_role(slug):
     edition = edition_or_404(slug)
     form = RevokeForm()
@@ -504,7 +494,7 @@ def _criteria_page(edition: Edition, form, criterion, general: list[str]):
 
 @bp.route("/editions/<slug>/manage/criteria", methods=["GET", "POST"])
 @bp.route("/editions/<slug>/manage/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def criteria(slug, criterion_id=None):
     edition = edition_or_404(slug)
     criterion = _part_of(edition, ReviewCriterion, criterion_id) if criterion_id else None
@@ -527,7 +517,7 @@ def criteria(slug, criterion_id=None):
 
 
 @bp.post("/editions/<slug>/manage/criteria/<int:criterion_id>/delete")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def delete_criterion(slug, criterion_id):
     edition = edition_or_404(slug)
     criterion = _part_of(edition, ReviewCriterion, criterion_id)

@@ -275,16 +275,6 @@ def organised_editions(user: User) -> list[Edition]:
     return list(db.session.scalars(query))
 
 
-def organises_an_edition(user: User) -> bool:
-    """Tell whether ``user`` is an organiser of at least one edition."""
-    found = db.session.scalar(
-        select(EditionRole.id)
-        .where(EditionRole.user_id == user.id, EditionRole.role == EditionRoleKind.ORGANISER)
-        .limit(1)
-    )
-    return found is not None
-
-
 def all_series() -> list[Series]:
     return list(db.session.scalars(select(Series).order_by(Series.name)))
 

@@ -68,11 +68,6 @@ def series_editions(series: Series, user: User | None) -> list[Edition]:
     return list(db.session.scalars(query))
 
 
-def edition_or_404(slug: str) -> Edition:
-    """Return the edition at ``slug`` or abort with 404."""
-    return db.one_or_404(select(Edition).where(Edition.slug == slug))
-
-
 def edition_for_page(slug: str) -> Edition | None:
     """Return the edition at ``slug`` with what its public page shows, or None."""
     query = (

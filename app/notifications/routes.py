@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import Audience, access
-from app.editions.manage import organises
-from app.editions.services import edition_or_404
+from app.access import Audience, access, organises_edition
 from app.errors import DomainError, InvalidToken, NotFound, wants_json
 from app.extensions import csrf, db, talisman
+from app.lookups import edition_or_404
 from app.models import MailTemplateOverride, OutboxStatus
 from app.notifications import preferences as prefs
 from app.notifications import services as svc
@@ -66,7 +65,7 @@ def _show(form, error: DomainError) -> None:
 
 
 @bp.get("/editions/<slug>/outbox")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def outbox(slug):
     edition = edition_or_404(slug)
     kinds = svc.kinds_of(edition)
@@ -100,7 +99,7 @@ def outbox(slug):
 
 
 @bp.post("/editions/<slug>/outbox/release")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def release(slug):
     edition = edition_or_404(slug)
     form = ReleaseForm()
@@ -131,7 +130,7 @@ def release(slug):
 
 
 @bp.get("/editions/<slug>/outbox/<int:message_id>")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def message(slug, message_id):
     edition = edition_or_404(slug)
     found = _message_or_404(edition, message_id)
@@ -157,7 +156,7 @@ def _message_page(edition, found, draft_form, status=200):
 
 
 @bp.get("/editions/<slug>/outbox/<int:message_id>/body.html")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 @talisman(frame_options="SAMEORIGIN", content_security_policy=MAIL_FRAME_POLICY)
 def message_html(slug, message_id):
     edition = edition_or_404(slug)
@@ -166,7 +165,7 @@ def message_html(slug, message_id):
 
 
 @bp.post("/editions/<slug>/outbox/<int:message_id>/edit")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_message(slug, message_id):
     edition = edition_or_404(slug)
     found = _message_or_404(edition, message_id)
@@ -211,19 +210,19 @@ def _act(slug, message_id, action):
 
 
 @bp.post("/editions/<slug>/outbox/<int:message_id>/discard")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def discard_message(slug, message_id):
     return _act(slug, message_id, "discard")
 
 
 @bp.post("/editions/<slug>/outbox/<int:message_id>/regenerate")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def regenerate_message(slug, message_id):
     return _act(slug, message_id, "regenerate")
 
 
 @bp.post("/editions/<slug>/outbox/<int:message_id>/resend")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def resend_message(slug, message_id):
     return _act(slug, message_id, "resend")
 
@@ -232,7 +231,7 @@ def resend_message(slug, message_id):
 
 
 @bp.get("/editions/<slug>/mail-templates")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def mail_templates(slug):
     edition = edition_or_404(slug)
     overridden = {
@@ -251,7 +250,7 @@ def mail_templates(slug):
 
 
 @bp.route("/editions/<slug>/mail-templates/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_template(slug):
     edition = edition_or_404(slug)
     event_key = request.values.get("event", "")
@@ -354,7 +353,7 @@ def _default_sources(event, locale) -> dict:
 
 
 @bp.route("/editions/<slug>/announcements", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def announcements(slug):
     edition = edition_or_404(slug)
     form = AnnouncementForm()

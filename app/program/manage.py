@@ -9,13 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import Audience, access
+from app.access import Audience, access, organises_edition
 from app.editions.management import FormErrors
-from app.editions.services import edition_or_404
 from app.errors import DomainError, InvalidToken
 from app.extensions import db
+from app.lookups import edition_or_404
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
-from app.permissions import can_organise
+from app.permissions import can_organise, organises_any
 from app.program import conflicts
 from app.program import management as mgmt
 from app.program.blueprint import bp
@@ -35,10 +35,6 @@ SLOT = timedelta(minutes=30)
 
 def session_or_404(session_id: int) -> ConferenceSession:
     return db.get_or_404(ConferenceSession, session_id)
-
-
-def organises(user, slug: str, **_ignored) -> bool:
-    return can_organise(user, edition_or_404(slug))
 
 
 def organises_session(user, id: int, **_ignored) -> bool:  # noqa: A002
@@ -125,7 +121,7 @@ def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | Non
 
 
 @bp.get("/editions/<slug>/manage/sessions")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def manage_sessions(slug: str):
     edition = edition_or_404(slug)
     return render_template(
@@ -134,7 +130,7 @@ def manage_sessions(slug: str):
 
 
 @bp.route("/editions/<slug>/manage/sessions/new", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def new_session(slug: str):
     edition = edition_or_404(slug)
     form = _session_form(edition)
@@ -252,7 +248,7 @@ def _grid_day(edition: Edition) -> date:
 
 
 @bp.get("/editions/<slug>/manage/schedule")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def schedule_grid(slug: str):
     edition = edition_or_404(slug)
     day = _grid_day(edition)
@@ -346,7 +342,7 @@ def place_session(id: int):  # noqa: A002
 
 
 @bp.get("/editions/<slug>/manage/conflicts")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edition_conflicts(slug: str):
     edition = edition_or_404(slug)
     started = time.perf_counter()
@@ -378,7 +374,7 @@ def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
 
 
 @bp.get("/editions/<slug>/manage/speakers")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def manage_speakers(slug: str):
     edition = edition_or_404(slug)
     return render_template(
@@ -388,7 +384,7 @@ def manage_speakers(slug: str):
 
 @bp.route("/editions/<slug>/manage/speakers/new", methods=["GET", "POST"])
 @bp.route("/editions/<slug>/manage/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def edit_speaker(slug: str, speaker_id: int | None = None):
     edition = edition_or_404(slug)
     speaker = db.get_or_404(Speaker, speaker_id) if speaker_id is not None else None
@@ -416,7 +412,7 @@ def edit_speaker(slug: str, speaker_id: int | None = None):
 
 
 @bp.route("/editions/<slug>/manage/speakers/<int:speaker_id>/availability", methods=["GET", "POST"])
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def speaker_availability(slug: str, speaker_id: int):
     edition = edition_or_404(slug)
     speaker = db.get_or_404(Speaker, speaker_id)
@@ -449,7 +445,7 @@ def speaker_availability(slug: str, speaker_id: int):
 
 
 @bp.post("/editions/<slug>/manage/speakers/<int:speaker_id>/availability/remove")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def remove_speaker_availability(slug: str, speaker_id: int):
     edition = edition_or_404(slug)
     speaker = db.get_or_404(Speaker, speaker_id)
@@ -467,7 +463,7 @@ def speaker_photo(id: int):  # noqa: A002
     speaker, places = speaker_with_public_sessions(id)
     if speaker is None:
         abort(404)
-    if not places and not (current_user.is_authenticated and mgmt.organises_any(current_user)):
+    if not places and not (current_user.is_authenticated and organises_any(current_user)):
         abort(404)
     path = mgmt.photo_file(speaker)
     if path is None:

@@ -608,11 +608,3 @@ def all_organisations() -> list[Organisation]:
 def day_bounds(day, zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time())
     return local_to_utc(start, zone), local_to_utc(start + timedelta(days=1), zone)
-
-
-def organises_any(user: User) -> bool:
-    """Tell whether ``user`` organises at least one edition (or every edition)."""
-    from app.editions.management import organises_an_edition
-    from app.permissions import is_site_organiser
-
-    return is_site_organiser(user) or organises_an_edition(user)

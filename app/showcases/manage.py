@@ -9,10 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import Audience, access
-from app.editions.services import edition_or_404
+from app.access import Audience, access, organises_edition
 from app.errors import DomainError
 from app.extensions import db
+from app.lookups import edition_or_404
 from app.models import (
     Edition,
     Showcase,
@@ -33,10 +33,6 @@ from app.showcases.forms import (
     TrackAssignForm,
 )
 from app.showcases.routes import _refused, showcase_or_404
-
-
-def organises(user, slug: str, **_ignored) -> bool:
-    return can_organise(user, edition_or_404(slug))
 
 
 def organises_showcase(user, id: int, **_ignored) -> bool:
@@ -148,7 +144,7 @@ def _manage_nav_context(edition: Edition) -> dict:
 
 
 @bp.get("/editions/<slug>/manage/showcases")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def manage_showcases(slug: str):
     edition = edition_or_404(slug)
     try:
@@ -179,7 +175,7 @@ def _decision(value) -> ShowcaseStatus | None:
 
 
 @bp.post("/editions/<slug>/manage/showcases/decide")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def decide_many(slug: str):
     edition = edition_or_404(slug)
     back = redirect(url_for("showcases.manage_showcases", slug=edition.slug))
@@ -401,7 +397,7 @@ def link_session(id: int):
 
 
 @bp.get("/editions/<slug>/manage/reviewers")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def reviewers(slug: str):
     edition = edition_or_404(slug)
     people = svc.edition_reviewers(edition)
@@ -419,7 +415,7 @@ def reviewers(slug: str):
 
 
 @bp.post("/editions/<slug>/manage/reviewers/tracks")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def assign_track(slug: str):
     edition = edition_or_404(slug)
     back = redirect(url_for("showcases.reviewers", slug=edition.slug))
@@ -474,7 +470,7 @@ def assign_track(slug: str):
 
 
 @bp.get("/editions/<slug>/manage/showcases/mails")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def decision_mails(slug: str):
     edition = edition_or_404(slug)
     waiting = svc.waiting_mails(edition)
@@ -493,7 +489,7 @@ def decision_mails(slug: str):
 
 
 @bp.post("/editions/<slug>/manage/showcases/mails/release")
-@access(Audience.ORGANISER, allow=organises)
+@access(Audience.ORGANISER, allow=organises_edition)
 def release_mails(slug: str):
     edition = edition_or_404(slug)
     ids = _ints(request.form.getlist("message_ids"))

@@ -25,9 +25,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access
-from app.editions.services import edition_or_404
 from app.errors import Conflict, DomainError, InvalidToken
 from app.extensions import db, limiter
+from app.lookups import edition_or_404
 from app.models import Edition, Organisation, Showcase, ShowcaseMaterial, ShowcaseStatus
 from app.permissions import can_organise, can_see_edition, is_assigned_reviewer, is_delegate_of
 from app.showcases import organisations as orgs

@@ -9,12 +9,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import Audience, access
-from app.editions.services import edition_or_404
+from app.access import Audience, access, organises_edition
 from app.errors import DomainError
 from app.extensions import db
+from app.lookups import edition_or_404
 from app.models import Agreement, Edition, MeetingMode, StakeholderCategory, Thinklab
-from app.permissions import can_organise, can_see_edition, is_site_organiser
+from app.permissions import can_see_agreement, can_see_edition, is_site_organiser
 from app.thinklabs import contributions as posts
 from app.thinklabs import management as svc
 from app.thinklabs import services
@@ -57,10 +57,6 @@ def member_of(user, slug: str, **_ignored) -> bool:
 def organises(user, slug: str, **_ignored) -> bool:
     """The ``allow`` check of organisers' routes of one thinklab."""
     return svc.can_organise_thinklab(user, thinklab_or_404(slug))
-
-
-def organises_edition(user, slug: str, **_ignored) -> bool:
-    return can_organise(user, edition_or_404(slug))
 
 
 # Public ------------------------------------------------------------------------------------
@@ -177,8 +173,6 @@ def meetings(slug: str):
 @bp.get("/thinklabs/agreements/<int:agreement_id>/meetings")
 @access(Audience.ANONYMOUS)
 def agreement_meetings(agreement_id: int):
-    from app.agreements.services import can_see_agreement
-
     agreement = db.get_or_404(Agreement, agreement_id)
     if not can_see_agreement(current_user, agreement):
         abort(404)

@@ -8,9 +8,9 @@ import pytest
 
 from app import create_app
 from app.auth.passwords import verify_password
-from app.auth.routes import safe_next_path
 from app.extensions import db, limiter
 from app.models import OutboxMessage, User
+from app.urls import safe_next_path
 from config import TestingConfig
 from tests.factories import PASSWORD, make_organisation, make_user
 
