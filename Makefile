@@ -73,6 +73,7 @@ test: dev-venv translations
 	fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	@echo "== Test suite on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
@@ -87,6 +88,7 @@ test: dev-venv translations
 lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: dev-venv
 	$(BIN)/ruff format .

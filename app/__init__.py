@@ -1,6 +1,7 @@
 """Agora: the backend that runs smart-city conference series."""
 
 import logging
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, request
@@ -91,29 +92,26 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
 
-def register_blueprints(app: Flask) -> None:
-    from app.agreements.blueprint import bp as agreements_bp
-    from app.api.blueprint import bp as api_bp
-    from app.auth.blueprint import bp as auth_bp
-    from app.calendars.blueprint import bp as calendars_bp
-    from app.editions.blueprint import bp as editions_bp
-    from app.notifications.blueprint import bp as notifications_bp
-    from app.program.blueprint import bp as program_bp
-    from app.showcases.blueprint import bp as showcases_bp
-    from app.thinklabs.blueprint import bp as thinklabs_bp
+# Each area's blueprint, in the order they are registered, with the view modules that
+# attach their routes to it (importing a service never runs these).
+BLUEPRINTS = {
+    "auth": ("routes",),
+    "editions": ("routes", "manage"),
+    "showcases": ("routes", "manage"),
+    "program": ("routes", "manage"),
+    "thinklabs": ("routes",),
+    "agreements": ("routes",),
+    "calendars": ("routes",),
+    "notifications": ("routes",),
+    "api": ("routes",),
+}
 
-    for blueprint in (
-        auth_bp,
-        editions_bp,
-        showcases_bp,
-        program_bp,
-        thinklabs_bp,
-        agreements_bp,
-        calendars_bp,
-        notifications_bp,
-        api_bp,
-    ):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    for area, view_modules in BLUEPRINTS.items():
+        for name in view_modules:
+            import_module(f"app.{area}.{name}")
+        app.register_blueprint(import_module(f"app.{area}.blueprint").bp)
 
 
 def register_template_helpers(app: Flask) -> None:

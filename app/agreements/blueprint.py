@@ -1,8 +1,5 @@
-"""The `agreements` blueprint, filled by its view modules and registered by the factory."""
+"""The `agreements` blueprint: its view modules attach their routes, the factory registers it."""
 
 from flask import Blueprint
 
 bp = Blueprint("agreements", __name__)
-
-# The view modules attach their routes to ``bp`` when imported.
-from app.agreements import routes  # noqa: E402, F401

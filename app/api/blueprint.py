@@ -1,8 +1,5 @@
-"""The `api` blueprint, filled by its view modules and registered by the factory."""
+"""The `api` blueprint: its view modules attach their routes, the factory registers it."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
-
-# The view modules attach their routes to ``bp`` when imported.
-from app.api import routes  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""The `editions` blueprint, filled by its view modules and registered by the factory."""
+"""The `editions` blueprint: its view modules attach their routes, the factory registers it."""
 
 from flask import Blueprint, g
 from flask_login import current_user
@@ -22,7 +22,3 @@ def manage_link():
         return g.agora_organises_something
 
     return {"organises_something": organises_something}
-
-
-# The view modules attach their routes to ``bp`` when imported.
-from app.editions import manage, routes  # noqa: E402, F401

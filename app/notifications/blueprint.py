@@ -1,8 +1,5 @@
-"""The `notifications` blueprint, filled by its view modules and registered by the factory."""
+"""The `notifications` blueprint: its view modules attach their routes, the factory registers it."""
 
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
-
-# The view modules attach their routes to ``bp`` when imported.
-from app.notifications import routes  # noqa: E402, F401

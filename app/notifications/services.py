@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -39,6 +40,10 @@ from app.notifications.outbox import finish_bodies, one_line, queue_email
 from app.notifications.templates import EVENTS, render_notification
 
 logger = logging.getLogger(__name__)
+
+# Sent with the edition, in the release's transaction, when drafted mails are released:
+# the areas whose mails wait as drafts (decisions) record what their release announced.
+drafts_released = Namespace().signal("drafts-released")
 
 PAGE_SIZE = 100
 
@@ -280,9 +285,7 @@ def release(edition: Edition, *, by: User, kind=None, ids=None, announcement_id=
     db.session.expire_all()
     logger.info("%s released %s mails of edition %s", by.id, result.rowcount, edition.id)
     if result.rowcount:
-        from app.showcases.services import record_released_decisions
-
-        record_released_decisions(edition)
+        drafts_released.send(edition)
     return result.rowcount
 
 

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access, organises_edition
-from app.editions.management import FormErrors
-from app.errors import DomainError, InvalidToken
+from app.errors import DomainError, FormErrors, InvalidToken
 from app.extensions import db
 from app.lookups import edition_or_404
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole

@@ -18,8 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.tokens import TokenExpired, TokenInvalid, _serializer, read_token
-from app.editions.management import FormErrors
-from app.errors import Conflict, FieldErrors, InvalidInput, InvalidToken
+from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
 from app.models import (
     ConferenceSession,

@@ -49,6 +49,7 @@ from app.models import (
     utcnow,
 )
 from app.models.showcases import TrackReviewer
+from app.notifications.services import drafts_released, release
 from app.permissions import (
     can_organise,
     has_edition_role,
@@ -1118,8 +1119,6 @@ def release_mails(edition: Edition, message_ids: list[int], by: User) -> int:
     Only the decision drafts among ``message_ids`` are released, by the outbox's one
     guarded update, so releasing twice sends nothing twice.
     """
-    from app.notifications.services import release
-
     if not message_ids:
         return 0
     decision_drafts = db.session.scalars(
@@ -1177,11 +1176,12 @@ def _sync_decision_released(showcases: list[Showcase]) -> None:
     db.session.flush()
 
 
-def record_released_decisions(edition: Edition) -> None:
+@drafts_released.connect
+def record_released_decisions(edition: Edition, **_signal) -> None:
     """Mark announced the decisions of ``edition`` whose mail has just been released.
 
-    Called by every release of outbox drafts (the decisions page and the edition's
-    outbox), in the same transaction as the release.
+    Runs on every release of outbox drafts (the decisions page and the edition's outbox,
+    through ``drafts_released``), in the same transaction as the release.
     """
     _sync_decision_released(
         list(

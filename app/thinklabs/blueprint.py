@@ -1,8 +1,5 @@
-"""The `thinklabs` blueprint, filled by its view modules and registered by the factory."""
+"""The `thinklabs` blueprint: its view modules attach their routes, the factory registers it."""
 
 from flask import Blueprint
 
 bp = Blueprint("thinklabs", __name__)
-
-# The view modules attach their routes to ``bp`` when imported.
-from app.thinklabs import routes  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Organisations and their delegates: profiles, logos, invitations of colleagues."""
