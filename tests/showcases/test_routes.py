@@ -546,3 +546,13 @@ def test_a_revoked_invitation_no_longer_works(app, client, agora):
     )
     sign_in(client, agora.attendee)
     assert "withdrawn" in text(client.get(link))
+
+
+def test_the_delegates_listed_leave_out_disabled_accounts(app, client, agora):
+    with app.app_context():
+        db.session.get(User, agora.cofounder).is_disabled = True
+        db.session.commit()
+    sign_in(client, agora.founder)
+    page = text(client.get(f"/organisations/{agora.startup}"))
+    assert "salma@darmobility.ma" in page
+    assert "omar@darmobility.ma" not in page

@@ -113,9 +113,8 @@ class Catalogue:
     cities: list[str]
 
 
-def catalogue(filters: CatalogueFilters) -> Catalogue:
-    """One page of the public catalogue and the choices of its filters, in a fixed number
-    of statements whatever the number of showcases."""
+def _filtered(filters: CatalogueFilters):
+    """The catalogue's showcases narrowed by ``filters`` (a statement, not yet run)."""
     query = public_showcases()
     for word in filters.q.split()[:8]:
         pattern = _like_pattern(word)
@@ -138,21 +137,11 @@ def catalogue(filters: CatalogueFilters) -> Catalogue:
         query = query.where(func.lower(Organisation.city) == filters.city.lower())
     if filters.edition is not None:
         query = query.where(Edition.slug == filters.edition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    showcases = list(
-        db.session.scalars(
-            query.options(
-                joinedload(Showcase.organisation),
-                joinedload(Showcase.edition).joinedload(Edition.series),
-                joinedload(Showcase.track),
-            )
-            .order_by(Edition.start_date.desc(), Showcase.stand_number, Showcase.title)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).unique()
-    )
+    return query
+
+
+def _filter_choices() -> tuple[list[Edition], list[Track], list[str], list[str]]:
+    """What the filters offer: the editions, tracks, countries and cities of the catalogue."""
     public = public_showcases().with_only_columns(Showcase.id)
     editions = list(
         db.session.scalars(
@@ -176,7 +165,29 @@ def catalogue(filters: CatalogueFilters) -> Catalogue:
     ).all()
     countries = sorted({country for country, _city in places if country})
     cities = sorted({city for _country, city in places if city}, key=str.lower)
-    return Catalogue(showcases, total, page, pages, editions, tracks, countries, cities)
+    return editions, tracks, countries, cities
+
+
+def catalogue(filters: CatalogueFilters) -> Catalogue:
+    """One page of the public catalogue and the choices of its filters, in a fixed number
+    of statements whatever the number of showcases."""
+    query = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    showcases = list(
+        db.session.scalars(
+            query.options(
+                joinedload(Showcase.organisation),
+                joinedload(Showcase.edition).joinedload(Edition.series),
+                joinedload(Showcase.track),
+            )
+            .order_by(Edition.start_date.desc(), Showcase.stand_number, Showcase.title)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).unique()
+    )
+    return Catalogue(showcases, total, page, pages, *_filter_choices())
 
 
 def showcase_for_page(showcase_id: int) -> Showcase | None:

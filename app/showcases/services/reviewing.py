@@ -165,6 +165,46 @@ def weighted_mean(criteria: list[ReviewCriterion], values: dict[int, int]) -> fl
     return round(sum(c.weight * values[c.id] for c in criteria) / total, 2)
 
 
+def _score_of(raw) -> int | None:
+    """A score from 1 to 5, or None for anything else."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= 5 else None
+
+
+def _criteria_scores(
+    criteria: list[ReviewCriterion], values: dict, errors: FieldErrors
+) -> dict[int, int]:
+    """The score of each criterion read from ``values``; a missing or wrong one goes to
+    ``errors``."""
+    scores: dict[int, int] = {}
+    for criterion in criteria:
+        value = _score_of(values.get(criterion.id, values.get(str(criterion.id))))
+        if value is None:
+            errors.add(
+                f"criterion-{criterion.id}",
+                _("Score “%(name)s” from 1 to 5.", name=criterion.name),
+            )
+        else:
+            scores[criterion.id] = value
+    return scores
+
+
+def _replace_scores(review: Review, scores: dict[int, int]) -> None:
+    """Make the review's criterion scores exactly ``scores``."""
+    by_criterion = {item.criterion_id: item for item in review.scores}
+    for criterion_id, value in scores.items():
+        if criterion_id in by_criterion:
+            by_criterion[criterion_id].value = value
+        else:
+            review.scores.append(ReviewScore(criterion_id=criterion_id, value=value))
+    for criterion_id, item in by_criterion.items():
+        if criterion_id not in scores:
+            review.scores.remove(item)
+
+
 def save_review(
     showcase: Showcase, reviewer: User, *, values: dict, comment: str, overall=None
 ) -> Review:
@@ -183,27 +223,11 @@ def save_review(
     criteria = list(showcase.edition.review_criteria)
     errors = FieldErrors()
     scores: dict[int, int] = {}
-
-    def score_of(raw) -> int | None:
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            return None
-        return value if 1 <= value <= 5 else None
-
     if criteria:
-        for criterion in criteria:
-            value = score_of(values.get(criterion.id, values.get(str(criterion.id))))
-            if value is None:
-                errors.add(
-                    f"criterion-{criterion.id}",
-                    _("Score “%(name)s” from 1 to 5.", name=criterion.name),
-                )
-            else:
-                scores[criterion.id] = value
+        scores = _criteria_scores(criteria, values, errors)
         score = None
     else:
-        score = score_of(overall)
+        score = _score_of(overall)
         if score is None:
             errors.add("overall", _("Give a score from 1 to 5."))
     comment = clean_text(comment)
@@ -219,14 +243,6 @@ def save_review(
     review.score = float(score)
     review.comment = comment
     review.submitted_at = utcnow()
-    by_criterion = {item.criterion_id: item for item in review.scores}
-    for criterion_id, value in scores.items():
-        if criterion_id in by_criterion:
-            by_criterion[criterion_id].value = value
-        else:
-            review.scores.append(ReviewScore(criterion_id=criterion_id, value=value))
-    for criterion_id, item in by_criterion.items():
-        if criterion_id not in scores:
-            review.scores.remove(item)
+    _replace_scores(review, scores)
     db.session.flush()
     return review
