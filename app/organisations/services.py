@@ -137,6 +137,9 @@ def remove_logo(organisation: Organisation) -> str | None:
     return old
 
 
+# Invitations ------------------------------------------------------------------------------
+
+
 def invite(organisation: Organisation, email: str, by: User) -> OrganisationInvitation:
     """Invite a colleague by email; a new invitation to the same address replaces the old.
 
