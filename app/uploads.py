@@ -1,12 +1,23 @@
-"""What every upload shares: recognising a file by its first bytes, and where files live.
+"""Uploaded files: their bytes are checked, their names cleaned, their storage kept apart.
 
-Agora accepts a file by what its bytes say it is (PDF, PNG or JPEG), never by its name
-or the type the browser claims, and stores it under the upload folder by a random key.
+Agora accepts a file by what its first bytes say it is (PDF, PNG or JPEG), never by its
+name or by the type the browser claims; its extension must agree with its bytes, so an
+HTML page named ``.pdf`` or an SVG is refused. It is stored under the upload folder by a
+random key; the user's name for it is only kept, cleaned, to show and to download as.
 """
 
+import hashlib
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+from app.errors import InvalidInput
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -18,6 +29,23 @@ SIGNATURES = (
     (PNG, b"\x89PNG\r\n\x1a\n", ("png",), "png"),
     (JPEG, b"\xff\xd8\xff", ("jpg", "jpeg"), "jpg"),
 )
+TYPE_NAMES = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}
+
+MB = 1024 * 1024
+CHUNK = 64 * 1024
+
+
+class UploadRefused(InvalidInput):
+    """A file refused for its size, its contents or its name."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage_key: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
 
 
 def sniff(head: bytes, allowed: tuple[str, ...] = (PDF, PNG, JPEG)) -> tuple[str, str] | None:
@@ -36,3 +64,176 @@ def upload_root(area: str) -> Path:
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / area
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def path_of(area: str, storage_key: str) -> Path | None:
+    """The file behind ``storage_key``, or None if the key is not one Agora makes."""
+    if not storage_key or not all(c in "0123456789abcdef" for c in storage_key):
+        return None
+    return Path(current_app.config["UPLOAD_FOLDER"]) / area / storage_key
+
+
+def clean_filename(raw: str | None) -> str:
+    """Return the name to show for an upload, or refuse a name that is a path.
+
+    :raises UploadRefused: if the name is empty, carries folders (``../../x``) or has no
+        readable name left once cleaned.
+    """
+    raw = unicodedata.normalize("NFC", (raw or "").strip())
+    if not raw:
+        raise UploadRefused(_("Choose a file to upload."), field="file")
+    if "/" in raw or "\\" in raw or raw.startswith(".") or "\x00" in raw:
+        raise UploadRefused(
+            _(
+                "The file name “%(name)s” is not allowed: it must be a plain name such as "
+                "presentation.pdf, without folders.",
+                name=raw[:80],
+            ),
+            field="file",
+        )
+    cleaned = secure_filename(raw)
+    if "." not in cleaned:
+        # Nothing but an extension survived (a name written in another script): keep the
+        # extension and give the file a neutral name.
+        extension = raw.rsplit(".", 1)[-1].lower() if "." in raw else ""
+        cleaned = f"file.{secure_filename(extension)}" if secure_filename(extension) else ""
+    if not cleaned:
+        raise UploadRefused(
+            _("The file name “%(name)s” cannot be used; rename the file.", name=raw[:80]),
+            field="file",
+        )
+    if len(cleaned) > 200:
+        stem, _dot, extension = cleaned.rpartition(".")
+        cleaned = f"{stem[: 199 - len(extension)]}.{extension}"
+    return cleaned
+
+
+def human_size(size: int) -> str:
+    """A size as "10 MB" or "500 KB"."""
+    if size >= MB:
+        return f"{size / MB:.0f} MB" if size % MB == 0 else f"{size / MB:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _allowed_names(types: tuple[str, ...]) -> str:
+    return ", ".join(TYPE_NAMES[t] for t in types)
+
+
+def _too_large(filename: str, limit: int) -> UploadRefused:
+    return UploadRefused(
+        _(
+            "“%(name)s” is larger than %(limit)s; nothing was saved. "
+            "Compress it or split it and try again.",
+            name=filename,
+            limit=human_size(limit),
+        ),
+        field="file",
+    )
+
+
+def _write(stream, temporary: Path, filename: str, limit: int) -> tuple[int, bytes, str]:
+    """Copy ``stream`` into ``temporary``; return its size, first bytes and SHA-256.
+
+    :raises UploadRefused: as soon as more than ``limit`` bytes were read.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    with open(temporary, "wb") as out:
+        while True:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(filename, limit)
+            if len(head) < 16:
+                head += chunk[: 16 - len(head)]
+            digest.update(chunk)
+            out.write(chunk)
+    return size, head, digest.hexdigest()
+
+
+def _check_contents(filename: str, head: bytes, types: tuple[str, ...]) -> str:
+    """Return the content type of the bytes, refusing one not in ``types`` or misnamed.
+
+    :raises UploadRefused: if the bytes are of no accepted type or the extension lies.
+    """
+    found = sniff(head, types)
+    if found is None:
+        raise UploadRefused(
+            _(
+                "“%(name)s” is not a file Agora accepts: only %(types)s files are, and "
+                "its contents are checked, not just its name.",
+                name=filename,
+                types=_allowed_names(types),
+            ),
+            field="file",
+        )
+    content_type, _stored_extension = found
+    expected = next(s for s in SIGNATURES if s[0] == content_type)
+    if filename.rsplit(".", 1)[-1].lower() not in expected[2]:
+        raise UploadRefused(
+            _(
+                "“%(name)s” is named like another kind of file than it contains "
+                "(%(kind)s); rename it with the extension .%(extension)s.",
+                name=filename,
+                kind=TYPE_NAMES[content_type],
+                extension=expected[3],
+            ),
+            field="file",
+        )
+    return content_type
+
+
+def store(
+    stream, raw_filename: str | None, *, area: str, types: tuple[str, ...], limit: int
+) -> StoredFile:
+    """Check an upload and write it under the upload folder; return what was stored.
+
+    The bytes go to a temporary file first and take their final name only once every
+    check passed, so a refused upload leaves nothing behind.
+
+    :param area: the folder of this kind of upload (``showcases``, ``logos``...).
+    :param types: the content types accepted.
+    :param limit: the largest size accepted, in bytes.
+    :raises UploadRefused: if the name, the size or the contents are not acceptable.
+    """
+    filename = clean_filename(raw_filename)
+    folder = upload_root(area)
+    storage_key = secrets.token_hex(20)
+    temporary = folder / f".{storage_key}.part"
+    try:
+        size, head, sha256 = _write(stream, temporary, filename, limit)
+        if size == 0:
+            raise UploadRefused(_("“%(name)s” is empty.", name=filename), field="file")
+        content_type = _check_contents(filename, head, types)
+        os.replace(temporary, folder / storage_key)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return StoredFile(
+        storage_key=storage_key,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+    )
+
+
+def stored_type(area: str, storage_key: str | None, types: tuple[str, ...]) -> str | None:
+    """The content type of a stored file read from its first bytes, or None if the file is
+    missing or not of ``types``."""
+    path = path_of(area, storage_key or "")
+    if path is None or not path.is_file():
+        return None
+    with open(path, "rb") as handle:
+        found = sniff(handle.read(16), types)
+    return found[0] if found else None
+
+
+def discard(area: str, storage_key: str | None) -> None:
+    """Remove a stored file; a missing file is not an error."""
+    path = path_of(area, storage_key or "")
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from app.agreements import services
 from app.extensions import db
 from app.models import Agreement, Commitment, OutboxMessage, User
 from app.notifications.outbox import queue_templated_email
+from app.organisations.queries import delegates
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def commitment_recipients(commitment: Commitment) -> list[User]:
     if owner is not None and not owner.is_disabled:
         found[owner.id] = owner
     if commitment.party is not None:
-        for user in services.delegates_of(commitment.party.organisation_id):
+        for user in delegates(commitment.party.organisation_id):
             found.setdefault(user.id, user)
     return list(found.values())
 

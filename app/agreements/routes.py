@@ -24,6 +24,7 @@ from app.agreements.forms import (
 from app.errors import TransitionRefused
 from app.extensions import db
 from app.models import AgreementDocument, AgreementKind, AgreementStatus, User
+from app.organisations.queries import all_organisations
 from app.permissions import (
     can_manage_agreement,
     can_read_agreement_documents,
@@ -84,7 +85,7 @@ def manage_list():
         agreements=services.list_agreements(current_user, filters),
         expiring=services.expiring_soon(current_user),
         chosen=chosen,
-        organisations=services.all_organisations(),
+        organisations=all_organisations(),
         kinds=list(AgreementKind),
         statuses=list(AgreementStatus),
         window=services.EXPIRY_WINDOW_DAYS,
@@ -106,7 +107,7 @@ def _fill_choices(form: AgreementForm) -> None:
         (s.id, f"{s.edition.title} — {s.title}")
         for s in services.signing_sessions_for(current_user)
     ]
-    organisations = blank + [(org.id, org.name) for org in services.all_organisations()]
+    organisations = blank + [(org.id, org.name) for org in all_organisations()]
     for row in form.parties:
         row.form.organisation_id.choices = organisations
 

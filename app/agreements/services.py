@@ -120,10 +120,6 @@ def signing_sessions_for(user: User) -> list[ConferenceSession]:
     return list(db.session.scalars(query))
 
 
-def all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
 # Queries of the pages ----------------------------------------------------------------------
 
 
@@ -731,16 +727,6 @@ def commitment_of(agreement: Agreement, commitment_id: int | None) -> Commitment
 
 
 # Reminders ---------------------------------------------------------------------------------
-
-
-def delegates_of(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.organisation_id == organisation_id, User.is_disabled.is_(False))
-            .order_by(User.id)
-        )
-    )
 
 
 def followed_commitments() -> list[Commitment]:

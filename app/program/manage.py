@@ -14,6 +14,7 @@ from app.errors import DomainError, FormErrors, InvalidToken
 from app.extensions import db
 from app.lookups import edition_or_404
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
+from app.organisations.queries import all_organisations
 from app.permissions import can_organise, organises_any
 from app.program import conflicts
 from app.program import management as mgmt
@@ -364,7 +365,7 @@ def edition_conflicts(slug: str):
 def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
     form = SpeakerForm(obj=speaker)
     form.organisation_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(o.id, o.name) for o in mgmt.all_organisations()
+        SelectChoice(o.id, o.name) for o in all_organisations()
     ]
     if speaker is not None and request.method == "GET":
         form.category.data = speaker.category.value

@@ -600,10 +600,6 @@ def all_speakers() -> list[Speaker]:
     return list(db.session.scalars(select(Speaker).order_by(Speaker.name, Speaker.id)))
 
 
-def all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
 def day_bounds(day, zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time())
     return local_to_utc(start, zone), local_to_utc(start + timedelta(days=1), zone)

@@ -1,6 +1,6 @@
-"""Showcase mails, queued in the outbox: the acknowledgement, the decisions, invitations.
+"""Showcase mails, queued in the outbox: the acknowledgement and the decisions.
 
-The acknowledgement of a submission and a colleague's invitation are sent at once. A
+The acknowledgement of a submission is sent at once. A
 decision mail is a draft until an organiser releases it; it carries a dedupe key per
 showcase and decision, so the same decision is never announced twice.
 """
@@ -8,10 +8,9 @@ showcase and decision, so the same decision is never announced twice.
 from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.models import Organisation, OutboxMessage, OutboxStatus, Showcase, User
-from app.models.organisations import OrganisationInvitation
-from app.notifications.outbox import queue_email, queue_templated_email
-from app.notifications.templates import EVENTS, flatten, render_notification
+from app.models import OutboxMessage, OutboxStatus, Showcase, User
+from app.notifications.outbox import queue_templated_email
+from app.organisations.queries import delegates
 from app.urls import absolute_link
 
 
@@ -44,12 +43,7 @@ def decision_recipient(showcase: Showcase) -> User | None:
         and submitter.organisation_id == showcase.organisation_id
     ):
         return submitter
-    return db.session.scalar(
-        select(User)
-        .where(User.organisation_id == showcase.organisation_id, User.is_disabled.is_(False))
-        .order_by(User.id)
-        .limit(1)
-    )
+    return min(delegates(showcase.organisation_id), key=lambda user: user.id, default=None)
 
 
 def decision_key(showcase: Showcase, state: str) -> str:
@@ -96,31 +90,4 @@ def draft_decision(showcase: Showcase, by: User | None) -> tuple[OutboxMessage |
             created_by=by,
         ),
         False,
-    )
-
-
-def notify_invitation(
-    invitation: OrganisationInvitation, token: str, organisation: Organisation, by: User
-) -> OutboxMessage:
-    """Mail a colleague the link that makes them a delegate, in the inviter's language."""
-    locale = by.locale or "en"
-    event = "organisations.invitation"
-    context = {
-        "organisation": organisation,
-        "inviter": by,
-        "link": absolute_link("showcases.accept_invitation", token=token),
-        "expires_at": invitation.expires_at,
-    }
-    subject, text, html = render_notification(event, None, locale, context)
-    return queue_email(
-        kind=event,
-        recipient=invitation.email,
-        locale=locale,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        created_by=by,
-        layout=True,
-        template_event=event,
-        template_context=flatten(EVENTS[event], context),
     )

@@ -16,12 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import AgoraForm
 from app.models import OrganisationKind, ShowcaseKind
-from app.showcases.services import (
-    KIND_LABELS,
-    ORGANISATION_KIND_LABELS,
-    SUMMARY_MAX,
-    TITLE_MAX,
-)
+from app.organisations.queries import KIND_LABELS as ORGANISATION_KIND_LABELS
+from app.showcases.queries import KIND_LABELS, SUMMARY_MAX, TITLE_MAX
 
 
 def _keep_lines(value):

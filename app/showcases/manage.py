@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access, organises_edition
-from app.errors import DomainError
+from app.errors import DomainError, FormErrors
 from app.extensions import db
 from app.lookups import edition_or_404
 from app.models import (
@@ -21,7 +21,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_organise, is_assigned_reviewer
-from app.showcases import services as svc
+from app.showcases import queries, services
 from app.showcases.blueprint import bp
 from app.showcases.forms import (
     AssignForm,
@@ -32,7 +32,6 @@ from app.showcases.forms import (
     StandForm,
     TrackAssignForm,
 )
-from app.showcases.routes import _refused, showcase_or_404
 
 
 def organises_showcase(user, id: int, **_ignored) -> bool:
@@ -44,7 +43,7 @@ def reviews_showcase(user, id: int, **_ignored) -> bool:
 
 
 def reviews_anything(user, **_ignored) -> bool:
-    return svc.reviews_anything(user)
+    return queries.reviews_anything(user)
 
 
 def _int(value) -> int | None:
@@ -64,7 +63,7 @@ def _ints(values) -> list[int]:
 @bp.get("/reviews")
 @access(Audience.REVIEWER, allow=reviews_anything)
 def my_reviews():
-    assignments = svc.my_assignments(current_user)
+    assignments = queries.my_assignments(current_user)
     return render_template(
         "showcases/reviews.html",
         assignments=assignments,
@@ -75,10 +74,10 @@ def my_reviews():
 @bp.route("/showcases/<int:id>/review", methods=["GET", "POST"])
 @access(Audience.REVIEWER, allow=reviews_showcase)
 def review(id: int):
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     criteria = list(item.edition.review_criteria)
     form = ReviewForm()
-    own = svc.review_of(item, current_user)
+    own = queries.review_of(item, current_user)
     values = {
         c.id: s.value
         for s in (own.scores if own else [])
@@ -96,7 +95,7 @@ def review(id: int):
         overall = request.form.get("overall")
         if form.validate_on_submit():
             try:
-                svc.save_review(
+                services.save_review(
                     item,
                     current_user,
                     values=values,
@@ -104,7 +103,7 @@ def review(id: int):
                     overall=overall,
                 )
                 db.session.commit()
-            except svc.FormErrors as error:
+            except FormErrors as error:
                 db.session.rollback()
                 errors = error.errors
                 general = errors.get("comment", [])
@@ -118,8 +117,8 @@ def review(id: int):
                 return redirect(url_for("showcases.review", id=item.id))
         else:
             status = 422
-        item = showcase_or_404(id)
-    own = svc.review_of(item, current_user)
+        item = queries.showcase_or_404(id)
+    own = queries.review_of(item, current_user)
     return render_template(
         "showcases/review.html",
         showcase=item,
@@ -130,9 +129,9 @@ def review(id: int):
         errors=errors,
         general=general,
         own=own,
-        others=svc.others_reviews(item, current_user),
-        problem=svc.review_problem(item),
-        conflict=svc.conflict_of_interest(current_user, item),
+        others=queries.others_reviews(item, current_user),
+        problem=queries.review_problem(item),
+        conflict=queries.conflict_of_interest(current_user, item),
     ), status
 
 
@@ -140,7 +139,7 @@ def review(id: int):
 
 
 def _manage_nav_context(edition: Edition) -> dict:
-    return {"edition": edition, "waiting": len(svc.waiting_mails(edition))}
+    return {"edition": edition, "waiting": len(queries.waiting_mails(edition))}
 
 
 @bp.get("/editions/<slug>/manage/showcases")
@@ -153,10 +152,10 @@ def manage_showcases(slug: str):
         status = None
     return render_template(
         "showcases/manage/showcases.html",
-        tables=svc.ranked_tables(edition, status=status),
+        tables=queries.ranked_tables(edition, status=status),
         status=status,
         form=DecisionForm(),
-        call=svc.call_state(edition),
+        call=queries.call_state(edition),
         drafts=db.session.scalar(
             select(db.func.count(Showcase.id)).where(
                 Showcase.edition_id == edition.id, Showcase.status == ShowcaseStatus.DRAFT
@@ -171,7 +170,7 @@ def _decision(value) -> ShowcaseStatus | None:
         decision = ShowcaseStatus(value or "")
     except ValueError:
         return None
-    return decision if decision in svc.DECISIONS else None
+    return decision if decision in queries.DECISIONS else None
 
 
 @bp.post("/editions/<slug>/manage/showcases/decide")
@@ -186,7 +185,7 @@ def decide_many(slug: str):
         flash(_("Tick the showcases and choose a decision."), "error")
         return back
     try:
-        result = svc.decide_many(edition, ids, decision, current_user, form.note.data or "")
+        result = services.decide_many(edition, ids, decision, current_user, form.note.data or "")
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -218,13 +217,13 @@ def decide_many(slug: str):
 @bp.get("/showcases/<int:id>/manage")
 @access(Audience.ORGANISER, allow=organises_showcase)
 def manage_showcase(id: int, *, status: int = 200, forms: dict | None = None):
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     forms = forms or {}
     assign_form = forms.get("assign") or AssignForm()
-    assigned = svc.assigned_reviewers(item)
+    assigned = queries.assigned_reviewers(item)
     assigned_ids = {user.id for user in assigned}
     candidates = [
-        user for user in svc.edition_reviewers(item.edition) if user.id not in assigned_ids
+        user for user in queries.edition_reviewers(item.edition) if user.id not in assigned_ids
     ]
     assign_form.reviewer_id.choices = [
         SelectChoice(
@@ -232,12 +231,12 @@ def manage_showcase(id: int, *, status: int = 200, forms: dict | None = None):
             f"{user.display_name}" + (f" ({user.organisation.name})" if user.organisation else ""),
         )
         for user in candidates
-        if not svc.conflict_of_interest(user, item)
+        if not queries.conflict_of_interest(user, item)
     ]
     stand_form = forms.get("stand") or StandForm(stand_number=item.stand_number or "")
     session_form = forms.get("session") or SessionLinkForm()
-    slots = svc.slot_sessions(item.edition)
-    presented = svc.presented_in(item)
+    slots = queries.slot_sessions(item.edition)
+    presented = queries.presented_in(item)
     presented_ids = {s.id for s in presented}
     session_form.session_id.choices = [
         SelectChoice(str(s.id), s.title) for s in slots if s.id not in presented_ids
@@ -247,9 +246,9 @@ def manage_showcase(id: int, *, status: int = 200, forms: dict | None = None):
         "showcases/manage/showcase.html",
         showcase=item,
         assigned=assigned,
-        reviews=svc.reviews_of(item),
+        reviews=queries.reviews_of(item),
         criteria=list(item.edition.review_criteria),
-        excluded=[u for u in candidates if svc.conflict_of_interest(u, item)],
+        excluded=[u for u in candidates if queries.conflict_of_interest(u, item)],
         assign_form=assign_form,
         stand_form=stand_form,
         session_form=session_form,
@@ -257,20 +256,9 @@ def manage_showcase(id: int, *, status: int = 200, forms: dict | None = None):
         confirm_form=ConfirmForm(),
         slots=slots,
         presented=presented,
-        decision_mail=_decision_mail(item),
+        decision_mail=queries.decision_mail(item),
         **_manage_nav_context(item.edition),
     ), status
-
-
-def _decision_mail(item: Showcase):
-    from app.models import OutboxMessage
-
-    return db.session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.dedupe_key.like(f"showcases.decision:{item.id}:%"))
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
 
 
 def _back_to(item: Showcase):
@@ -280,14 +268,14 @@ def _back_to(item: Showcase):
 @bp.post("/showcases/<int:id>/manage/decide")
 @access(Audience.ORGANISER, allow=organises_showcase)
 def decide(id: int):
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     form = DecisionForm()
     decision = _decision(form.decision.data)
     if decision is None:
         flash(_("Choose accept, waitlist or reject."), "error")
         return _back_to(item)
     try:
-        outcome = svc.decide(item, decision, current_user, form.note.data or "")
+        outcome = services.decide(item, decision, current_user, form.note.data or "")
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -312,7 +300,7 @@ def _change_reviewer(
 ):
     """Apply ``change(showcase, reviewer)`` for the posted reviewer_id, commit and say
     ``done(reviewer's name)``; a refusal is flashed and nothing is saved."""
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     reviewer = db.session.get(User, _int(request.form.get("reviewer_id")) or 0)
     if reviewer is None:
         flash(_("Choose a reviewer."), "error")
@@ -333,7 +321,7 @@ def _change_reviewer(
 def assign(id: int):
     return _change_reviewer(
         id,
-        lambda item, reviewer: svc.assign(item, reviewer, current_user),
+        lambda item, reviewer: services.assign(item, reviewer, current_user),
         lambda name: _("%(name)s will review this showcase.", name=name),
     )
 
@@ -343,7 +331,7 @@ def assign(id: int):
 def unassign(id: int):
     return _change_reviewer(
         id,
-        svc.unassign,
+        services.unassign,
         lambda name: _("%(name)s no longer reviews this showcase.", name=name),
     )
 
@@ -351,15 +339,16 @@ def unassign(id: int):
 @bp.post("/showcases/<int:id>/manage/stand")
 @access(Audience.ORGANISER, allow=organises_showcase)
 def stand(id: int):
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     form = StandForm()
     if not form.validate_on_submit():
         return manage_showcase.__wrapped__(id, status=422, forms={"stand": form})
     try:
-        svc.set_stand(item, form.stand_number.data)
+        services.set_stand(item, form.stand_number.data)
         db.session.commit()
     except DomainError as error:
-        _refused(form, error)
+        db.session.rollback()
+        form.show_error(error)
         if not form.stand_number.errors:
             flash(error.message, "error")
             return _back_to(item)
@@ -371,10 +360,10 @@ def stand(id: int):
 @bp.post("/showcases/<int:id>/manage/sessions")
 @access(Audience.ORGANISER, allow=organises_showcase)
 def link_session(id: int):
-    item = showcase_or_404(id)
+    item = queries.showcase_or_404(id)
     if request.form.get("unlink"):
         try:
-            svc.unlink_session(item, request.form.get("unlink"))
+            services.unlink_session(item, request.form.get("unlink"))
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -383,7 +372,7 @@ def link_session(id: int):
             flash(_("The showcase is no longer presented in that session."), "success")
         return _back_to(item)
     try:
-        session_ = svc.link_session(item, request.form.get("session_id"))
+        session_ = services.link_session(item, request.form.get("session_id"))
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -400,7 +389,7 @@ def link_session(id: int):
 @access(Audience.ORGANISER, allow=organises_edition)
 def reviewers(slug: str):
     edition = edition_or_404(slug)
-    people = svc.edition_reviewers(edition)
+    people = queries.edition_reviewers(edition)
     track_form = TrackAssignForm()
     track_form.reviewer_id.choices = [SelectChoice(u.id, u.display_name) for u in people]
     track_form.track_id.choices = [SelectChoice(t.id, t.name) for t in edition.tracks]
@@ -408,8 +397,8 @@ def reviewers(slug: str):
         "showcases/manage/reviewers.html",
         track_form=track_form,
         people=people,
-        by_track=svc.track_reviewers(edition),
-        load=svc.reviewer_load(edition),
+        by_track=queries.track_reviewers(edition),
+        load=queries.reviewer_load(edition),
         **_manage_nav_context(edition),
     )
 
@@ -425,7 +414,7 @@ def assign_track(slug: str):
         flash(_("Choose a reviewer and one of this edition's axes."), "error")
         return back
     if request.form.get("remove"):
-        svc.unassign_track(track, user)
+        services.unassign_track(track, user)
         db.session.commit()
         flash(
             _(
@@ -438,7 +427,7 @@ def assign_track(slug: str):
         )
         return back
     try:
-        result = svc.assign_track(track, user, current_user)
+        result = services.assign_track(track, user, current_user)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -473,7 +462,7 @@ def assign_track(slug: str):
 @access(Audience.ORGANISER, allow=organises_edition)
 def decision_mails(slug: str):
     edition = edition_or_404(slug)
-    waiting = svc.waiting_mails(edition)
+    waiting = queries.waiting_mails(edition)
     preview = None
     chosen = _int(request.args.get("preview"))
     if waiting:
@@ -483,7 +472,7 @@ def decision_mails(slug: str):
         edition=edition,
         waiting=waiting,
         preview=preview,
-        released=svc.released_mails(edition),
+        released=queries.released_mails(edition),
         confirm_form=ConfirmForm(),
     )
 
@@ -496,7 +485,7 @@ def release_mails(slug: str):
     if not ids:
         flash(_("There is no mail to release."), "info")
         return redirect(url_for("showcases.decision_mails", slug=edition.slug))
-    count = svc.release_mails(edition, ids, current_user)
+    count = services.release_mails(edition, ids, current_user)
     db.session.commit()
     if count:
         flash(

@@ -274,10 +274,6 @@ def update_member(thinklab: Thinklab, member_id: int, data: dict) -> ThinklabMem
     return member
 
 
-def all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
 def delete_roadmap_item(thinklab: Thinklab, item_id: int) -> None:
     """:raises NotFound: if the item is not one of this thinklab's."""
     item = db.session.get(RoadmapItem, item_id)

@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.lookups import edition_or_404
 from app.models import Agreement, Edition, MeetingMode, StakeholderCategory, Thinklab
+from app.organisations.queries import all_organisations
 from app.permissions import can_see_agreement, can_see_edition, is_site_organiser
 from app.thinklabs import contributions as posts
 from app.thinklabs import management as svc
@@ -472,7 +473,7 @@ def edit_member(slug: str):
         abort(404)
     form = MemberEditForm(obj=member if request.method == "GET" else None)
     form.organisation_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(o.id, o.name) for o in svc.all_organisations()
+        SelectChoice(o.id, o.name) for o in all_organisations()
     ]
     if request.method == "GET":
         form.member_id.data = str(member.id)

@@ -15,7 +15,7 @@ from app.models import (
     utcnow,
 )
 from app.notifications import services as outbox
-from app.showcases import services as svc
+from app.showcases import services
 from tests.showcases.conftest import sign_in
 from tests.showcases.test_routes import submitted_showcase
 
@@ -130,8 +130,8 @@ def test_decisions_announced_with_the_programme(app, client, agora):
     decide(client, agora, showcase_id, "accepted")
     with app.app_context():
         edition = db.session.get(Edition, agora.edition)
-        assert svc.announce_decisions(edition, utcnow()) == 1
-        assert svc.announce_decisions(edition, utcnow()) == 0
+        assert services.announce_decisions(edition, utcnow()) == 1
+        assert services.announce_decisions(edition, utcnow()) == 0
         db.session.commit()
     assert in_catalogue(app, showcase_id)
     # A decision changed afterwards needs its own mail.

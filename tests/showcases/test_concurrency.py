@@ -19,7 +19,7 @@ from app.models import (
     Track,
     User,
 )
-from app.showcases import services as svc
+from app.showcases import services
 from tests.factories import make_edition, make_organisation, make_track, make_user
 from tests.file_database import app_on_file_database
 from tests.showcases.conftest import set_call, sign_in
@@ -63,7 +63,7 @@ def test_two_simultaneous_submits_make_one_submission(shared_app):
         track = make_track(edition, name="Race axis")
         organisation = make_organisation(name="Race Mobility")
         user = make_user(email="race@darmobility.ma", organisation=organisation)
-        showcase = svc.create_draft(
+        showcase = services.create_draft(
             user, edition, {"title": "Race", "kind": "project", "summary": "Fast."}
         ).showcase
         db.session.commit()

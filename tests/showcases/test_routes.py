@@ -20,9 +20,10 @@ from app.models import (
     ShowcaseStatus,
     ShowcaseTransition,
     User,
+    utcnow,
 )
 from app.models.organisations import OrganisationInvitation
-from app.showcases import services as svc
+from app.showcases import services
 from tests.showcases.conftest import HTML, PDF, PNG, SVG, set_call, sign_in, stored_files
 
 S = ShowcaseStatus
@@ -207,8 +208,6 @@ def test_withdrawal_needs_confirmation_and_is_refused_once_the_programme_is_out(
     assert count(app, Showcase, Showcase.status == S.WITHDRAWN) == 1
     other = submitted_showcase(app, client, agora, "Another")
     with app.app_context():
-        from app.models import utcnow
-
         db.session.get(Edition, agora.edition).programme_published_at = utcnow()
         db.session.commit()
     page = client.post(f"/showcases/{other}/withdraw", data={"confirm": "y"})
@@ -299,7 +298,7 @@ def assign(app, showcase_id, *reviewers):
     with app.app_context():
         showcase = db.session.get(Showcase, showcase_id)
         for reviewer_id in reviewers:
-            svc.assign(showcase, db.session.get(User, reviewer_id), None)
+            services.assign(showcase, db.session.get(User, reviewer_id), None)
         db.session.commit()
 
 
@@ -547,3 +546,13 @@ def test_a_revoked_invitation_no_longer_works(app, client, agora):
     )
     sign_in(client, agora.attendee)
     assert "withdrawn" in text(client.get(link))
+
+
+def test_the_delegates_listed_leave_out_disabled_accounts(app, client, agora):
+    with app.app_context():
+        db.session.get(User, agora.cofounder).is_disabled = True
+        db.session.commit()
+    sign_in(client, agora.founder)
+    page = text(client.get(f"/organisations/{agora.startup}"))
+    assert "salma@darmobility.ma" in page
+    assert "omar@darmobility.ma" not in page

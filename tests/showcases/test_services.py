@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Conflict, InvalidInput, NotAllowed
+from app.errors import Conflict, FormErrors, InvalidInput, NotAllowed
 from app.extensions import db
 from app.models import (
     EditionStatus,
@@ -22,8 +22,9 @@ from app.models import (
     utcnow,
 )
 from app.models.showcases import TrackReviewer
-from app.showcases import services as svc
-from app.showcases.uploads import UploadRefused
+from app.permissions import is_assigned_reviewer, is_delegate_of
+from app.showcases import queries, services
+from app.uploads import UploadRefused
 from tests.showcases.conftest import HTML, PDF, set_call, stored_files
 
 S = ShowcaseStatus
@@ -32,12 +33,12 @@ S = ShowcaseStatus
 def draft(world, title="Casa Covoit'", **data):
     values = {"title": title, "kind": "system", "summary": "Shared rides.\nTo work."}
     values.update(data)
-    return svc.create_draft(world.founder, world.edition, values).showcase
+    return services.create_draft(world.founder, world.edition, values).showcase
 
 
 def submitted(world, title="Casa Covoit'", track=0, by=None):
     showcase = draft(world, title)
-    svc.submit(
+    services.submit(
         showcase,
         by or world.founder,
         version=showcase.version_id,
@@ -65,15 +66,15 @@ def mails(kind_prefix: str) -> list[OutboxMessage]:
 
 def test_call_state_follows_the_window_on_the_editions_clock(world):
     edition = world.edition
-    assert svc.call_state(edition) is svc.CallState.OPEN
-    assert svc.call_is_open(edition)
-    assert svc.call_state(edition, edition.call_opens_at - timedelta(seconds=1)) is (
-        svc.CallState.UPCOMING
+    assert queries.call_state(edition) is queries.CallState.OPEN
+    assert queries.call_is_open(edition)
+    assert queries.call_state(edition, edition.call_opens_at - timedelta(seconds=1)) is (
+        queries.CallState.UPCOMING
     )
-    assert svc.call_state(edition, edition.call_closes_at) is svc.CallState.CLOSED
+    assert queries.call_state(edition, edition.call_closes_at) is queries.CallState.CLOSED
     edition.call_opens_local = edition.call_closes_local = None
     edition.refresh_instants()
-    assert svc.call_state(edition) is svc.CallState.NOT_SET
+    assert queries.call_state(edition) is queries.CallState.NOT_SET
 
 
 def test_a_draft_edition_takes_no_submission(world):
@@ -91,7 +92,7 @@ def test_no_draft_after_the_call_closed(world):
 
 def test_no_draft_without_an_organisation(world):
     with pytest.raises(NotAllowed, match="organisation"):
-        svc.create_draft(world.attendee, world.edition, {"title": "x", "kind": "project"})
+        services.create_draft(world.attendee, world.edition, {"title": "x", "kind": "project"})
 
 
 # Drafts and submission --------------------------------------------------------------------
@@ -107,8 +108,10 @@ def test_a_draft_records_its_creation_and_keeps_text_as_typed(world):
 
 
 def test_creating_the_same_title_twice_returns_the_first_draft(world):
-    first = svc.create_draft(world.founder, world.edition, {"title": "Bus", "kind": "project"})
-    second = svc.create_draft(world.cofounder, world.edition, {"title": "bus ", "kind": "project"})
+    first = services.create_draft(world.founder, world.edition, {"title": "Bus", "kind": "project"})
+    second = services.create_draft(
+        world.cofounder, world.edition, {"title": "bus ", "kind": "project"}
+    )
     assert first.created and not second.created
     assert second.showcase is first.showcase
     assert db.session.scalar(sa.select(sa.func.count(Showcase.id))) == 1
@@ -128,18 +131,18 @@ def test_creating_the_same_title_twice_returns_the_first_draft(world):
 )
 def test_bad_draft_input_is_refused_by_field(world, data, field):
     values = {"title": "Bus", "kind": "project", **data}
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.create_draft(world.founder, world.edition, values)
+    with pytest.raises(FormErrors) as refused:
+        services.create_draft(world.founder, world.edition, values)
     assert field in refused.value.errors
 
 
 def test_a_track_of_another_edition_is_refused(world):
-    with pytest.raises(svc.FormErrors) as refused:
+    with pytest.raises(FormErrors) as refused:
         draft(world, track_id=world.other_track.id)
     assert "track_id" in refused.value.errors
     showcase = draft(world)
-    with pytest.raises(svc.FormErrors):
-        svc.submit(
+    with pytest.raises(FormErrors):
+        services.submit(
             showcase, world.founder, version=showcase.version_id, track_id=world.other_track.id
         )
     assert showcase.status is S.DRAFT
@@ -147,16 +150,16 @@ def test_a_track_of_another_edition_is_refused(world):
 
 def test_submission_needs_a_track_and_a_summary(world):
     showcase = draft(world, summary="")
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.submit(showcase, world.founder, version=showcase.version_id)
+    with pytest.raises(FormErrors) as refused:
+        services.submit(showcase, world.founder, version=showcase.version_id)
     assert set(refused.value.errors) == {"track_id", "summary"}
 
 
 def test_submission_acknowledges_once_even_when_clicked_twice(world):
     showcase = draft(world)
     version = showcase.version_id
-    first = svc.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
-    second = svc.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
+    first = services.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
+    second = services.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
     assert not first.already and second.already
     assert showcase.status is S.SUBMITTED
     assert showcase.submitted_by is world.founder and showcase.submitted_at is not None
@@ -180,7 +183,7 @@ def test_a_concurrent_submit_loses_on_the_version_and_changes_nothing(world):
         .execution_options(synchronize_session=False)
     )
     with pytest.raises(StaleDataError):
-        svc.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
+        services.submit(showcase, world.founder, version=version, track_id=world.tracks[0].id)
     db.session.rollback()
     assert (
         db.session.scalar(
@@ -195,8 +198,8 @@ def test_a_concurrent_submit_loses_on_the_version_and_changes_nothing(world):
 
 def test_a_stale_form_is_refused_before_anything_changes(world):
     showcase = draft(world)
-    with pytest.raises(svc.StaleShowcase):
-        svc.update_showcase(
+    with pytest.raises(services.StaleShowcase):
+        services.update_showcase(
             showcase,
             world.founder,
             {"title": "New", "kind": "project"},
@@ -208,18 +211,22 @@ def test_a_stale_form_is_refused_before_anything_changes(world):
 def test_another_organisations_delegate_cannot_change_or_submit(world):
     showcase = draft(world)
     with pytest.raises(NotAllowed):
-        svc.update_showcase(showcase, world.rival, {"title": "Mine", "kind": "project"}, version=1)
+        services.update_showcase(
+            showcase, world.rival, {"title": "Mine", "kind": "project"}, version=1
+        )
     with pytest.raises(NotAllowed):
-        svc.submit(showcase, world.rival, version=showcase.version_id, track_id=world.tracks[0].id)
+        services.submit(
+            showcase, world.rival, version=showcase.version_id, track_id=world.tracks[0].id
+        )
     with pytest.raises(NotAllowed):
-        svc.withdraw(showcase, world.rival)
+        services.withdraw(showcase, world.rival)
     with pytest.raises(NotAllowed):
-        svc.delete_draft(showcase, world.rival)
+        services.delete_draft(showcase, world.rival)
 
 
 def test_every_delegate_of_the_organisation_edits_its_showcases(world):
     showcase = draft(world)
-    svc.update_showcase(
+    services.update_showcase(
         showcase,
         world.cofounder,
         {"title": "Casa Covoit' 2", "kind": "project", "track_id": world.tracks[1].id},
@@ -231,35 +238,35 @@ def test_every_delegate_of_the_organisation_edits_its_showcases(world):
 def test_after_the_call_closes_a_submitted_showcase_is_read_only(world, uploads_dir):
     showcase = submitted(world)
     set_call(world.edition, timedelta(days=-20), timedelta(minutes=-1))
-    assert "closed" in svc.edit_problem(showcase)
+    assert "closed" in queries.edit_problem(showcase)
     with pytest.raises(Conflict):
-        svc.update_showcase(
+        services.update_showcase(
             showcase, world.founder, {"title": "Late", "kind": "project"}, version=1
         )
     with pytest.raises(Conflict):
-        svc.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "late.pdf")])
+        services.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "late.pdf")])
     assert stored_files(uploads_dir) == []
     assert showcase.title == "Casa Covoit'"
 
 
 def test_a_delegate_withdraws_until_the_programme_is_published(world):
     showcase = submitted(world)
-    assert svc.withdraw(showcase, world.cofounder, "Postponed")
+    assert services.withdraw(showcase, world.cofounder, "Postponed")
     assert showcase.status is S.WITHDRAWN
     assert showcase.transitions[-1].note == "Postponed"
-    assert not svc.withdraw(showcase, world.cofounder)
+    assert not services.withdraw(showcase, world.cofounder)
     other = submitted(world, "Second")
     world.edition.programme_published_at = utcnow()
     with pytest.raises(Conflict, match="programme"):
-        svc.withdraw(other, world.founder)
+        services.withdraw(other, world.founder)
 
 
 def test_withdrawing_an_accepted_showcase_frees_its_place_and_drops_its_draft_mail(world):
     showcase = submitted(world)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
-    svc.set_stand(showcase, "A01")
-    svc.link_session(showcase, world.slot.id)
-    svc.withdraw(showcase, world.founder)
+    services.decide(showcase, S.ACCEPTED, world.organiser)
+    services.set_stand(showcase, "A01")
+    services.link_session(showcase, world.slot.id)
+    services.withdraw(showcase, world.founder)
     assert showcase.stand_number is None
     assert db.session.scalar(sa.select(sa.func.count(SessionShowcase.id))) == 0
     assert mails("showcases.decision") == []
@@ -267,12 +274,12 @@ def test_withdrawing_an_accepted_showcase_frees_its_place_and_drops_its_draft_ma
 
 def test_only_a_draft_is_deleted_and_its_files_are_reported(world):
     showcase = draft(world)
-    svc.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "deck.pdf")])
-    keys = svc.delete_draft(showcase, world.founder)
+    services.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "deck.pdf")])
+    keys = services.delete_draft(showcase, world.founder)
     assert len(keys) == 1
     assert db.session.get(Showcase, showcase.id) is None
     with pytest.raises(Conflict):
-        svc.delete_draft(submitted(world, "Kept"), world.founder)
+        services.delete_draft(submitted(world, "Kept"), world.founder)
 
 
 # Materials --------------------------------------------------------------------------------
@@ -281,7 +288,7 @@ def test_only_a_draft_is_deleted_and_its_files_are_reported(world):
 def test_materials_are_added_all_or_none(world, uploads_dir):
     showcase = draft(world)
     with pytest.raises(UploadRefused):
-        svc.add_materials(
+        services.add_materials(
             showcase,
             world.founder,
             [(io.BytesIO(PDF), "deck.pdf"), (io.BytesIO(HTML), "evil.pdf")],
@@ -293,11 +300,11 @@ def test_materials_are_added_all_or_none(world, uploads_dir):
 
 def test_a_showcase_keeps_at_most_five_files(world, uploads_dir):
     showcase = draft(world)
-    svc.add_materials(
+    services.add_materials(
         showcase, world.founder, [(io.BytesIO(PDF), f"deck{n}.pdf") for n in range(5)]
     )
     with pytest.raises(UploadRefused, match="at most 5"):
-        svc.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "sixth.pdf")])
+        services.add_materials(showcase, world.founder, [(io.BytesIO(PDF), "sixth.pdf")])
     assert len(showcase.materials) == 5
     assert len(stored_files(uploads_dir)) == 5
 
@@ -308,17 +315,17 @@ def test_a_showcase_keeps_at_most_five_files(world, uploads_dir):
 def test_a_reviewer_is_never_assigned_their_own_organisation(world):
     showcase = submitted(world)
     with pytest.raises(InvalidInput, match="own organisation"):
-        svc.assign(showcase, world.reviewer_inside, world.organiser)
-    assert not svc.can_see(world.reviewer_inside, showcase) or svc.is_delegate_of(
+        services.assign(showcase, world.reviewer_inside, world.organiser)
+    assert not queries.can_see(world.reviewer_inside, showcase) or is_delegate_of(
         world.reviewer_inside, showcase.organisation_id
     )
 
 
 def test_assigning_moves_a_submitted_showcase_under_review_once(world):
     showcase = submitted(world)
-    assert svc.assign(showcase, world.reviewer_a, world.organiser)
-    assert not svc.assign(showcase, world.reviewer_a, world.organiser)
-    assert svc.assign(showcase, world.reviewer_b, world.organiser)
+    assert services.assign(showcase, world.reviewer_a, world.organiser)
+    assert not services.assign(showcase, world.reviewer_a, world.organiser)
+    assert services.assign(showcase, world.reviewer_b, world.organiser)
     assert showcase.status is S.UNDER_REVIEW
     assert transitions(showcase)[-1] == (S.SUBMITTED, S.UNDER_REVIEW)
     assert len(showcase.transitions) == 3
@@ -326,27 +333,27 @@ def test_assigning_moves_a_submitted_showcase_under_review_once(world):
 
 def test_only_reviewers_of_the_edition_and_only_submitted_showcases(world):
     with pytest.raises(InvalidInput, match="not a reviewer"):
-        svc.assign(submitted(world), world.attendee, world.organiser)
+        services.assign(submitted(world), world.attendee, world.organiser)
     with pytest.raises(InvalidInput, match="submitted"):
-        svc.assign(draft(world, "Draft"), world.reviewer_a, world.organiser)
+        services.assign(draft(world, "Draft"), world.reviewer_a, world.organiser)
 
 
 def test_a_track_reviewer_gets_present_and_future_showcases_but_not_their_own(world):
     first = submitted(world, "First")
-    result = svc.assign_track(world.tracks[0], world.reviewer_inside, world.organiser)
+    result = services.assign_track(world.tracks[0], world.reviewer_inside, world.organiser)
     assert result.assigned == 0 and result.skipped_own == ["First"]
-    result = svc.assign_track(world.tracks[0], world.reviewer_a, world.organiser)
+    result = services.assign_track(world.tracks[0], world.reviewer_a, world.organiser)
     assert result.assigned == 1
     later = submitted(world, "Later")
-    assert svc.is_assigned_reviewer(world.reviewer_a, later)
-    assert not svc.is_assigned_reviewer(world.reviewer_inside, later)
+    assert is_assigned_reviewer(world.reviewer_a, later)
+    assert not is_assigned_reviewer(world.reviewer_inside, later)
     assert later.status is S.UNDER_REVIEW
-    assert svc.is_assigned_reviewer(world.reviewer_a, first)
+    assert is_assigned_reviewer(world.reviewer_a, first)
     other_track = submitted(world, "Ecology one", track=1)
-    assert not svc.is_assigned_reviewer(world.reviewer_a, other_track)
-    svc.unassign_track(world.tracks[0], world.reviewer_a)
+    assert not is_assigned_reviewer(world.reviewer_a, other_track)
+    services.unassign_track(world.tracks[0], world.reviewer_a)
     assert db.session.scalar(sa.select(sa.func.count(TrackReviewer.id))) == 1
-    assert svc.is_assigned_reviewer(world.reviewer_a, later)
+    assert is_assigned_reviewer(world.reviewer_a, later)
 
 
 # Reviews ----------------------------------------------------------------------------------
@@ -358,13 +365,15 @@ def scores(world, relevance, maturity) -> dict:
 
 def test_the_score_is_the_weighted_mean_of_the_criteria(world):
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    review = svc.save_review(
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    review = services.save_review(
         showcase, world.reviewer_a, values=scores(world, 5, 2), comment="Clear <b>plan</b>"
     )
     assert review.score == 4.0  # (2*5 + 1*2) / 3
     assert review.comment == "Clear <b>plan</b>"
-    review = svc.save_review(showcase, world.reviewer_a, values=scores(world, 3, 3), comment="")
+    review = services.save_review(
+        showcase, world.reviewer_a, values=scores(world, 3, 3), comment=""
+    )
     assert review.score == 3.0
     assert sorted(s.value for s in review.scores) == [3, 3]
     assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 1
@@ -373,27 +382,27 @@ def test_the_score_is_the_weighted_mean_of_the_criteria(world):
 @pytest.mark.parametrize("bad", [0, 6, None, "x"])
 def test_each_criterion_is_scored_from_1_to_5(world, bad):
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.save_review(showcase, world.reviewer_a, values=scores(world, 5, bad), comment="")
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    with pytest.raises(FormErrors) as refused:
+        services.save_review(showcase, world.reviewer_a, values=scores(world, 5, bad), comment="")
     assert list(refused.value.errors) == [f"criterion-{world.criteria[1].id}"]
 
 
 def test_a_reviewer_cannot_score_what_is_not_assigned_to_them(world):
     showcase = submitted(world)
     with pytest.raises(NotAllowed):
-        svc.save_review(showcase, world.reviewer_b, values=scores(world, 5, 5), comment="")
+        services.save_review(showcase, world.reviewer_b, values=scores(world, 5, 5), comment="")
     assert db.session.scalar(sa.select(sa.func.count(Review.id))) == 0
 
 
 def test_others_scores_are_hidden_until_one_has_scored(world):
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    svc.assign(showcase, world.reviewer_b, world.organiser)
-    svc.save_review(showcase, world.reviewer_a, values=scores(world, 5, 5), comment="Great")
-    assert svc.others_reviews(showcase, world.reviewer_b) is None
-    svc.save_review(showcase, world.reviewer_b, values=scores(world, 2, 2), comment="Weak")
-    (other,) = svc.others_reviews(showcase, world.reviewer_b)
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    services.assign(showcase, world.reviewer_b, world.organiser)
+    services.save_review(showcase, world.reviewer_a, values=scores(world, 5, 5), comment="Great")
+    assert queries.others_reviews(showcase, world.reviewer_b) is None
+    services.save_review(showcase, world.reviewer_b, values=scores(world, 2, 2), comment="Weak")
+    (other,) = queries.others_reviews(showcase, world.reviewer_b)
     assert other.reviewer is world.reviewer_a and other.comment == "Great"
 
 
@@ -403,19 +412,19 @@ def test_an_edition_without_criteria_takes_one_overall_score(world):
     db.session.flush()
     db.session.expire(world.edition)
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    with pytest.raises(svc.FormErrors):
-        svc.save_review(showcase, world.reviewer_a, values={}, comment="", overall="9")
-    review = svc.save_review(showcase, world.reviewer_a, values={}, comment="", overall="4")
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    with pytest.raises(FormErrors):
+        services.save_review(showcase, world.reviewer_a, values={}, comment="", overall="9")
+    review = services.save_review(showcase, world.reviewer_a, values={}, comment="", overall="4")
     assert review.score == 4.0
 
 
 def test_decided_showcases_are_no_longer_reviewed(world):
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    svc.decide(showcase, S.REJECTED, world.organiser)
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    services.decide(showcase, S.REJECTED, world.organiser)
     with pytest.raises(Conflict):
-        svc.save_review(showcase, world.reviewer_a, values=scores(world, 5, 5), comment="")
+        services.save_review(showcase, world.reviewer_a, values=scores(world, 5, 5), comment="")
 
 
 # Ranking and decisions --------------------------------------------------------------------
@@ -426,12 +435,12 @@ def test_ranked_tables_give_mean_spread_and_count_per_track(world):
     eco = submitted(world, "Eco", track=1)
     draft(world, "Draft stays out")
     for showcase in (good, weak):
-        svc.assign(showcase, world.reviewer_a, world.organiser)
-        svc.assign(showcase, world.reviewer_b, world.organiser)
-    svc.save_review(good, world.reviewer_a, values=scores(world, 5, 5), comment="")
-    svc.save_review(good, world.reviewer_b, values=scores(world, 4, 1), comment="")
-    svc.save_review(weak, world.reviewer_a, values=scores(world, 2, 2), comment="")
-    tables = svc.ranked_tables(world.edition)
+        services.assign(showcase, world.reviewer_a, world.organiser)
+        services.assign(showcase, world.reviewer_b, world.organiser)
+    services.save_review(good, world.reviewer_a, values=scores(world, 5, 5), comment="")
+    services.save_review(good, world.reviewer_b, values=scores(world, 4, 1), comment="")
+    services.save_review(weak, world.reviewer_a, values=scores(world, 2, 2), comment="")
+    tables = queries.ranked_tables(world.edition)
     assert [t.track for t in tables] == world.tracks
     rows = tables[0].rows
     assert [r.showcase for r in rows] == [good, weak, unreviewed]
@@ -444,7 +453,7 @@ def test_ranked_tables_give_mean_spread_and_count_per_track(world):
 def test_a_decision_is_recorded_and_its_mail_drafted_in_the_recipients_language(world):
     world.founder.locale = "fr"
     showcase = submitted(world)
-    outcome = svc.decide(showcase, S.ACCEPTED, world.organiser, "Strong jury")
+    outcome = services.decide(showcase, S.ACCEPTED, world.organiser, "Strong jury")
     assert outcome.changed and showcase.status is S.ACCEPTED
     last = showcase.transitions[-1]
     assert (last.from_status, last.to_status, last.actor, last.note) == (
@@ -464,9 +473,9 @@ def test_a_decision_is_recorded_and_its_mail_drafted_in_the_recipients_language(
 
 def test_changing_a_decision_before_release_replaces_its_draft(world):
     showcase = submitted(world)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
-    svc.decide(showcase, S.WAITLISTED, world.organiser)
-    assert not svc.decide(showcase, S.WAITLISTED, world.organiser).changed
+    services.decide(showcase, S.ACCEPTED, world.organiser)
+    services.decide(showcase, S.WAITLISTED, world.organiser)
+    assert not services.decide(showcase, S.WAITLISTED, world.organiser).changed
     (mail,) = mails("showcases.decision")
     assert mail.kind == "showcases.decision.waitlisted" and mail.status is OutboxStatus.DRAFT
     assert len(showcase.transitions) == 4
@@ -474,14 +483,14 @@ def test_changing_a_decision_before_release_replaces_its_draft(world):
 
 def test_a_released_decision_is_never_mailed_twice(world):
     showcase = submitted(world)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
-    (mail,) = svc.waiting_mails(world.edition)
-    assert svc.release_mails(world.edition, [mail.id], world.organiser) == 1
-    assert svc.release_mails(world.edition, [mail.id], world.organiser) == 0
+    services.decide(showcase, S.ACCEPTED, world.organiser)
+    (mail,) = queries.waiting_mails(world.edition)
+    assert services.release_mails(world.edition, [mail.id], world.organiser) == 1
+    assert services.release_mails(world.edition, [mail.id], world.organiser) == 0
     assert mail.status is OutboxStatus.PENDING
     assert mail.released_by_id == world.organiser.id and mail.released_at is not None
-    svc.decide(showcase, S.WAITLISTED, world.organiser)
-    outcome = svc.decide(showcase, S.ACCEPTED, world.organiser)
+    services.decide(showcase, S.WAITLISTED, world.organiser)
+    outcome = services.decide(showcase, S.ACCEPTED, world.organiser)
     assert outcome.already_told and outcome.mail is None
     kinds = [(m.kind, m.status) for m in mails("showcases.decision")]
     assert kinds == [("showcases.decision.accepted", OutboxStatus.PENDING)]
@@ -489,17 +498,17 @@ def test_a_released_decision_is_never_mailed_twice(world):
 
 def test_release_only_touches_the_editions_decision_drafts(world):
     showcase = submitted(world)
-    svc.decide(showcase, S.REJECTED, world.organiser)
+    services.decide(showcase, S.REJECTED, world.organiser)
     ack = mails("showcases.received")[0]
-    (mail,) = svc.waiting_mails(world.edition)
-    assert svc.release_mails(world.other_edition, [mail.id], world.organiser) == 0
-    assert svc.release_mails(world.edition, [ack.id], world.organiser) == 0
+    (mail,) = queries.waiting_mails(world.edition)
+    assert services.release_mails(world.other_edition, [mail.id], world.organiser) == 0
+    assert services.release_mails(world.edition, [ack.id], world.organiser) == 0
     assert mail.status is OutboxStatus.DRAFT
 
 
 def test_one_mail_per_decision_goes_to_the_submitter_only(world):
     showcase = submitted(world, by=world.cofounder)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
+    services.decide(showcase, S.ACCEPTED, world.organiser)
     (mail,) = mails("showcases.decision")
     assert mail.recipient == world.cofounder.email
 
@@ -507,12 +516,12 @@ def test_one_mail_per_decision_goes_to_the_submitter_only(world):
 def test_bulk_decisions_refuse_what_cannot_be_decided_and_keep_the_rest(world):
     a, b = submitted(world, "A"), submitted(world, "B")
     gone = submitted(world, "Gone")
-    svc.withdraw(gone, world.founder)
+    services.withdraw(gone, world.founder)
     lone = draft(world, "Lone draft")
-    foreign = svc.create_draft(
+    foreign = services.create_draft(
         world.rival, world.other_edition, {"title": "Elsewhere", "kind": "project"}
     ).showcase
-    result = svc.decide_many(
+    result = services.decide_many(
         world.edition, [a.id, b.id, gone.id, lone.id, foreign.id], S.ACCEPTED, world.organiser
     )
     assert result.changed == 2 and len(result.refused) == 3
@@ -522,14 +531,14 @@ def test_bulk_decisions_refuse_what_cannot_be_decided_and_keep_the_rest(world):
         S.WITHDRAWN,
         S.DRAFT,
     )
-    assert len(svc.waiting_mails(world.edition)) == 2
+    assert len(queries.waiting_mails(world.edition)) == 2
 
 
 def test_a_decision_on_a_draft_or_withdrawn_showcase_is_refused(world):
     with pytest.raises(Conflict):
-        svc.decide(draft(world), S.ACCEPTED, world.organiser)
+        services.decide(draft(world), S.ACCEPTED, world.organiser)
     with pytest.raises(InvalidInput):
-        svc.decide(submitted(world, "X"), S.WITHDRAWN, world.organiser)
+        services.decide(submitted(world, "X"), S.WITHDRAWN, world.organiser)
 
 
 # Places -----------------------------------------------------------------------------------
@@ -538,30 +547,30 @@ def test_a_decision_on_a_draft_or_withdrawn_showcase_is_refused(world):
 def test_stand_numbers_are_unique_in_an_edition_and_only_for_accepted(world):
     a, b = submitted(world, "A"), submitted(world, "B")
     with pytest.raises(Conflict):
-        svc.set_stand(a, "A01")
-    svc.decide(a, S.ACCEPTED, world.organiser)
-    svc.decide(b, S.ACCEPTED, world.organiser)
-    svc.set_stand(a, " A01 ")
+        services.set_stand(a, "A01")
+    services.decide(a, S.ACCEPTED, world.organiser)
+    services.decide(b, S.ACCEPTED, world.organiser)
+    services.set_stand(a, " A01 ")
     assert a.stand_number == "A01"
-    with pytest.raises(svc.FormErrors, match="already"):
-        svc.set_stand(b, "A01")
+    with pytest.raises(FormErrors, match="already"):
+        services.set_stand(b, "A01")
     assert b.stand_number is None
-    svc.set_stand(a, "")
+    services.set_stand(a, "")
     assert a.stand_number is None
 
 
 def test_an_accepted_showcase_is_linked_to_showcase_sessions_only(world):
     showcase = submitted(world)
     with pytest.raises(Conflict):
-        svc.link_session(showcase, world.slot.id)
-    svc.decide(showcase, S.ACCEPTED, world.organiser)
-    with pytest.raises(svc.FormErrors):
-        svc.link_session(showcase, world.talk.id)
-    svc.link_session(showcase, world.slot.id)
-    svc.link_session(showcase, world.slot.id)
-    assert svc.presented_in(showcase) == [world.slot]
-    svc.decide(showcase, S.WAITLISTED, world.organiser)
-    assert svc.presented_in(showcase) == []
+        services.link_session(showcase, world.slot.id)
+    services.decide(showcase, S.ACCEPTED, world.organiser)
+    with pytest.raises(FormErrors):
+        services.link_session(showcase, world.talk.id)
+    services.link_session(showcase, world.slot.id)
+    services.link_session(showcase, world.slot.id)
+    assert queries.presented_in(showcase) == [world.slot]
+    services.decide(showcase, S.WAITLISTED, world.organiser)
+    assert queries.presented_in(showcase) == []
 
 
 # Visibility -------------------------------------------------------------------------------
@@ -569,23 +578,23 @@ def test_an_accepted_showcase_is_linked_to_showcase_sessions_only(world):
 
 def test_who_sees_a_showcase_that_is_not_accepted(world):
     showcase = submitted(world)
-    svc.assign(showcase, world.reviewer_a, world.organiser)
-    assert svc.can_see(world.cofounder, showcase)
-    assert svc.can_see(world.organiser, showcase)
-    assert svc.can_see(world.reviewer_a, showcase)
+    services.assign(showcase, world.reviewer_a, world.organiser)
+    assert queries.can_see(world.cofounder, showcase)
+    assert queries.can_see(world.organiser, showcase)
+    assert queries.can_see(world.reviewer_a, showcase)
     for outsider in (world.reviewer_b, world.rival, world.attendee, None):
-        assert not svc.can_see(outsider, showcase)
-    mail = svc.decide(showcase, S.ACCEPTED, world.organiser).mail
-    assert not svc.can_see(None, showcase)  # not before the decision is announced
-    svc.release_mails(world.edition, [mail.id], world.organiser)
-    assert svc.can_see(None, showcase)
+        assert not queries.can_see(outsider, showcase)
+    mail = services.decide(showcase, S.ACCEPTED, world.organiser).mail
+    assert not queries.can_see(None, showcase)  # not before the decision is announced
+    services.release_mails(world.edition, [mail.id], world.organiser)
+    assert queries.can_see(None, showcase)
     world.edition.status = EditionStatus.DRAFT
-    assert not svc.can_see(None, showcase)
+    assert not queries.can_see(None, showcase)
 
 
 def test_the_showcase_kinds_have_labels():
-    assert set(svc.KIND_LABELS) == set(ShowcaseKind)
-    assert set(svc.STATUS_LABELS) == set(ShowcaseStatus)
+    assert set(queries.KIND_LABELS) == set(ShowcaseKind)
+    assert set(queries.STATUS_LABELS) == set(ShowcaseStatus)
 
 
 def test_an_edition_without_axes_takes_submissions_without_one(world):
@@ -594,15 +603,17 @@ def test_an_edition_without_axes_takes_submissions_without_one(world):
     db.session.flush()
     db.session.expire(world.edition)
     showcase = draft(world)
-    assert not svc.submit(showcase, world.founder, version=showcase.version_id).already
+    assert not services.submit(showcase, world.founder, version=showcase.version_id).already
     assert showcase.status is S.SUBMITTED and showcase.track is None
 
 
 def test_withdrawn_showcases_rank_last_whatever_their_scores(world):
     kept, gone = submitted(world, "Kept"), submitted(world, "Gone")
     for showcase, value in ((kept, 2), (gone, 5)):
-        svc.assign(showcase, world.reviewer_a, world.organiser)
-        svc.save_review(showcase, world.reviewer_a, values=scores(world, value, value), comment="")
-    svc.withdraw(gone, world.founder)
-    (table,) = svc.ranked_tables(world.edition)
+        services.assign(showcase, world.reviewer_a, world.organiser)
+        services.save_review(
+            showcase, world.reviewer_a, values=scores(world, value, value), comment=""
+        )
+    services.withdraw(gone, world.founder)
+    (table,) = queries.ranked_tables(world.edition)
     assert [row.showcase for row in table.rows] == [kept, gone]

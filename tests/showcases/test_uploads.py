@@ -4,8 +4,9 @@ import io
 
 import pytest
 
-from app.showcases import uploads
-from app.showcases.uploads import MATERIAL_TYPES, UploadRefused
+from app import uploads
+from app.showcases.queries import MATERIAL_TYPES
+from app.uploads import UploadRefused
 from tests.showcases.conftest import HTML, JPEG, PDF, PNG, SVG, stored_files
 
 

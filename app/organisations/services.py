@@ -1,59 +1,44 @@
 """Organisations and their delegates: profile, logo, invitations of colleagues.
 
-Like the showcase services, these functions check, flush and leave the commit to the
-caller.
+Every function checks, flushes and leaves the commit to its caller.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from babel import Locale
-from flask_babel import get_locale
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken, NotAllowed
+from app import uploads
+from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, NotAllowed
 from app.extensions import db
+from app.forms import clean_text
 from app.models import Organisation, OrganisationKind, User, utcnow
 from app.models.organisations import OrganisationInvitation
-from app.showcases import uploads
-from app.showcases.services import clean_text
+from app.organisations import emails
+from app.organisations.queries import (
+    LOGO_AREA,
+    LOGO_TYPES,
+    countries,
+    invitation_for,
+    max_logo_bytes,
+    token_digest,
+)
 
 INVITATION_DAYS = 14
-LOGO_AREA = "logos"
-NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
 
 
-def countries(locale: str | None = None) -> list[tuple[str, str]]:
-    """ISO 3166 two-letter codes with their names in ``locale``, sorted by name."""
-    language = locale or str(get_locale() or "en")
-    try:
-        territories = Locale.parse(language).territories
-    except (ValueError, TypeError):
-        territories = Locale.parse("en").territories
-    pairs = [
-        (code, name)
-        for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-    ]
-    return sorted(pairs, key=lambda pair: pair[1].lower())
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    try:
-        return Locale.parse(str(get_locale() or "en")).territories.get(code, code)
-    except (ValueError, TypeError):
-        return code
+def _one_line(value: str | None) -> str:
+    """The text of a one-line field, its blanks (line breaks too) folded into single spaces."""
+    return " ".join(clean_text(value or "").split())
 
 
 def _validated(data: dict, *, organisation: Organisation | None = None) -> dict:
     errors = FieldErrors()
-    name = " ".join(clean_text(data.get("name")).split())
+    name = _one_line(data.get("name"))
     if not name:
         errors.add("name", _("Give the organisation's name."))
     elif len(name) > 200:
@@ -82,10 +67,10 @@ def _validated(data: dict, *, organisation: Organisation | None = None) -> dict:
     country = (data.get("country") or "").strip().upper() or None
     if country is not None and country not in dict(countries("en")):
         errors.add("country", _("Choose a country from the list."))
-    city = " ".join(clean_text(data.get("city")).split()) or None
+    city = _one_line(data.get("city")) or None
     if city is not None and len(city) > 120:
         errors.add("city", _("Keep the city under 120 characters."))
-    website = clean_text(data.get("website")) or None
+    website = clean_text(data.get("website") or "") or None
     if website is not None:
         if "://" not in website:
             website = f"https://{website}"
@@ -136,8 +121,8 @@ def set_logo(organisation: Organisation, stream, filename: str | None) -> str | 
         stream,
         filename,
         area=LOGO_AREA,
-        types=uploads.LOGO_TYPES,
-        limit=uploads.max_logo_bytes(),
+        types=LOGO_TYPES,
+        limit=max_logo_bytes(),
     )
     old = organisation.logo_path
     organisation.logo_path = stored.storage_key
@@ -152,36 +137,7 @@ def remove_logo(organisation: Organisation) -> str | None:
     return old
 
 
-def delegates(organisation: Organisation) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.organisation_id == organisation.id)
-            .order_by(User.display_name, User.id)
-        )
-    )
-
-
 # Invitations ------------------------------------------------------------------------------
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def open_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
-    return list(
-        db.session.scalars(
-            select(OrganisationInvitation)
-            .where(
-                OrganisationInvitation.organisation_id == organisation.id,
-                OrganisationInvitation.accepted_at.is_(None),
-                OrganisationInvitation.revoked_at.is_(None),
-                OrganisationInvitation.expires_at > utcnow(),
-            )
-            .order_by(OrganisationInvitation.created_at.desc())
-        )
-    )
 
 
 def invite(organisation: Organisation, email: str, by: User) -> OrganisationInvitation:
@@ -189,10 +145,6 @@ def invite(organisation: Organisation, email: str, by: User) -> OrganisationInvi
 
     :raises FormErrors: for a malformed address or someone who is already a delegate.
     """
-    from email_validator import EmailNotValidError, validate_email
-
-    from app.showcases import emails
-
     try:
         address = validate_email(
             (email or "").strip(), check_deliverability=False
@@ -228,7 +180,7 @@ def invite(organisation: Organisation, email: str, by: User) -> OrganisationInvi
     invitation = OrganisationInvitation(
         organisation_id=organisation.id,
         email=address,
-        token_hash=_digest(token),
+        token_hash=token_digest(token),
         invited_by_id=by.id,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
@@ -248,27 +200,6 @@ def revoke(organisation: Organisation, invitation_id) -> None:
     if invitation.is_open:
         invitation.revoked_at = utcnow()
         db.session.flush()
-
-
-def invitation_for(token: str) -> OrganisationInvitation:
-    """The open invitation of ``token``.
-
-    :raises InvalidToken: if the token is unknown, used, revoked or expired.
-    """
-    invitation = db.session.scalar(
-        select(OrganisationInvitation).where(
-            OrganisationInvitation.token_hash == _digest(token or "")
-        )
-    )
-    if invitation is None:
-        raise InvalidToken(_("This invitation link is not valid. Ask for a new one."))
-    if invitation.accepted_at is not None:
-        raise InvalidToken(_("This invitation was already used."))
-    if invitation.revoked_at is not None:
-        raise InvalidToken(_("This invitation was withdrawn or replaced by a newer one."))
-    if invitation.expires_at <= utcnow():
-        raise InvalidToken(_("This invitation has expired. Ask for a new one."))
-    return invitation
 
 
 def accept(token: str, user: User, *, leave_current: bool = False) -> Organisation:
