@@ -204,17 +204,20 @@ class _Builder:
         self._thinklab()
         return self.created
 
-    def _insert(self, model, rows: list[dict]) -> list[int]:
-        """Insert ``rows`` in one statement and return their ids, in the rows' order."""
+    def _insert(self, model, rows: list[dict], *, ids: bool = True) -> list[int]:
+        """Insert ``rows`` in bulk; return their ids in the rows' order when ``ids``."""
+        self.created[model.__tablename__] = self.created.get(model.__tablename__, 0) + len(rows)
         if not rows:
             return []
-        ids = list(
+        if not ids:
+            # Without RETURNING the driver sends the rows as one executemany.
+            db.session.execute(insert(model), rows)
+            return []
+        return list(
             db.session.scalars(
                 insert(model).returning(model.id, sort_by_parameter_order=True), rows
             )
         )
-        self.created[model.__tablename__] = self.created.get(model.__tablename__, 0) + len(ids)
-        return ids
 
     def _edition(self) -> None:
         event = self.event
@@ -352,7 +355,7 @@ class _Builder:
                     }
                 )
                 previous = to_status
-        self._insert(ShowcaseTransition, transitions)
+        self._insert(ShowcaseTransition, transitions, ids=False)
         self.accepted_showcase_ids = [
             showcase_id
             for showcase_id, status in zip(ids, statuses, strict=True)
@@ -453,8 +456,8 @@ class _Builder:
                 showcases.append(
                     {"session_id": session_id, "showcase_id": showcase_id, "position": 0}
                 )
-        self._insert(SessionSpeaker, speakers)
-        self._insert(SessionShowcase, showcases)
+        self._insert(SessionSpeaker, speakers, ids=False)
+        self._insert(SessionShowcase, showcases, ids=False)
 
     def _attendees(self) -> None:
         """Ten registered attendees per session, each with two to six starred sessions."""
@@ -479,6 +482,7 @@ class _Builder:
                 {"user_id": user_id, "edition_id": self.edition_id, "created_at": self.now}
                 for user_id in user_ids
             ],
+            ids=False,
         )
         stars = self.rng.choices(range(2, 7), k=len(user_ids))
         self._insert(
@@ -490,6 +494,7 @@ class _Builder:
                     self.rng.sample(self.session_ids, min(number, len(self.session_ids)))
                 )
             ],
+            ids=False,
         )
 
     def _thinklab(self) -> None:
