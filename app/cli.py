@@ -11,6 +11,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tz_refresh)
     app.cli.add_command(access_table_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_data_command)
     app.cli.add_command(outbox)
     app.cli.add_command(create_admin)
     app.cli.add_command(agreements_cli)
@@ -101,6 +102,37 @@ def demo_command(force: bool):
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for email, name, *_ in ACCOUNTS:
         click.echo(f"  {email}  ({name})")
+
+
+@click.command("bench-data")
+@click.option("--sessions", type=click.IntRange(min=1), required=True, help="Number of sessions.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the dataset.")
+@with_appcontext
+def bench_data_command(sessions: int, seed: int):
+    """Build a large published edition for benchmarks (never in production)."""
+    from flask import current_app
+
+    from app.benchdata import BenchDataError, build_bench_edition
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "This is a production configuration: benchmark data adds thousands of "
+            "accounts with a public password. Use a development database."
+        )
+    try:
+        result = build_bench_edition(sessions, seed)
+    except BenchDataError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    if result.created:
+        for name, count in sorted(result.created.items()):
+            click.echo(f"{name}: {count} created")
+    else:
+        click.echo(
+            f"Edition {result.slug} already exists with {sessions} sessions: nothing created."
+        )
+    click.echo(result.address)
 
 
 outbox = AppGroup("outbox", help="Deliver the emails waiting in the outbox.")
