@@ -186,7 +186,7 @@ def thinklabs_digest(day):
     """Queue one daily digest per member who asked for it; a second run sends nothing twice."""
     from datetime import UTC, datetime, timedelta
 
-    from app.thinklabs.contributions import queue_digests
+    from app.thinklabs.emails import queue_digests
 
     target = day.date() if day else datetime.now(UTC).date() - timedelta(days=1)
     count = queue_digests(target)
