@@ -39,7 +39,7 @@ def agreement_or_404(agreement_id: int):
     return found
 
 
-def manages(user, id: int, **_ignored) -> bool:  # noqa: A002
+def manages(user, id: int, **_ignored) -> bool:
     """The ``allow`` check of the organiser pages of one agreement."""
     return can_manage_agreement(user, agreement_or_404(id))
 
@@ -55,7 +55,7 @@ def _labels() -> dict:
 
 @bp.get("/agreements/<int:id>")
 @access(Audience.ANONYMOUS)
-def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
+def agreement(id: int):
     found = queries.agreement_for_page(id)
     # A private agreement answers 404 to others, so its existence does not leak.
     if found is None or not can_see_agreement(current_user, found):
@@ -180,7 +180,7 @@ def create():
 
 @bp.route("/agreements/<int:id>/edit", methods=["GET", "POST"])
 @access(Audience.ORGANISER, allow=manages)
-def edit(id: int):  # noqa: A002
+def edit(id: int):
     found = agreement_or_404(id)
     if request.method == "GET":
         form = AgreementForm(obj=found)
@@ -243,13 +243,13 @@ def _back(found):
 
 @bp.get("/agreements/<int:id>/manage")
 @access(Audience.ORGANISER, allow=manages)
-def manage(id: int):  # noqa: A002
+def manage(id: int):
     return _manage_page(agreement_or_404(id))
 
 
 @bp.post("/agreements/<int:id>/status")
 @access(Audience.ORGANISER, allow=manages)
-def change_status(id: int):  # noqa: A002
+def change_status(id: int):
     found = agreement_or_404(id)
     form = TransitionForm()
     form.status.choices = [(s.value, s.value) for s in AgreementStatus]
@@ -273,7 +273,7 @@ def change_status(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/renew")
 @access(Audience.ORGANISER, allow=manages)
-def renew(id: int):  # noqa: A002
+def renew(id: int):
     found = agreement_or_404(id)
     form = RenewForm()
     if not form.validate_on_submit():
@@ -290,7 +290,7 @@ def renew(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/documents")
 @access(Audience.ORGANISER, allow=manages)
-def upload_document(id: int):  # noqa: A002
+def upload_document(id: int):
     found = agreement_or_404(id)
     form = DocumentForm()
     if not form.validate_on_submit():
@@ -315,7 +315,7 @@ def upload_document(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/signed-copy")
 @access(Audience.ORGANISER, allow=manages)
-def signed_copy(id: int):  # noqa: A002
+def signed_copy(id: int):
     found = agreement_or_404(id)
     form = SignedCopyForm()
     document = db.session.get(AgreementDocument, form.document_id.data or 0)
@@ -330,7 +330,7 @@ def signed_copy(id: int):  # noqa: A002
 
 @bp.get("/agreements/<int:id>/documents/<int:document_id>")
 @access(Audience.USER)
-def document(id: int, document_id: int):  # noqa: A002
+def document(id: int, document_id: int):
     found = agreement_or_404(id)
     # Those who may not read the texts learn nothing, not even that a version exists.
     if not can_read_agreement_documents(current_user, found):
@@ -355,7 +355,7 @@ def document(id: int, document_id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/commitments")
 @access(Audience.ORGANISER, allow=manages)
-def add_commitment(id: int):  # noqa: A002
+def add_commitment(id: int):
     found = agreement_or_404(id)
     form = CommitmentForm()
     form.party_id.choices = [("", "—")] + [(p.id, "") for p in found.parties]
@@ -379,7 +379,7 @@ def add_commitment(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/progress")
 @access(Audience.ORGANISER, allow=manages)
-def record_progress(id: int):  # noqa: A002
+def record_progress(id: int):
     found = agreement_or_404(id)
     form = ProgressForm()
     if not form.validate_on_submit():
