@@ -99,7 +99,7 @@ BLUEPRINTS = {
     "editions": ("routes", "manage"),
     "showcases": ("routes", "manage"),
     "program": ("routes", "manage"),
-    "thinklabs": ("routes",),
+    "thinklabs": ("routes", "manage"),
     "agreements": ("routes",),
     "calendars": ("routes",),
     "notifications": ("routes",),

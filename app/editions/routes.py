@@ -4,11 +4,11 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.access import Audience, access
-from app.agreements.services import public_agreements
+from app.agreements.queries import public_agreements
 from app.editions import services
 from app.editions.blueprint import bp
 from app.permissions import can_organise
-from app.thinklabs.services import all_thinklabs
+from app.thinklabs.queries import all_thinklabs
 
 
 @bp.context_processor

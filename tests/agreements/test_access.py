@@ -6,7 +6,7 @@ from tests.core.test_access import ALLOWED, KINDS, _denied, _request, routes, sa
 __all__ = ["world"]
 
 
-def test_agreement_routes_answer_as_their_audience_says(app, world):  # noqa: F811
+def test_agreement_routes_answer_as_their_audience_says(app, world):
     failures = []
     for rule in routes(app):
         if not rule.rule.startswith("/agreements"):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.demo import load_demo
 from app.extensions import db
 from app.models import Thinklab
-from app.thinklabs.recurrence import occurrences
+from app.thinklabs.queries.recurrence import occurrences
 
 
 @pytest.fixture

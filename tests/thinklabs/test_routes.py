@@ -17,7 +17,7 @@ from app.models import (
     Thinklab,
     ThinklabMember,
 )
-from app.thinklabs.contributions import queue_digests
+from app.thinklabs.emails import queue_digests
 from tests.factories import make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

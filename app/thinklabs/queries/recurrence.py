@@ -172,39 +172,26 @@ def _occurrence_of_change(thinklab: Thinklab, change: MeetingChange) -> Occurren
     )
 
 
-def occurrences(
+def _overlaps(starts_at: datetime, ends_at: datetime, start: datetime, end: datetime | None):
+    return ends_at > start and (end is None or starts_at < end)
+
+
+def _following_rule(
     thinklab: Thinklab,
+    rule: rrule | None,
+    changes: dict[datetime, MeetingChange],
     start: datetime,
-    end: datetime | None = None,
+    end: datetime | None,
     *,
-    include_cancelled: bool = False,
-    limit: int = MAX_OCCURRENCES,
+    include_cancelled: bool,
+    limit: int,
 ) -> list[Occurrence]:
-    """Return the meetings that overlap ``[start, end)``, in time order.
+    """The occurrences at the times of the rule (skipped ones marked), moved ones left out.
 
-    :param thinklab: the group, with its ``occurrence_changes``.
-    :param start: aware start of the range.
-    :param end: aware end of the range; None only for a rule that ends by itself.
-    :param include_cancelled: also return skipped occurrences, marked ``is_cancelled``.
-    :param limit: the most occurrences this query may return (at most ``MAX_OCCURRENCES``).
-    :raises InvalidRecurrence: if the rule is unreadable, or the range is unbounded for a
-        rule that never ends, or the range holds more than ``limit`` occurrences.
+    :raises InvalidRecurrence: if they are more than ``limit``.
     """
-    if thinklab.first_meeting_local is None:
-        return []
-    limit = min(limit, MAX_OCCURRENCES)
     zone = thinklab.timezone
-    rule = parse_rule(thinklab.rrule, thinklab.first_meeting_local, zone)
-    if end is None and not is_bounded(rule):
-        raise InvalidRecurrence(
-            _("This rule never ends: ask for a range with an end, or add COUNT or UNTIL.")
-        )
     duration = timedelta(minutes=thinklab.meeting_minutes)
-    changes = {change.original_local: change for change in thinklab.occurrence_changes}
-
-    def overlaps(starts_at: datetime, ends_at: datetime) -> bool:
-        return ends_at > start and (end is None or starts_at < end)
-
     # Widen the wall-clock window by a day each side: offsets never exceed that.
     local_from = utc_to_local(start, zone).replace(tzinfo=None) - duration - timedelta(days=1)
     local_to = utc_to_local(end, zone).replace(tzinfo=None) + timedelta(days=1) if end else None
@@ -219,9 +206,9 @@ def occurrences(
             continue
         change = changes.get(local)
         if change is not None and not change.is_cancelled and change.starts_local is not None:
-            continue  # placed at its new time below
+            continue  # placed at its new time by _moved
         starts_at = instant(local, zone)
-        if not overlaps(starts_at, starts_at + duration):
+        if not _overlaps(starts_at, starts_at + duration, start, end):
             continue
         if change is not None and change.is_cancelled:
             if include_cancelled:
@@ -250,14 +237,60 @@ def occurrences(
         )
         if len(found) > limit:
             raise _too_many(rule, limit)
+    return found
+
+
+def _moved(
+    thinklab: Thinklab,
+    rule: rrule | None,
+    changes: dict[datetime, MeetingChange],
+    start: datetime,
+    end: datetime | None,
+) -> list[Occurrence]:
+    """The moved occurrences (of a date the rule still yields) that overlap the range."""
+    found = []
     for change in changes.values():
         if change.is_cancelled or change.starts_local is None:
             continue
         moved = _occurrence_of_change(thinklab, change)
-        if overlaps(moved.starts_at, moved.ends_at) and is_occurrence(
+        if _overlaps(moved.starts_at, moved.ends_at, start, end) and is_occurrence(
             rule, thinklab.first_meeting_local, change.original_local
         ):
             found.append(moved)
+    return found
+
+
+def occurrences(
+    thinklab: Thinklab,
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    include_cancelled: bool = False,
+    limit: int = MAX_OCCURRENCES,
+) -> list[Occurrence]:
+    """Return the meetings that overlap ``[start, end)``, in time order.
+
+    :param thinklab: the group, with its ``occurrence_changes``.
+    :param start: aware start of the range.
+    :param end: aware end of the range; None only for a rule that ends by itself.
+    :param include_cancelled: also return skipped occurrences, marked ``is_cancelled``.
+    :param limit: the most occurrences this query may return (at most ``MAX_OCCURRENCES``).
+    :raises InvalidRecurrence: if the rule is unreadable, or the range is unbounded for a
+        rule that never ends, or the range holds more than ``limit`` occurrences.
+    """
+    if thinklab.first_meeting_local is None:
+        return []
+    limit = min(limit, MAX_OCCURRENCES)
+    rule = parse_rule(thinklab.rrule, thinklab.first_meeting_local, thinklab.timezone)
+    if end is None and not is_bounded(rule):
+        raise InvalidRecurrence(
+            _("This rule never ends: ask for a range with an end, or add COUNT or UNTIL.")
+        )
+    changes = {change.original_local: change for change in thinklab.occurrence_changes}
+    found = _following_rule(
+        thinklab, rule, changes, start, end, include_cancelled=include_cancelled, limit=limit
+    )
+    found += _moved(thinklab, rule, changes, start, end)
     if len(found) > limit:
         raise _too_many(rule, limit)
     return sorted(found, key=lambda o: (o.starts_at, o.original_local))
