@@ -45,6 +45,9 @@ def display_name(value: str) -> str:
     return one_line((value or "").translate(_ADDRESS_SPECIALS))
 
 
+# Longer than most functions because it takes one keyword per column of a message and
+# documents them; its body is one straight path (refuse, dedupe, footer, row) not worth
+# scattering.
 def queue_email(
     *,
     kind: str,

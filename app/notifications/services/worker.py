@@ -113,6 +113,25 @@ def count_due() -> int:
     )
 
 
+def _mark_claimed(candidates, due, claim: dict) -> None:
+    """Set ``claim`` on the ``candidates`` still ``due``, never on a row another worker took."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
+        if ids:
+            db.session.execute(
+                sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**claim),
+                execution_options={"synchronize_session": False},
+            )
+    else:
+        # One statement, writing first: SQLite takes its write lock before reading, so
+        # two workers serialise here, and the repeated ``due`` condition makes a row
+        # claimed by the other one fail the WHERE instead of being taken twice.
+        db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due).values(**claim),
+            execution_options={"synchronize_session": False},
+        )
+
+
 def claim_batch(
     worker_id: str, limit: int, *, due_before: datetime | None = None
 ) -> list[OutboxMessage]:
@@ -142,21 +161,7 @@ def claim_batch(
         "claimed_by": worker_id,
         "claimed_until": until,
     }
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
-        if ids:
-            db.session.execute(
-                sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**claim),
-                execution_options={"synchronize_session": False},
-            )
-    else:
-        # One statement, writing first: SQLite takes its write lock before reading, so
-        # two workers serialise here, and the repeated ``due`` condition makes a row
-        # claimed by the other one fail the WHERE instead of being taken twice.
-        db.session.execute(
-            sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due).values(**claim),
-            execution_options={"synchronize_session": False},
-        )
+    _mark_claimed(candidates, due, claim)
     claimed_ids = db.session.scalars(
         sa.select(OutboxMessage.id).where(
             OutboxMessage.status == OutboxStatus.SENDING,
@@ -205,6 +210,34 @@ def _prepare(message: OutboxMessage, *, console: bool) -> _Outgoing:
     )
 
 
+def _outcome_values(
+    attempts: int, outcome: AttemptOutcome, error: str | None, now: datetime
+) -> tuple[str, dict]:
+    """Return the counter of an outcome and the columns it sets on the message.
+
+    A temporary failure is tried again after a backoff, until the maximum of attempts.
+    """
+    values: dict = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
+    if outcome is AttemptOutcome.SENT:
+        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+        return "sent", values
+    if outcome is AttemptOutcome.PERMANENT_FAILURE:
+        values.update(status=OutboxStatus.FAILED, last_error=error)
+        return "failed", values
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        values.update(
+            status=OutboxStatus.FAILED,
+            last_error=f"Gave up after {attempts} attempts. Last error: {error}",
+        )
+        return "failed", values
+    values.update(
+        status=OutboxStatus.PENDING,
+        next_attempt_at=now + backoff_delay(attempts),
+        last_error=error,
+    )
+    return "retried", values
+
+
 def _record(
     item: _Outgoing,
     worker_id: str,
@@ -218,28 +251,8 @@ def _record(
     :returns: the counter it adds to: ``sent``, ``retried`` or ``failed``.
     """
     now = utcnow()
-    attempts = item.attempts + 1
     error = error[:MAX_ERROR_LENGTH] if error else error
-    values: dict = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
-    if outcome is AttemptOutcome.SENT:
-        counter = "sent"
-        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-    elif outcome is AttemptOutcome.PERMANENT_FAILURE:
-        counter = "failed"
-        values.update(status=OutboxStatus.FAILED, last_error=error)
-    elif attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        counter = "failed"
-        values.update(
-            status=OutboxStatus.FAILED,
-            last_error=f"Gave up after {attempts} attempts. Last error: {error}",
-        )
-    else:
-        counter = "retried"
-        values.update(
-            status=OutboxStatus.PENDING,
-            next_attempt_at=now + backoff_delay(attempts),
-            last_error=error,
-        )
+    counter, values = _outcome_values(item.attempts + 1, outcome, error, now)
     # The UPDATE comes first in the transaction: on SQLite a transaction that reads
     # before writing can be refused the write lock instead of waiting for it.
     result = db.session.execute(
