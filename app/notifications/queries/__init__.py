@@ -12,16 +12,11 @@ from app.notifications.queries.outbox import (
     status_counts,
     user_name,
 )
-from app.notifications.queries.preferences import (
-    is_opted_out,
-    preferences_of,
-    read_unsubscribe_token,
-)
+from app.notifications.queries.preferences import preferences_of, read_unsubscribe_token
 from app.notifications.queries.registry import CATEGORIES, EVENTS, LOCALES
 from app.notifications.queries.templates import (
     default_sources,
     find_override,
-    flatten,
     overridden_templates,
     preview,
     render_notification,
@@ -37,9 +32,7 @@ __all__ = [
     "default_sources",
     "draft_count",
     "find_override",
-    "flatten",
     "group_members",
-    "is_opted_out",
     "kinds_of",
     "list_messages",
     "message_of",
