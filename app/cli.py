@@ -13,7 +13,7 @@ from app.auth import services
 from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.errors import DomainError
 from app.extensions import db
-from app.notifications.worker import count_due, mail_server_configured, run_worker, send_due
+from app.notifications.services import count_due, mail_server_configured, run_worker, send_due
 from app.scheduling import refresh_all_instants
 from app.thinklabs.emails import queue_digests
 

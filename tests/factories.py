@@ -3,7 +3,7 @@
 import itertools
 from datetime import date, datetime
 
-from app.auth.passwords import hash_password
+from app.auth.services import hash_password
 from app.extensions import db
 from app.models import (
     ConferenceSession,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.agreements import queries
 from app.extensions import db
 from app.models import Agreement, Commitment, OutboxMessage, User
-from app.notifications.outbox import queue_templated_email
+from app.notifications.services import queue_templated_email
 from app.organisations.queries import delegates
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.auth.passwords import hash_password
+from app.auth.services import hash_password
 from app.demo.accounts import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS
 from app.extensions import db
 from app.models import (

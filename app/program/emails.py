@@ -5,7 +5,7 @@ A burst of edits to one session yields one mail per person: a change mail waits
 message (its bodies show the final state) and pushes its sending time back, up to
 ``FOLD_MAX`` after the first change.
 
-Every mail is written from the template registry (app.notifications.templates), so an
+Every mail is written from the template registry (app.notifications.queries), so an
 edition's override of an event applies, and the placeholder values are kept with the
 message so that an organiser can regenerate a still-waiting mail from the outbox.
 """
@@ -30,8 +30,15 @@ from app.models import (
     User,
     utcnow,
 )
-from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
-from app.notifications.templates import EVENTS, flatten, render_notification
+from app.notifications.services import (
+    EVENTS,
+    Attachment,
+    finish_bodies,
+    flatten,
+    one_line,
+    queue_email,
+    render_notification,
+)
 from app.urls import absolute_link
 
 logger = logging.getLogger(__name__)

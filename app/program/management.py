@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.tokens import TokenExpired, TokenInvalid, _serializer, read_token
+from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
 from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
 from app.models import (
@@ -354,7 +354,7 @@ def remove_speaker(place: SessionSpeaker) -> None:
 
 def invitation_token(place: SessionSpeaker) -> str:
     """Return the signed, password-free token of a speaker's invitation to a session."""
-    return _serializer(INVITATION_SALT).dumps({"id": place.id, "speaker": place.speaker_id})
+    return sign_token({"id": place.id, "speaker": place.speaker_id}, salt=INVITATION_SALT)
 
 
 def invite_speaker(place: SessionSpeaker, *, actor: User | None = None) -> None:

@@ -47,14 +47,16 @@ from app.models import (
     Venue,
     utcnow,
 )
-from app.notifications.outbox import (
+from app.notifications.services import (
+    EVENTS,
     Attachment,
     finish_bodies,
+    flatten,
     one_line,
     queue_email,
     queue_templated_email,
+    render_notification,
 )
-from app.notifications.templates import EVENTS, flatten, render_notification
 from app.thinklabs.queries import recurrence
 from app.thinklabs.queries.contributions import safe_body
 from app.thinklabs.queries.recurrence import InvalidRecurrence

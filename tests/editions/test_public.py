@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.editions import management as svc
+from app.editions import queries
+from app.editions.queries import editions as edition_queries
 from app.extensions import db
 from app.models import EditionFormat, EditionStatus
 from tests.demo.test_queries import counting_statements
@@ -81,7 +82,7 @@ def test_a_signed_in_organiser_costs_one_more_statement_at_most(app, client, sma
 def test_the_copy_proposes_the_next_number_in_the_title(app, title, expected):
     with app.test_request_context():
         source = make_edition(title=title, number=7, year=2023)
-        assert svc.next_edition_defaults(source)["title"] == expected
-        assert svc._renumber("The 1st edition", 1, 2) == "The 2nd edition"
-        assert svc._renumber("The 12th edition", 12, 13) == "The 13th edition"
+        assert queries.next_edition_defaults(source)["title"] == expected
+        assert edition_queries._renumber("The 1st edition", 1, 2) == "The 2nd edition"
+        assert edition_queries._renumber("The 12th edition", 12, 13) == "The 13th edition"
         db.session.rollback()

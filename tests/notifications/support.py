@@ -3,7 +3,7 @@
 import threading
 
 from app.extensions import db
-from app.notifications import worker
+from app.notifications.services import worker
 from tests.notifications.conftest import SmtpServer
 
 

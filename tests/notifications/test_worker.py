@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AttemptOutcome, OutboxMessage, OutboxStatus
 from app.models.base import utcnow
-from app.notifications import worker
-from app.notifications.outbox import Attachment
+from app.notifications.services import Attachment, worker
 from tests.notifications.conftest import queue
 
 ICS = (

@@ -11,7 +11,7 @@ from app.models import (
     OutboxStatus,
     SessionSpeaker,
 )
-from app.notifications.templates import save_override
+from app.notifications.services import save_override
 from app.program import management as mgmt
 from tests.factories import grant, make_edition, make_room, make_speaker, make_user, make_venue
 

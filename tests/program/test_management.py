@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.editions.management import FormErrors
-from app.errors import InvalidToken
+from app.errors import FormErrors, InvalidToken
 from app.extensions import db
 from app.models import (
     AgendaEntry,

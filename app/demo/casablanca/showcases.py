@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import current_app, has_request_context
 from sqlalchemy import select
 
-from app.auth.passwords import hash_password
+from app.auth.services import hash_password
 from app.demo.accounts import DEMO_PASSWORD
 from app.demo.casablanca.edition import CASABLANCA_SLUG
 from app.demo.loader import Loader, utc

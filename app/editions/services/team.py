@@ -1,16 +1,15 @@
-"""An edition's team (organisers and reviewers) and the criteria its reviewers score.
+"""Changes to an edition's team (organisers and reviewers) and to the criteria reviewers score.
 
 Edition organisers manage reviewers; only site organisers (and admins) grant or revoke
 the organiser role. Like the other organiser services, these functions validate
 everything before they change anything, flush and leave the commit to their caller.
 """
 
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.editions.queries.team import scores_of
 from app.errors import Conflict, FieldErrors, FormErrors, NotAllowed, NotFound
 from app.extensions import db
 from app.models import (
@@ -18,34 +17,9 @@ from app.models import (
     EditionRole,
     EditionRoleKind,
     ReviewCriterion,
-    ReviewScore,
     User,
 )
 from app.permissions import is_site_organiser
-
-
-@dataclass
-class Member:
-    """One row of the team page."""
-
-    role_id: int
-    role: EditionRoleKind
-    user_id: int
-    name: str
-    email: str
-
-
-def team_of(edition: Edition) -> list[Member]:
-    """Return the organisers then the reviewers of ``edition``, by name, in one query."""
-    rows = db.session.execute(
-        select(EditionRole.id, EditionRole.role, User.id, User.display_name, User.email)
-        .join(User, EditionRole.user_id == User.id)
-        .where(EditionRole.edition_id == edition.id)
-        .order_by(EditionRole.role, func.lower(User.display_name), User.id)
-    ).all()
-    members = [Member(*row) for row in rows]
-    order = {EditionRoleKind.ORGANISER: 0, EditionRoleKind.REVIEWER: 1}
-    return sorted(members, key=lambda m: order[m.role])
 
 
 def may_manage_role(actor: User, role: EditionRoleKind) -> bool:
@@ -173,12 +147,6 @@ def save_criterion(
         ) from error
     db.session.expire(edition, ["review_criteria"])
     return criterion
-
-
-def scores_of(criterion: ReviewCriterion) -> int:
-    return (
-        db.session.scalar(select(func.count()).where(ReviewScore.criterion_id == criterion.id)) or 0
-    )
 
 
 def delete_criterion(criterion: ReviewCriterion) -> None:

@@ -1,19 +1,21 @@
 """Deliver the outbox: claim due messages, send them over SMTP, record every attempt.
 
-This is the only module of Agora that touches Flask-Mail. Several workers may run at
-once: each claims a batch (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a guarded UPDATE
-on SQLite), commits the claim, sends the batch over one SMTP connection and commits the
-outcome of each message as soon as the server has answered. A worker that dies leaves
-its claims behind; they expire after a lease and another worker takes them over.
+Several workers may run at once: each claims a batch (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, a guarded UPDATE on SQLite), commits the claim, sends the batch over one
+SMTP connection and commits the outcome of each message as soon as the server has
+answered. A worker that dies leaves its claims behind; they expire after a lease and
+another worker takes them over.
 Delivery is at least once: a worker killed between the server's "250" and its own
 commit sends that message again. Retries keep the same Message-ID so receivers can
 tell.
+
+Unlike the other services, the worker commits: it runs outside any request, and each
+claim and each outcome must be durable before the next SMTP exchange.
 """
 
 import logging
 import os
 import random
-import re
 import signal
 import smtplib
 import socket
@@ -22,20 +24,26 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import Message as _HeaderParser
-from email.utils import formataddr
-from urllib.parse import urlsplit
 
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import BadHeaderError, Message
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus
 from app.models.base import utcnow
+from app.notifications.services.smtp import (
+    TimedConnection,
+    build_mail,
+    connect,
+    describe_error,
+    mail_server_configured,
+    mail_state,
+    summary,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,25 +55,6 @@ LEASE_SECONDS = 600  # [OUTBOX_LEASE_SECONDS] how long a claim protects a messag
 CONSOLE_NOTE = "printed to console (no MAIL_SERVER)"
 SUPPRESSED_NOTE = "not sent: MAIL_SUPPRESS_SEND is on"
 MAX_ERROR_LENGTH = 2000
-
-_HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 field name: printable ASCII but ':'
-_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
-# Headers the message itself sets; a second copy from ``message.headers`` would be a lie.
-_RESERVED_HEADERS = frozenset(
-    {
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "subject",
-        "date",
-        "message-id",
-        "mime-version",
-        "content-type",
-        "content-transfer-encoding",
-        "sender",
-    }
-)
 
 Counts = dict[str, int]
 Progress = Callable[[int], object]
@@ -97,14 +86,6 @@ def backoff_delay(attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.9, 1.0))
 
 
-def _mail_state():
-    return current_app.extensions["mail"]
-
-
-def mail_server_configured() -> bool:
-    return bool(_mail_state().server)
-
-
 def can_deliver() -> bool:
     """True if due messages can leave: over SMTP, or printed when PRINT_MAIL is on."""
     return mail_server_configured() or bool(current_app.config.get("PRINT_MAIL"))
@@ -130,6 +111,25 @@ def count_due() -> int:
     return db.session.scalar(
         sa.select(sa.func.count(OutboxMessage.id)).where(_due_clause(utcnow()))
     )
+
+
+def _mark_claimed(candidates, due, claim: dict) -> None:
+    """Set ``claim`` on the ``candidates`` still ``due``, never on a row another worker took."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
+        if ids:
+            db.session.execute(
+                sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**claim),
+                execution_options={"synchronize_session": False},
+            )
+    else:
+        # One statement, writing first: SQLite takes its write lock before reading, so
+        # two workers serialise here, and the repeated ``due`` condition makes a row
+        # claimed by the other one fail the WHERE instead of being taken twice.
+        db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due).values(**claim),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def claim_batch(
@@ -161,21 +161,7 @@ def claim_batch(
         "claimed_by": worker_id,
         "claimed_until": until,
     }
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
-        if ids:
-            db.session.execute(
-                sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**claim),
-                execution_options={"synchronize_session": False},
-            )
-    else:
-        # One statement, writing first: SQLite takes its write lock before reading, so
-        # two workers serialise here, and the repeated ``due`` condition makes a row
-        # claimed by the other one fail the WHERE instead of being taken twice.
-        db.session.execute(
-            sa.update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due).values(**claim),
-            execution_options={"synchronize_session": False},
-        )
+    _mark_claimed(candidates, due, claim)
     claimed_ids = db.session.scalars(
         sa.select(OutboxMessage.id).where(
             OutboxMessage.status == OutboxStatus.SENDING,
@@ -197,74 +183,6 @@ def claim_batch(
     return list(messages)
 
 
-def _clean_content_type(value: str) -> str:
-    """Return ``maintype/subtype; param=value ...`` as Flask-Mail can take it.
-
-    Parameters such as ``method=REQUEST`` on ``text/calendar`` matter to calendar
-    clients and are kept. Flask-Mail splits the string on "/", so a parameter whose
-    value holds a slash is dropped (with a warning) rather than breaking the message.
-    """
-    parser = _HeaderParser()
-    parser["Content-Type"] = value
-    parts = [parser.get_content_type()]
-    for name, param in (parser.get_params() or [])[1:]:
-        param = str(param)
-        if "/" in param or "\r" in param or "\n" in param or not _TOKEN.fullmatch(name):
-            logger.warning("dropped attachment parameter %s=%r", name, param)
-            continue
-        if not _TOKEN.fullmatch(param):
-            param = '"' + param.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        parts.append(f"{name}={param}")
-    return "; ".join(parts)
-
-
-def _message_id(message: OutboxMessage) -> str:
-    """A Message-ID that stays the same across retries of one outbox message."""
-    host = urlsplit(current_app.config.get("AGORA_BASE_URL") or "").hostname or "agora.localhost"
-    stamp = message.created_at.strftime("%Y%m%d%H%M%S") if message.created_at else "0"
-    return f"<outbox-{message.id}-{stamp}@{host}>"
-
-
-def _has_line_break(value: str) -> bool:
-    return "\r" in value or "\n" in value
-
-
-def build_mail(message: OutboxMessage) -> Message:
-    """Turn an outbox row into a Flask-Mail message.
-
-    :raises ValueError: if a header would carry a line break (a header injection) or a
-        header of ``message.headers`` is malformed or one the message sets itself.
-    """
-    for value in (message.recipient, message.recipient_name or "", message.subject):
-        if _has_line_break(value):
-            raise ValueError("Line breaks are not allowed in email headers.")
-    extra_headers = {}
-    for name, value in (message.headers or {}).items():
-        name, value = str(name), str(value)
-        if not _HEADER_NAME.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
-            raise ValueError(f"Header {name!r} cannot be set on an outbox message.")
-        if _has_line_break(value):
-            raise ValueError(f"Line breaks are not allowed in the {name} header.")
-        extra_headers[name] = value
-    mail_message = Message(
-        subject=message.subject,
-        recipients=[formataddr((message.recipient_name or "", message.recipient))],
-        body=message.body_text,
-        html=message.body_html or None,
-        extra_headers=extra_headers or None,
-    )
-    mail_message.msgId = _message_id(message)
-    for attachment in message.attachments:
-        if _has_line_break(attachment.filename) or _has_line_break(attachment.content_type):
-            raise ValueError("Line breaks are not allowed in attachment headers.")
-        mail_message.attach(
-            filename=attachment.filename,
-            content_type=_clean_content_type(attachment.content_type),
-            data=attachment.data,
-        )
-    return mail_message
-
-
 @dataclass
 class _Outgoing:
     """What a batch needs of one claimed message once the claim transaction ended."""
@@ -275,22 +193,6 @@ class _Outgoing:
     mail: Message | None
     problem: str | None
     summary: str
-
-
-def _summary(message: OutboxMessage) -> str:
-    lines = [
-        f"----- outbox message {message.id} ({message.kind}) -----",
-        f"To: {formataddr((message.recipient_name or '', message.recipient))}",
-        f"Subject: {message.subject}",
-    ]
-    lines += [f"{name}: {value}" for name, value in (message.headers or {}).items()]
-    for attachment in message.attachments:
-        lines.append(
-            f"Attachment: {attachment.filename} ({attachment.content_type}, "
-            f"{len(attachment.data)} bytes)"
-        )
-    lines += ["", message.body_text, "-----"]
-    return "\n".join(lines)
 
 
 def _prepare(message: OutboxMessage, *, console: bool) -> _Outgoing:
@@ -304,8 +206,36 @@ def _prepare(message: OutboxMessage, *, console: bool) -> _Outgoing:
         recipient=message.recipient,
         mail=mail_message,
         problem=problem,
-        summary=_summary(message) if console else "",
+        summary=summary(message) if console else "",
     )
+
+
+def _outcome_values(
+    attempts: int, outcome: AttemptOutcome, error: str | None, now: datetime
+) -> tuple[str, dict]:
+    """Return the counter of an outcome and the columns it sets on the message.
+
+    A temporary failure is tried again after a backoff, until the maximum of attempts.
+    """
+    values: dict = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
+    if outcome is AttemptOutcome.SENT:
+        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+        return "sent", values
+    if outcome is AttemptOutcome.PERMANENT_FAILURE:
+        values.update(status=OutboxStatus.FAILED, last_error=error)
+        return "failed", values
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        values.update(
+            status=OutboxStatus.FAILED,
+            last_error=f"Gave up after {attempts} attempts. Last error: {error}",
+        )
+        return "failed", values
+    values.update(
+        status=OutboxStatus.PENDING,
+        next_attempt_at=now + backoff_delay(attempts),
+        last_error=error,
+    )
+    return "retried", values
 
 
 def _record(
@@ -321,28 +251,8 @@ def _record(
     :returns: the counter it adds to: ``sent``, ``retried`` or ``failed``.
     """
     now = utcnow()
-    attempts = item.attempts + 1
     error = error[:MAX_ERROR_LENGTH] if error else error
-    values: dict = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
-    if outcome is AttemptOutcome.SENT:
-        counter = "sent"
-        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-    elif outcome is AttemptOutcome.PERMANENT_FAILURE:
-        counter = "failed"
-        values.update(status=OutboxStatus.FAILED, last_error=error)
-    elif attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        counter = "failed"
-        values.update(
-            status=OutboxStatus.FAILED,
-            last_error=f"Gave up after {attempts} attempts. Last error: {error}",
-        )
-    else:
-        counter = "retried"
-        values.update(
-            status=OutboxStatus.PENDING,
-            next_attempt_at=now + backoff_delay(attempts),
-            last_error=error,
-        )
+    counter, values = _outcome_values(item.attempts + 1, outcome, error, now)
     # The UPDATE comes first in the transaction: on SQLite a transaction that reads
     # before writing can be refused the write lock instead of waiting for it.
     result = db.session.execute(
@@ -416,48 +326,6 @@ def _renew_lease(items: list[_Outgoing], worker_id: str) -> datetime:
     return until
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, and a quiet close.
-
-    Flask-Mail 0.10 opens ``smtplib.SMTP(server, port)`` without a timeout, so a server
-    that accepts and then never answers would block the worker for ever. ``quit()`` on
-    a connection that already broke raises, which must not hide the real error.
-    """
-
-    def __init__(self, state, timeout: float) -> None:
-        super().__init__(state)
-        self.timeout = timeout
-
-    def configure_host(self) -> smtplib.SMTP:
-        state = self.mail
-        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(state.server, state.port, timeout=self.timeout)
-        try:
-            host.set_debuglevel(int(state.debug))
-            if state.use_tls:
-                host.starttls()
-            if state.username and state.password:
-                host.login(state.username, state.password)
-        except BaseException:
-            host.close()
-            raise
-        return host
-
-    def __exit__(self, exc_type, exc_value, tb) -> None:
-        if self.host is None:
-            return
-        try:
-            self.host.quit()
-        except (smtplib.SMTPException, OSError):
-            self.host.close()
-        self.host = None
-
-
-def connect() -> _TimedConnection:
-    """Open the SMTP connection described by Flask-Mail's state and ``MAIL_TIMEOUT``."""
-    return _TimedConnection(_mail_state(), float(current_app.config.get("MAIL_TIMEOUT") or 30))
-
-
 class _ConnectionLost(Exception):
     def __init__(self, error: BaseException, smtp_code: int | None = None) -> None:
         super().__init__(str(error))
@@ -465,16 +333,7 @@ class _ConnectionLost(Exception):
         self.smtp_code = smtp_code
 
 
-def _describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        return f"{error.smtp_code} {text}"
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
-def _send_one(conn: _TimedConnection, item: _Outgoing, worker_id: str) -> str:
+def _send_one(conn: TimedConnection, item: _Outgoing, worker_id: str) -> str:
     """Send one message on an open connection and record the outcome.
 
     :raises _ConnectionLost: if the connection cannot carry more messages; this
@@ -488,7 +347,7 @@ def _send_one(conn: _TimedConnection, item: _Outgoing, worker_id: str) -> str:
             text = text.decode("utf-8", "replace")
         return _answer(item, worker_id, code, f"{code} {text}", error)
     except smtplib.SMTPResponseException as error:
-        return _answer(item, worker_id, error.smtp_code, _describe(error), error)
+        return _answer(item, worker_id, error.smtp_code, describe_error(error), error)
     except BadHeaderError:
         return _record(
             item,
@@ -502,7 +361,9 @@ def _send_one(conn: _TimedConnection, item: _Outgoing, worker_id: str) -> str:
         logger.exception("unexpected error sending outbox message %s", item.id)
         if conn.host is None or conn.host.sock is None:
             raise _ConnectionLost(error) from error
-        return _record(item, worker_id, AttemptOutcome.TEMPORARY_FAILURE, error=_describe(error))
+        return _record(
+            item, worker_id, AttemptOutcome.TEMPORARY_FAILURE, error=describe_error(error)
+        )
     note = SUPPRESSED_NOTE if conn.host is None else None
     return _record(item, worker_id, AttemptOutcome.SENT, smtp_code=250, error=note)
 
@@ -563,6 +424,16 @@ def deliver_batch(
     if not sendable:
         return counts
 
+    _send_over_smtp(sendable, worker_id, done)
+    return counts
+
+
+def _send_over_smtp(sendable: list[_Outgoing], worker_id: str, done: Callable[[str], None]) -> None:
+    """Send ``sendable`` over one connection, renewing the lease at half-time.
+
+    If the connection fails, every message not yet answered goes back to pending as a
+    temporary failure. ``done`` is called with the counter of each outcome.
+    """
     lease = _setting("OUTBOX_LEASE_SECONDS", LEASE_SECONDS)
     renew_at = utcnow() + timedelta(seconds=lease / 2)
     position = 0
@@ -579,8 +450,8 @@ def deliver_batch(
         code = failure.smtp_code if isinstance(failure, _ConnectionLost) else None
         if code is None and isinstance(error, smtplib.SMTPResponseException):
             code = error.smtp_code
-        reason = f"Connection to {_mail_state().server}:{_mail_state().port} failed: "
-        reason += _describe(error)
+        reason = f"Connection to {mail_state().server}:{mail_state().port} failed: "
+        reason += describe_error(error)
         logger.warning("%s; %s messages go back to pending", reason, len(sendable) - position)
         for item in sendable[position:]:
             done(
@@ -588,7 +459,6 @@ def deliver_batch(
                     item, worker_id, AttemptOutcome.TEMPORARY_FAILURE, smtp_code=code, error=reason
                 )
             )
-    return counts
 
 
 def send_due(

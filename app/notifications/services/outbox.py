@@ -9,6 +9,9 @@ from markupsafe import Markup
 
 from app.extensions import db
 from app.models import OutboxAttachment, OutboxMessage, OutboxStatus, User
+from app.notifications.queries.preferences import is_opted_out, unsubscribe_url
+from app.notifications.queries.registry import EVENTS, category_of
+from app.notifications.queries.templates import find_override, flatten, render_source
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,9 @@ def display_name(value: str) -> str:
     return one_line((value or "").translate(_ADDRESS_SPECIALS))
 
 
+# Longer than most functions because it takes one keyword per column of a message and
+# documents them; its body is one straight path (refuse, dedupe, footer, row) not worth
+# scattering.
 def queue_email(
     *,
     kind: str,
@@ -78,9 +84,6 @@ def queue_email(
     :returns: the message, or None when the recipient refused this category.
     :raises ValueError: if the recipient address carries a line break.
     """
-    from app.notifications.preferences import is_opted_out, unsubscribe_url
-    from app.notifications.templates import category_of
-
     if "\r" in recipient or "\n" in recipient:
         raise ValueError("Line breaks are not allowed in email headers.")
     recipient = recipient.strip()
@@ -155,8 +158,6 @@ def finish_bodies(
     layout: bool = True,
 ) -> tuple[str, str | None]:
     """Add the unsubscribe footer of an optional mail and put the HTML in the layout."""
-    from app.notifications.preferences import unsubscribe_url
-
     unsubscribe = unsubscribe_url(recipient, category) if category is not None else None
     if unsubscribe is not None:
         text = _with_text_footer(text, unsubscribe, locale)
@@ -198,14 +199,10 @@ def queue_templated_email(
     :param subject: a ``lazy_gettext`` string, translated here into the user's language;
         None for the registry's default subject of ``kind``.
     """
-    from app.notifications.templates import EVENTS, find_override, flatten, render_source
-
     locale = user.locale or "en"
     event = EVENTS.get(kind)
     category = options.get("category") or (event.category if event else None)
     if category is not None:
-        from app.notifications.preferences import is_opted_out
-
         if is_opted_out(user.email, category, user.id):
             logger.info("not queued: %s unsubscribed from %s (%s)", user.email, category, kind)
             return None

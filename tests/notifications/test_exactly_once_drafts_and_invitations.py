@@ -1,4 +1,4 @@
-"""The issue's "done when": 1,000 mails by two workers, demo decisions as drafts, iTIP pairs."""
+"""The outbox end to end: 1,000 mails by two workers, demo decisions as drafts, iTIP pairs."""
 
 from collections import Counter
 from datetime import timedelta
@@ -20,8 +20,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.notifications import services as svc
-from app.notifications import worker
+from app.notifications import services
+from app.notifications.services import worker
 from tests.factories import make_edition, make_session, make_speaker
 from tests.notifications.conftest import SmtpServer, free_port, queue
 from tests.notifications.support import drain_with_two_workers
@@ -100,9 +100,9 @@ def test_the_demo_agoras_decision_mails_wait_as_drafts_until_released(app, runne
         ).all()
         assert len(statuses) == len(ids) and set(statuses) == {OutboxStatus.DRAFT}
 
-        assert svc.release(edition, by=organiser, ids=ids) == len(ids)
+        assert services.release(edition, by=organiser, ids=ids) == len(ids)
         db.session.commit()
-        assert svc.release(edition, by=organiser, ids=ids) == 0
+        assert services.release(edition, by=organiser, ids=ids) == 0
         db.session.commit()
     assert runner.invoke(args=["outbox", "send"]).exit_code == 0
     assert runner.invoke(args=["outbox", "send"]).exit_code == 0

@@ -1,4 +1,4 @@
-"""People's choices of optional mails, and the signed one-click unsubscribe links."""
+"""Whether someone gets an optional mail, and the signed one-click unsubscribe links."""
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from app.errors import InvalidToken
 from app.extensions import db
 from app.models import NotificationPreference, User
-from app.notifications.templates import CATEGORIES
+from app.notifications.queries.registry import CATEGORIES
 
 UNSUBSCRIBE_SALT = "unsubscribe"
 
@@ -39,6 +39,7 @@ def read_unsubscribe_token(token: str) -> tuple[str, str]:
 
 
 def unsubscribe_url(email: str, category: str) -> str:
+    """Return the absolute one-click link that unsubscribes ``email`` from ``category``."""
     return current_app.config["AGORA_BASE_URL"] + url_for(
         "notifications.unsubscribe",
         _external=False,
@@ -61,40 +62,6 @@ def is_opted_out(email: str, category: str, user_id: int | None = None) -> bool:
     return found is not None
 
 
-def set_preference(email: str, category: str, subscribed: bool, user: User | None = None) -> None:
-    """Record whether ``email`` gets mails of ``category``; flush."""
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
-    email = email.strip().lower()
-    row = db.session.scalar(
-        select(NotificationPreference).where(
-            NotificationPreference.email == email, NotificationPreference.category == category
-        )
-    )
-    if row is None:
-        row = NotificationPreference(email=email, category=category)
-        db.session.add(row)
-    row.is_subscribed = subscribed
-    if user is not None:
-        row.user_id = user.id
-    db.session.flush()
-
-
 def preferences_of(user: User) -> dict[str, bool]:
     """Every category with whether ``user`` gets it (yes unless they said no)."""
     return {category: not is_opted_out(user.email, category, user.id) for category in CATEGORIES}
-
-
-def save_preferences(user: User, chosen: dict[str, bool]) -> None:
-    """Store a person's choices; an account's older rows follow its current address."""
-    for category in CATEGORIES:
-        subscribed = bool(chosen.get(category))
-        db.session.execute(
-            NotificationPreference.__table__.update()
-            .where(
-                NotificationPreference.user_id == user.id,
-                NotificationPreference.category == category,
-            )
-            .values(is_subscribed=subscribed)
-        )
-        set_preference(user.email, category, subscribed, user)
