@@ -13,7 +13,7 @@ from app.calendars.blueprint import bp
 from app.extensions import db
 from app.models import Speaker
 from app.permissions import can_organise, can_see_agreement, can_see_edition
-from app.program import services as program
+from app.program import queries as program
 from app.urls import safe_next_path
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"

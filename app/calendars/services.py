@@ -34,7 +34,7 @@ from app.models import (
     ThinklabMember,
     User,
 )
-from app.program.services import ProgrammeFilters
+from app.program.queries import ProgrammeFilters
 
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
