@@ -15,8 +15,8 @@ from icalendar import Calendar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.calendars.exports import safe_cell
 from app.calendars.ical import session_invitation
+from app.calendars.queries.exports import safe_cell
 from app.demo import load_demo
 from app.extensions import db
 from app.models import (
