@@ -13,7 +13,7 @@ message so that an organiser can regenerate a still-waiting mail from the outbox
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -137,18 +137,9 @@ def _fold_key(session_: ConferenceSession, recipient: Recipient) -> str:
     return f"program.session:{session_.id}:{digest}:"
 
 
-def _queue_folded(
-    session_: ConferenceSession,
-    recipient: Recipient,
-    *,
-    mail: Rendered,
-    attachment: Attachment,
-    actor: User | None,
-) -> OutboxMessage:
-    """Rewrite this person's still-waiting mail about the session, or queue a new one."""
-    now = utcnow()
-    prefix = _fold_key(session_, recipient)
-    waiting = db.session.scalar(
+def _waiting_mail(prefix: str, now: datetime) -> OutboxMessage | None:
+    """The newest mail about a session to one person that still waits and may be rewritten."""
+    return db.session.scalar(
         select(OutboxMessage)
         .where(
             OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
@@ -161,31 +152,52 @@ def _queue_folded(
         # A worker claiming it right now holds its lock: then a new mail is queued instead.
         .with_for_update(skip_locked=True)
     )
-    if waiting is not None:
-        subject = one_line(mail.subject)
-        text, html = finish_bodies(
-            mail.text,
-            mail.html,
-            subject=subject,
-            category=waiting.category,
-            recipient=waiting.recipient,
-            locale=waiting.locale,
+
+
+def _rewrite(
+    waiting: OutboxMessage, mail: Rendered, attachment: Attachment, *, send_at: datetime
+) -> None:
+    """Give a waiting mail the bodies and invitation of the latest change, sent at ``send_at``."""
+    subject = one_line(mail.subject)
+    text, html = finish_bodies(
+        mail.text,
+        mail.html,
+        subject=subject,
+        category=waiting.category,
+        recipient=waiting.recipient,
+        locale=waiting.locale,
+    )
+    waiting.kind = mail.event
+    waiting.subject = subject
+    waiting.body_text = text
+    waiting.body_html = html
+    waiting.template_event = mail.event
+    waiting.template_context = mail.values
+    waiting.next_attempt_at = send_at
+    waiting.attachments[:] = [
+        OutboxAttachment(
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            data=attachment.data,
         )
-        waiting.kind = mail.event
-        waiting.subject = subject
-        waiting.body_text = text
-        waiting.body_html = html
-        waiting.template_event = mail.event
-        waiting.template_context = mail.values
-        waiting.next_attempt_at = now + FOLD_DELAY
-        waiting.attachments[:] = [
-            OutboxAttachment(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                data=attachment.data,
-            )
-        ]
-        db.session.flush()
+    ]
+    db.session.flush()
+
+
+def _queue_folded(
+    session_: ConferenceSession,
+    recipient: Recipient,
+    *,
+    mail: Rendered,
+    attachment: Attachment,
+    actor: User | None,
+) -> OutboxMessage:
+    """Rewrite this person's still-waiting mail about the session, or queue a new one."""
+    now = utcnow()
+    prefix = _fold_key(session_, recipient)
+    waiting = _waiting_mail(prefix, now)
+    if waiting is not None:
+        _rewrite(waiting, mail, attachment, send_at=now + FOLD_DELAY)
         logger.info("folded a change of session %s into mail %s", session_.id, waiting.id)
         return waiting
     message = queue_email(

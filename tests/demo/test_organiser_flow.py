@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.demo import BIZERTE_SLUG, PLANTED_CONFLICT_TITLE
 from app.extensions import db
 from app.models import ConferenceSession, Edition, User
-from app.program import conflicts
+from app.program.queries import conflicts
 
 CONFLICTS = f"/editions/{BIZERTE_SLUG}/manage/conflicts"
 

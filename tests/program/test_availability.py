@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Edition, EditionRoleKind, SessionSpeaker, SpeakerAvailability
-from app.program import conflicts
+from app.program.queries import conflicts
 from tests.factories import (
     grant,
     make_edition,

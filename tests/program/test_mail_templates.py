@@ -12,7 +12,7 @@ from app.models import (
     SessionSpeaker,
 )
 from app.notifications.services import save_override
-from app.program import management as mgmt
+from app.program import services
 from tests.factories import grant, make_edition, make_room, make_speaker, make_user, make_venue
 
 MOVED = {
@@ -55,13 +55,15 @@ def _change_mails():
 def test_the_editions_override_of_session_moved_writes_the_change_mail(app_ctx):
     edition, hall, studio = _world()
     save_override(edition.id, "program.session_changed", "en", **MOVED)
-    session_ = mgmt.save_session(edition, _data(hall, 10)).session
+    session_ = services.save_session(edition, _data(hall, 10)).session
     session_.speakers.append(
         SessionSpeaker(speaker=make_speaker(name="Amina", email="amina@example.org"))
     )
     db.session.flush()
-    mgmt.save_session(edition, _data(studio, 14), session_=session_)
-    mgmt.save_session(edition, _data(studio, 15, title="Mobility data, again"), session_=session_)
+    services.save_session(edition, _data(studio, 14), session_=session_)
+    services.save_session(
+        edition, _data(studio, 15, title="Mobility data, again"), session_=session_
+    )
 
     [mail] = _change_mails()
     assert mail.subject == "Moved: Mobility data, again"
@@ -79,12 +81,12 @@ def test_an_organiser_regenerates_a_waiting_change_mail_from_the_outbox(app, cli
         edition, hall, studio = _world()
         organiser = make_user()
         grant(organiser, edition, EditionRoleKind.ORGANISER)
-        session_ = mgmt.save_session(edition, _data(hall, 10)).session
+        session_ = services.save_session(edition, _data(hall, 10)).session
         session_.speakers.append(
             SessionSpeaker(speaker=make_speaker(name="Amina", email="amina@example.org"))
         )
         db.session.flush()
-        mgmt.save_session(edition, _data(studio, 14), session_=session_)
+        services.save_session(edition, _data(studio, 14), session_=session_)
         [mail] = _change_mails()
         assert mail.status is OutboxStatus.PENDING and mail.subject == "Changed: Mobility data"
         save_override(edition.id, "program.session_changed", "en", **MOVED)
@@ -114,10 +116,10 @@ def test_a_sent_change_mail_cannot_be_regenerated(app_ctx):
     from app.notifications.services import regenerate
 
     edition, hall, studio = _world()
-    session_ = mgmt.save_session(edition, _data(hall, 10)).session
+    session_ = services.save_session(edition, _data(hall, 10)).session
     session_.speakers.append(SessionSpeaker(speaker=make_speaker(email="amina@example.org")))
     db.session.flush()
-    mgmt.save_session(edition, _data(studio, 14), session_=session_)
+    services.save_session(edition, _data(studio, 14), session_=session_)
     [mail] = _change_mails()
     mail.status = OutboxStatus.SENT
     db.session.flush()

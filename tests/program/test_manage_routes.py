@@ -17,7 +17,7 @@ from app.models import (
     SessionStatus,
     Speaker,
 )
-from app.program import management as mgmt
+from app.program import services
 from tests.factories import (
     grant,
     make_edition,
@@ -237,7 +237,7 @@ def test_speaker_added_invited_and_answering_by_link(app, client, setup):
     assert "invited, no answer yet" in page
     with app.app_context():
         place = db.session.scalar(select(SessionSpeaker))
-        token = mgmt.invitation_token(place)
+        token = services.invitation_token(place)
         assert db.session.scalar(select(OutboxMessage.kind)) == "program.speaker_invitation"
     anonymous = app.test_client()
     shown = anonymous.get(f"/speaker-invitations/{token}")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EditionRoleKind, SessionSpeaker, SpeakerAvailability
-from app.program import management as mgmt
+from app.program import services
 from tests.factories import (
     grant,
     make_edition,
@@ -48,7 +48,7 @@ def world(app):
         return {
             "slug": edition.slug,
             "organiser": organiser.id,
-            "url": f"/speaker-invitations/{mgmt.invitation_token(place)}",
+            "url": f"/speaker-invitations/{services.invitation_token(place)}",
         }
 
 

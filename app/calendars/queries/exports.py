@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 from app.calendars.ical import base_url, session_location
+from app.labels import SESSION_KIND_LABELS
 from app.models import ConferenceSession, Edition
-from app.program.services import KIND_LABELS
 from app.timezones import get_zone
 
 SCHEDULE_VERSION = "1.0"
@@ -283,7 +283,7 @@ def sessions_csv(edition: Edition, sessions: list[ConferenceSession]) -> bytes:
         row = (
             session_.id,
             session_.title,
-            str(KIND_LABELS[session_.kind]),
+            str(SESSION_KIND_LABELS[session_.kind]),
             session_.status.value,
             _track(session_),
             session_.starts_local.date().isoformat(),
