@@ -5,6 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import EditionRoleKind
 from tests.factories import grant, make_edition, make_organisation, make_user
+from tests.support import sign_in
 
 
 class Case:
@@ -38,9 +39,7 @@ def case(app):
 @pytest.fixture
 def signed_in(client):
     def do_sign_in(user_id: int) -> None:
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
-            flask_session["_fresh"] = True
+        sign_in(client, user_id)
 
     return do_sign_in
 

@@ -8,6 +8,7 @@ from app.editions import management as svc
 from app.extensions import db
 from app.models import EditionFormat, EditionStatus
 from tests.factories import make_edition, make_room, make_series, make_track, make_venue
+from tests.support import sign_in
 
 
 def build(editions: int, venues: int) -> str:
@@ -59,9 +60,7 @@ def test_a_signed_in_organiser_costs_one_more_statement_at_most(
     with app.app_context():
         user_id = make_user().id
         db.session.commit()
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+    sign_in(client, user_id)
     # Loading the account, then asking once whether it organises something.
     assert counting_statements.for_page(client, "/") <= anonymous + 2
 

@@ -187,12 +187,6 @@ def agora(app, uploads_dir) -> Agora:
         return ids_of(built)
 
 
-def sign_in(client, user_id: int) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
-
-
 def stored_files(folder) -> list:
     """Every file under the upload folder (temporary ones included)."""
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
