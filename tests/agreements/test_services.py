@@ -19,8 +19,8 @@ from app.models import (
     CommitmentProgress,
     SessionKind,
 )
-from tests.agreements.conftest import Case, make_agreement, make_commitment
-from tests.factories import make_session
+from tests.agreements.conftest import Case
+from tests.factories import make_agreement, make_commitment, make_session
 
 S = AgreementStatus
 

@@ -9,12 +9,7 @@ from app.editions import queries
 from app.extensions import db
 from app.models import Edition, EditionStatus, Room, Series, Track, Venue
 from tests.factories import make_session
-
-
-def sign_in(client, user_id: int) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+from tests.support import sign_in
 
 
 def text_of(response) -> str:

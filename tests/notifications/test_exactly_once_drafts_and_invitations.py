@@ -1,7 +1,6 @@
 """The outbox end to end: 1,000 mails by two workers, demo decisions as drafts, iTIP pairs."""
 
 from collections import Counter
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,13 +17,12 @@ from app.models import (
     Showcase,
     ShowcaseStatus,
     User,
-    utcnow,
 )
 from app.notifications import services
 from app.notifications.services import worker
 from tests.factories import make_edition, make_session, make_speaker
 from tests.notifications.conftest import SmtpServer, free_port, queue
-from tests.notifications.support import drain_with_two_workers
+from tests.notifications.support import drain_with_two_workers, make_due_now
 from tests.notifications.test_concurrency import shared_app  # noqa: F401  (fixture)
 
 BATCH = 1000
@@ -120,15 +118,6 @@ def _calendar_of(received) -> Calendar:
     return part.get_param("method"), Calendar.from_ical(part.get_payload(decode=True))
 
 
-def _make_due(app) -> None:
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-    )
-    db.session.commit()
-
-
 def test_an_invitation_is_request_and_its_cancellation_cancel_with_the_same_uid(app, smtp_server):
     from app.program.emails import notify_session_changed
 
@@ -140,14 +129,14 @@ def test_an_invitation_is_request_and_its_cancellation_cancel_with_the_same_uid(
         db.session.commit()
 
         notify_session_changed(session_)
-        _make_due(app)
+        make_due_now()
         assert worker.send_due()["sent"] == 1
 
         session_ = db.session.get(ConferenceSession, session_.id)
         session_.status = SessionStatus.CANCELLED
         db.session.flush()
         notify_session_changed(session_, cancelled=True)
-        _make_due(app)
+        make_due_now()
         assert worker.send_due()["sent"] == 1
 
     first, second = smtp_server.received

@@ -45,17 +45,6 @@ class Upload(io.BytesIO):
         self.filename = filename
 
 
-@pytest.fixture
-def world(app_ctx):
-    edition = make_edition(
-        timezone="Europe/Paris", start_date=date(2027, 3, 27), end_date=date(2027, 3, 28)
-    )
-    venue = make_venue(edition, name="Centre", town="Paris")
-    hall = make_room(venue, name="Hall")
-    studio = make_room(venue, name="Studio")
-    return edition, venue, hall, studio
-
-
 def data(room=None, starts=(2027, 3, 27, 10, 0), ends=(2027, 3, 27, 11, 0), **changes) -> dict:
     values = {
         "kind": "talk",
@@ -81,8 +70,8 @@ def speak(session_, speaker, role=SpeakerRole.SPEAKER):
 # Saving: zones, bad input, sequence ---------------------------------------------------------
 
 
-def test_a_session_takes_its_venue_zone_and_starts_at_sequence_zero(world):
-    edition, venue, hall, _ = world
+def test_a_session_takes_its_venue_zone_and_starts_at_sequence_zero(paris_rooms):
+    edition, venue, hall, _ = paris_rooms
     venue.timezone = "Africa/Casablanca"
     saved = services.save_session(edition, data(hall))
     assert saved.session.timezone == "Africa/Casablanca"
@@ -90,30 +79,30 @@ def test_a_session_takes_its_venue_zone_and_starts_at_sequence_zero(world):
     assert saved.session.starts_local == datetime(2027, 3, 27, 10, 0)
 
 
-def test_an_online_session_takes_the_edition_zone(world):
-    edition, *_ = world
+def test_an_online_session_takes_the_edition_zone(paris_rooms):
+    edition, *_ = paris_rooms
     saved = services.save_session(edition, data(online_url="https://meet.example.org/x"))
     assert saved.session.timezone == "Europe/Paris"
     assert saved.session.room is None
 
 
-def test_a_session_needs_a_room_a_venue_or_a_link(world):
-    edition, *_ = world
+def test_a_session_needs_a_room_a_venue_or_a_link(paris_rooms):
+    edition, *_ = paris_rooms
     with pytest.raises(FormErrors) as caught:
         services.save_session(edition, data())
     assert "room_id" in caught.value.errors
 
 
-def test_end_before_start_is_refused_next_to_the_end(world):
-    edition, _, hall, _ = world
+def test_end_before_start_is_refused_next_to_the_end(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     with pytest.raises(FormErrors) as caught:
         services.save_session(edition, data(hall, ends=(2027, 3, 27, 9, 0)))
     assert caught.value.errors == {"ends_local": ["The session must end after it starts."]}
     assert db.session.scalar(select(ConferenceSession.id)) is None
 
 
-def test_a_time_in_the_dst_gap_is_refused_next_to_its_field(world):
-    edition, _, hall, _ = world
+def test_a_time_in_the_dst_gap_is_refused_next_to_its_field(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     # Paris skips from 02:00 to 03:00 on 28 March 2027.
     with pytest.raises(FormErrors) as caught:
         services.save_session(edition, data(hall, (2027, 3, 28, 2, 30), (2027, 3, 28, 4, 0)))
@@ -122,8 +111,8 @@ def test_a_time_in_the_dst_gap_is_refused_next_to_its_field(world):
     assert db.session.scalar(select(ConferenceSession.id)) is None
 
 
-def test_calendar_changes_grow_the_sequence_and_others_do_not(world):
-    edition, _, hall, studio = world
+def test_calendar_changes_grow_the_sequence_and_others_do_not(paris_rooms):
+    edition, _, hall, studio = paris_rooms
     session_ = services.save_session(edition, data(hall)).session
     values = data(hall)
     for change, grows in (
@@ -144,8 +133,8 @@ def test_calendar_changes_grow_the_sequence_and_others_do_not(world):
     assert session_.changed_at is not None
 
 
-def test_a_stale_version_is_refused(world):
-    edition, _, hall, _ = world
+def test_a_stale_version_is_refused(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     session_ = services.save_session(edition, data(hall)).session
     db.session.flush()
     opened = session_.version_id
@@ -163,8 +152,8 @@ def test_a_stale_version_is_refused(world):
 # Conflicts ------------------------------------------------------------------------------------
 
 
-def test_a_room_overlap_blocks_the_save_and_names_the_other_session(world):
-    edition, _, hall, _ = world
+def test_a_room_overlap_blocks_the_save_and_names_the_other_session(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     make_session(
         edition,
         datetime(2027, 3, 27, 10, 30),
@@ -182,8 +171,8 @@ def test_a_room_overlap_blocks_the_save_and_names_the_other_session(world):
     )
 
 
-def test_back_to_back_sessions_and_cancelled_ones_do_not_overlap(world):
-    edition, _, hall, _ = world
+def test_back_to_back_sessions_and_cancelled_ones_do_not_overlap(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     make_session(
         edition,
         datetime(2027, 3, 27, 9),
@@ -203,8 +192,8 @@ def test_back_to_back_sessions_and_cancelled_ones_do_not_overlap(world):
     assert saved.warnings == []
 
 
-def test_a_double_booked_speaker_is_a_warning_the_organiser_can_accept(world):
-    edition, _, hall, studio = world
+def test_a_double_booked_speaker_is_a_warning_the_organiser_can_accept(paris_rooms):
+    edition, _, hall, studio = paris_rooms
     amina = make_speaker(name="Amina")
     other = make_session(
         edition,
@@ -227,8 +216,8 @@ def test_a_double_booked_speaker_is_a_warning_the_organiser_can_accept(world):
     assert saved.session.title == "Moved" and len(saved.warnings) == 1
 
 
-def test_adding_a_busy_speaker_warns(world):
-    edition, _, hall, studio = world
+def test_adding_a_busy_speaker_warns(paris_rooms):
+    edition, _, hall, studio = paris_rooms
     karim = make_speaker(name="Karim")
     speak(
         make_session(
@@ -323,8 +312,8 @@ def test_sessions_outside_the_edition_or_the_stop_are_warnings(caravan):
     assert [c.kind for c in conflicts.session_conflicts(later)] == [conflicts.OUTSIDE_EDITION]
 
 
-def test_a_speaker_outside_their_stated_availability_is_a_warning(world):
-    edition, _, hall, _ = world
+def test_a_speaker_outside_their_stated_availability_is_a_warning(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     lea = make_speaker(name="Léa")
     for start, end in ((9, 10), (10, 12)):  # two adjoining periods count as one
         period = SpeakerAvailability(speaker=lea, edition_id=edition.id)
@@ -352,8 +341,8 @@ def test_a_speaker_outside_their_stated_availability_is_a_warning(world):
     assert "Léa" in found[0].message
 
 
-def test_the_whole_edition_check_lists_every_kind(world):
-    edition, _, hall, _ = world
+def test_the_whole_edition_check_lists_every_kind(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     sami = make_speaker(name="Sami")
     a = make_session(
         edition,
@@ -426,8 +415,8 @@ def outbox(kind_prefix="program."):
     )
 
 
-def test_a_burst_of_edits_yields_one_mail_per_person_with_the_final_state(world):
-    edition, _, hall, studio = world
+def test_a_burst_of_edits_yields_one_mail_per_person_with_the_final_state(paris_rooms):
+    edition, _, hall, studio = paris_rooms
     amina = make_speaker(name="Amina", email="amina@example.org")
     fan = make_user(email="fan@example.org")
     session_ = services.save_session(edition, data(hall)).session
@@ -457,8 +446,8 @@ def test_a_burst_of_edits_yields_one_mail_per_person_with_the_final_state(world)
     assert len(outbox()) == 4
 
 
-def test_cancelling_keeps_the_session_and_mails_a_cancellation(world):
-    edition, _, hall, _ = world
+def test_cancelling_keeps_the_session_and_mails_a_cancellation(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     amina = make_speaker(name="Amina", email="amina@example.org")
     silent = make_speaker(name="No mail")
     session_ = services.save_session(edition, data(hall, title="Keynote")).session
@@ -474,12 +463,12 @@ def test_cancelling_keeps_the_session_and_mails_a_cancellation(world):
     assert b"METHOD:CANCEL" in mail.attachments[0].data
 
 
-def test_an_invitation_link_confirms_or_declines_without_a_password(world, monkeypatch):
+def test_an_invitation_link_confirms_or_declines_without_a_password(paris_rooms, monkeypatch):
     # The link is signed with the current second: hold the clock so that the mail's link
     # and the one signed again below are the same token.
     now = int(time.time())
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: now)
-    edition, _, hall, _ = world
+    edition, _, hall, _ = paris_rooms
     amina = make_speaker(name="Amina", email="amina@example.org")
     session_ = services.save_session(edition, data(hall, title="Keynote")).session
     speak(session_, amina)
@@ -496,8 +485,8 @@ def test_an_invitation_link_confirms_or_declines_without_a_password(world, monke
         services.invitation_from_token(token[:-2] + "xx")
 
 
-def test_a_speaker_without_email_cannot_be_invited(world):
-    edition, _, hall, _ = world
+def test_a_speaker_without_email_cannot_be_invited(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     session_ = services.save_session(edition, data(hall)).session
     speak(session_, make_speaker(name="Offline"))
     with pytest.raises(FormErrors):
@@ -535,8 +524,8 @@ def test_a_speaker_profile_links_an_account_by_email_once(app_ctx):
         services.save_speaker({"name": "Nobody", "account_email": "nobody@example.org"})
 
 
-def test_a_save_racing_another_commit_is_refused_by_the_version_column(world):
-    edition, _, hall, _ = world
+def test_a_save_racing_another_commit_is_refused_by_the_version_column(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     session_ = services.save_session(edition, data(hall)).session
     db.session.flush()
     opened = session_.version_id
