@@ -8,7 +8,11 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database  # noqa: F401  (SQLite engine events)
+from app import (
+    database,  # noqa: F401  (SQLite engine events)
+    formatting,
+)
+from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from config import Config, config_from_env
 
@@ -34,9 +38,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
-    from app.errors import register_error_handlers
-
     register_error_handlers(app)
+    # The commands reach every area: imported here, once the app exists, so that
+    # importing any module of the ``app`` package does not load them all.
     from app.cli import register_cli
 
     register_cli(app)
@@ -83,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
+    # Importing an area at the top of this package would load it for every ``app.*`` import.
     from app.auth.queries import load_user
 
     login_manager.user_loader(load_user)
@@ -115,8 +120,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import formatting
-
     formatting.register(app)
 
 

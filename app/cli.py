@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from app.access import access_table
 from app.agreements.emails import send_reminders
 from app.auth import services
+from app.benchdata import BenchDataError, build_bench_edition
 from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.errors import DomainError
 from app.extensions import db
@@ -106,10 +107,6 @@ def demo_command(force: bool):
 @with_appcontext
 def bench_data_command(sessions: int, seed: int):
     """Build a large published edition for benchmarks (never in production)."""
-    from flask import current_app
-
-    from app.benchdata import BenchDataError, build_bench_edition
-
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException(
             "This is a production configuration: benchmark data adds thousands of "

@@ -150,7 +150,7 @@ def postgres_answers(url: str) -> bool:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
-    except Exception as error:  # noqa: BLE001 — any failure means "not reachable"
+    except Exception as error:
         print(f"PostgreSQL not reachable at {url}: {str(error).splitlines()[0]}")
         return False
     finally:
