@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -61,17 +60,25 @@ def base_url() -> str:
     return current_app.config["AGORA_BASE_URL"].rstrip("/")
 
 
-def uid_host() -> str:
-    """The host that ends every UID: the public address's, so it never changes."""
-    return urlsplit(base_url()).hostname or "agora.localhost"
+def session_uid(session_: ConferenceSession) -> str:
+    """The session's UID, stored with it: the same whatever the site's address."""
+    return session_.ical_uid
 
 
-def session_uid(session_id: int) -> str:
-    return f"session-{session_id}@{uid_host()}"
+def thinklab_uid(thinklab: Thinklab) -> str:
+    return thinklab.ical_uid
 
 
-def thinklab_uid(thinklab_id: int) -> str:
-    return f"thinklab-{thinklab_id}@{uid_host()}"
+def agreement_uid(agreement: Agreement, key: str) -> str:
+    """The UID of one of an agreement's milestones, built on the agreement's own UID.
+
+    A UID of the form ``local@domain`` (those from before UIDs were stored) gives
+    ``local-key@domain``, as it always did; a newer one gives ``<uid>-<key>``.
+    """
+    local, at, domain = agreement.ical_uid.rpartition("@")
+    if not at:
+        return f"{agreement.ical_uid}-{key}"
+    return f"{local}-{key}@{domain}"
 
 
 # Time zones ------------------------------------------------------------------------------
@@ -257,7 +264,7 @@ def session_to_component(session_: ConferenceSession, *, stamp: datetime | None 
     """
     modified = _last_modified(session_.updated_at, session_.changed_at, session_.created_at)
     event = Event()
-    event.add("UID", session_uid(session_.id))
+    event.add("UID", session_uid(session_))
     event.add("DTSTAMP", (stamp or modified).astimezone(UTC))
     event.add("LAST-MODIFIED", modified.astimezone(UTC))
     event.add("CREATED", session_.created_at.astimezone(UTC))
@@ -318,7 +325,7 @@ def thinklab_components(thinklab: Thinklab) -> list[Event]:
     if thinklab.first_meeting_local is None:
         return []
     zone = thinklab.timezone
-    uid = thinklab_uid(thinklab.id)
+    uid = thinklab_uid(thinklab)
     modified = _last_modified(
         thinklab.updated_at,
         thinklab.created_at,
@@ -468,7 +475,7 @@ def agreement_to_ical(agreement: Agreement) -> Calendar:
     url = f"{base_url()}/agreements/{agreement.id}"
     for milestone in agreement_milestones(agreement):
         event = Event()
-        event.add("UID", f"agreement-{agreement.id}-{milestone.key}@{uid_host()}")
+        event.add("UID", agreement_uid(agreement, milestone.key))
         event.add("DTSTAMP", modified)
         event.add("LAST-MODIFIED", modified)
         event.add("SEQUENCE", 0)
@@ -600,7 +607,7 @@ def thinklab_invitation(
         zone = thinklab.timezone
         master = components[0]
         event = Event()
-        event.add("UID", thinklab_uid(thinklab.id))
+        event.add("UID", thinklab_uid(thinklab))
         event.add("DTSTAMP", now)
         event.add("SEQUENCE", max(thinklab.sequence or 0, occurrence.sequence or 0))
         event.add("RECURRENCE-ID", aware(occurrence.original_local, zone))
