@@ -4,6 +4,10 @@ Every builder returns an ``icalendar`` object (or bytes for invitations); the ro
 only wrap the result in a ``text/calendar`` response. Times are written on the wall
 clock of their IANA zone (the truth Agora stores) with ``TZID``, and every zone used
 gets a VTIMEZONE computed from the pinned tzdata for the years the events span.
+
+Feeds (downloads and subscriptions) carry no METHOD: they are not iTIP messages.
+Invitations carry METHOD:REQUEST or METHOD:CANCEL with an ORGANIZER (RFC 5546). UIDs
+are stored with their objects and never follow the site's address.
 """
 
 import logging
@@ -33,6 +37,7 @@ REFRESH = timedelta(hours=1)
 UTC_ZONES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/Universal"}
 # Years a VTIMEZONE reaches beyond today for rules without an end.
 OPEN_ENDED_YEARS = 10
+_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 STATUS = {
     SessionStatus.CONFIRMED: "CONFIRMED",
@@ -79,6 +84,17 @@ def agreement_uid(agreement: Agreement, key: str) -> str:
     if not at:
         return f"{agreement.ical_uid}-{key}"
     return f"{local}-{key}@{domain}"
+
+
+def calendar_media_type(body: bytes) -> str:
+    """The media type of an iCalendar body: ``method=`` exactly when it has a METHOD.
+
+    RFC 6047 (2.4) asks for the parameter on iTIP messages; a feed without METHOD
+    must not claim one.
+    """
+    found = _METHOD.search(body)
+    media_type = "text/calendar; charset=utf-8"
+    return f"{media_type}; method={found.group(1).decode().upper()}" if found else media_type
 
 
 # Time zones ------------------------------------------------------------------------------
@@ -191,8 +207,12 @@ def add_timezones(calendar: Calendar, *, open_ended: bool = False) -> None:
 # Calendars -------------------------------------------------------------------------------
 
 
-def new_calendar(name: str, *, method: str | None = "PUBLISH", description: str = "") -> Calendar:
-    """An empty calendar with its product, name and refresh interval."""
+def new_calendar(name: str, *, method: str | None = None, description: str = "") -> Calendar:
+    """An empty calendar with its product, name and refresh interval.
+
+    :param method: the iTIP method of an invitation; None for a feed, which is no iTIP
+        message (and a PUBLISH would need an ORGANIZER on every event, RFC 5546 3.2.1).
+    """
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -200,11 +220,13 @@ def new_calendar(name: str, *, method: str | None = "PUBLISH", description: str 
     if method:
         calendar.add("METHOD", method)
     name = " ".join(clean_text(name).split())
-    # Properties icalendar does not know are written raw unless given as TEXT.
-    calendar.add("NAME", vText(name))
-    calendar.add("X-WR-CALNAME", vText(name))
+    # These are TEXT, but readers that do not know them (icalendar, ical.js) keep the
+    # escapes of a value whose type is not stated: VALUE=TEXT states it.
+    text = {"VALUE": "TEXT"}
+    calendar.add("NAME", vText(name), parameters=text)
+    calendar.add("X-WR-CALNAME", vText(name), parameters=text)
     if description:
-        calendar.add("X-WR-CALDESC", vText(clean_text(description)))
+        calendar.add("X-WR-CALDESC", vText(clean_text(description)), parameters=text)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", "PT1H")
     return calendar

@@ -42,6 +42,8 @@ def _respond(
     else:
         locale = str(get_locale() or "")
         body = services.feed_cache.get_or_build((*key, version.etag, locale), build)
+        if mimetype == CALENDAR_TYPE:
+            mimetype = ical.calendar_media_type(body)
         response = Response(body, content_type=mimetype)
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(version.etag)
