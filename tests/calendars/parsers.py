@@ -1,5 +1,6 @@
 """Read Agora's iCalendar output with parsers other than the ``icalendar`` library that
-wrote it: ical.js (the parser inside Thunderbird, through Node) and ``vobject``.
+wrote it: ical.js (the parser inside Thunderbird, through Node), ``vobject`` and libical
+(the parser inside Evolution, see ``libical_reader``).
 
 Each reader gives the same shape: ``events`` keyed by ``(uid, recurrence-id)`` with UTC
 instants, and the ``occurrences`` of recurring events up to a limit.
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import vobject
+
+from tests.calendars.libical_reader import read_with_libical
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -148,14 +151,24 @@ COMPARED = ("start", "end", "summary", "description", "location", "status", "seq
 
 
 def same_reading(ics: bytes, until: datetime = DEFAULT_UNTIL) -> dict:
-    """Read ``ics`` with both parsers, check they agree on every event, return ical.js's."""
+    """Read ``ics`` with the three parsers, check they agree on every event and that
+    libical finds nothing against RFC 5545/5546, and return ical.js's reading."""
     by_js = read_with_icaljs(ics, until)
-    by_vobject = read_with_vobject(ics, until)
-    assert by_js["method"] == by_vobject["method"]
-    assert set(by_js["events"]) == set(by_vobject["events"])
-    for key, event in by_js["events"].items():
-        other = by_vobject["events"][key]
-        for name in COMPARED:
-            assert event[name] == other[name], (key, name, event[name], other[name])
-    assert by_js["occurrences"] == by_vobject["occurrences"]
+    by_libical = read_with_libical(ics, until)
+    assert by_libical["errors"] == [], by_libical["errors"]
+    for label, other in (("vobject", read_with_vobject(ics, until)), ("libical", by_libical)):
+        assert by_js["method"] == other["method"], label
+        assert by_js["name"] == other["name"], (label, by_js["name"], other["name"])
+        assert set(by_js["events"]) == set(other["events"]), label
+        for key, event in by_js["events"].items():
+            for name in COMPARED:
+                assert event[name] == other["events"][key][name], (
+                    label,
+                    key,
+                    name,
+                    event[name],
+                    other["events"][key][name],
+                )
+        differ = sorted(set(by_js["occurrences"]) ^ set(other["occurrences"]))
+        assert by_js["occurrences"] == other["occurrences"], (label, differ[:6])
     return by_js
