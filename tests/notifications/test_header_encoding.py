@@ -59,6 +59,7 @@ WORDS = st.sampled_from(
 @settings(
     max_examples=300,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(WORDS, min_size=1, max_size=24), st.lists(WORDS, min_size=1, max_size=4))
@@ -87,7 +88,9 @@ TEXT = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(TEXT.filter(lambda text: not text.isascii()))
 def test_encoded_words_give_back_any_text(text):
     raw = f"Subject: {worker.encode_words(text)}\r\n\r\n".replace("\n ", "\r\n ").encode()
