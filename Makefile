@@ -67,9 +67,11 @@ worker: migrate
 
 test: dev-venv translations
 	@if command -v npm >/dev/null; then npm ci --prefix tests/calendars/js --no-audit --no-fund --silent; fi
-	@# The real-browser tests need Chromium; install it quietly when we may (root only).
+	@# The real-browser tests need Chromium, and the calendar tests libical (Evolution's
+	@# parser); install them quietly when we may (root only).
 	@if [ "$$(id -u)" = "0" ]; then \
 		command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true; \
+		ldconfig -p | grep -q 'libical\.so\.3' || (apt-get update -qq && apt-get install -y -qq libical3 >/dev/null) || true; \
 	fi
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -7,8 +7,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import ical
 from app.access import Audience, access
-from app.calendars import ical, services
+from app.calendars import services
 from app.calendars.blueprint import bp
 from app.calendars.queries import exports, feeds
 from app.calendars.queries.cache import feed_cache
@@ -49,6 +50,8 @@ def _respond(
     else:
         locale = str(get_locale() or "")
         body = feed_cache.get_or_build((*key, version.etag, locale), build)
+        if mimetype == CALENDAR_TYPE:
+            mimetype = ical.calendar_media_type(body)
         response = Response(body, content_type=mimetype)
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(version.etag)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, CreatedMixin, TimestampMixin, enum_type
+from app.models.base import Base, CreatedMixin, TimestampMixin, calendar_uid_factory, enum_type
 
 
 class AgreementKind(enum.Enum):
@@ -54,6 +54,9 @@ class Agreement(TimestampMixin, Base):
     expiry_date: Mapped[date | None]
     is_public: Mapped[bool] = mapped_column(default=False)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    ical_uid: Mapped[str] = mapped_column(
+        sa.String(255), unique=True, default=calendar_uid_factory("agreement")
+    )
 
     edition: Mapped["Edition | None"] = relationship()  # noqa: F821
     signing_session: Mapped["ConferenceSession | None"] = relationship()  # noqa: F821

@@ -1,6 +1,8 @@
 """Declarative base, naming convention and the column types every model shares."""
 
 import enum
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -63,3 +65,16 @@ class CreatedMixin:
 
 class TimestampMixin(CreatedMixin):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def calendar_uid_factory(kind: str) -> Callable[[], str]:
+    """Return the default of an ``ical_uid`` column: ``<kind>-<random UUID>``.
+
+    A UID is stored with its object so that it never changes, wherever the site moves;
+    it names no host, as RFC 7986 (5.3) recommends.
+    """
+
+    def new_uid() -> str:
+        return f"{kind}-{uuid.uuid4()}"
+
+    return new_uid

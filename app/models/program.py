@@ -6,7 +6,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, CreatedMixin, TimestampMixin, UTCDateTime, enum_type
+from app.models.base import (
+    Base,
+    CreatedMixin,
+    TimestampMixin,
+    UTCDateTime,
+    calendar_uid_factory,
+    enum_type,
+)
 from app.models.scheduling import TimeRangeMixin, time_range_check
 
 
@@ -121,6 +128,9 @@ class ConferenceSession(TimeRangeMixin, TimestampMixin, Base):
     )
     sequence: Mapped[int] = mapped_column(default=0)
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ical_uid: Mapped[str] = mapped_column(
+        sa.String(255), unique=True, default=calendar_uid_factory("session")
+    )
     version_id: Mapped[int] = mapped_column(default=1)
 
     edition: Mapped["Edition"] = relationship()  # noqa: F821

@@ -6,7 +6,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, CreatedMixin, TimestampMixin, UTCDateTime, enum_type
+from app.models.base import (
+    Base,
+    CreatedMixin,
+    TimestampMixin,
+    UTCDateTime,
+    calendar_uid_factory,
+    enum_type,
+)
 from app.models.program import StakeholderCategory
 from app.models.scheduling import LocalTimesMixin
 
@@ -57,6 +64,9 @@ class Thinklab(LocalTimesMixin, TimestampMixin, Base):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     sequence: Mapped[int] = mapped_column(default=0)
+    ical_uid: Mapped[str] = mapped_column(
+        sa.String(255), unique=True, default=calendar_uid_factory("thinklab")
+    )
 
     edition: Mapped["Edition | None"] = relationship()  # noqa: F821
     agreement: Mapped["Agreement | None"] = relationship(  # noqa: F821

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.calendars.ical import session_invitation
 from app.extensions import db
+from app.ical import session_invitation
 from app.models import (
     AgendaEntry,
     ConferenceSession,

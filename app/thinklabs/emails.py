@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.ical import thinklab_invitation
 from app.models import (
     Contribution,
     MeetingChange,
@@ -148,10 +149,6 @@ def _render(thinklab: Thinklab, user: User, change: str, **context) -> Rendered:
 
 
 def _attachment(thinklab: Thinklab, user: User, method: str, occurrence=None) -> Attachment:
-    # Imported here: the calendars blueprint imports the auth routes, which (through the
-    # editions and thinklabs blueprints) import this module.
-    from app.calendars.ical import thinklab_invitation
-
     data = thinklab_invitation(
         thinklab, user.email, user.display_name, method=method, occurrence=occurrence
     )

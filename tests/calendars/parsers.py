@@ -1,5 +1,6 @@
 """Read Agora's iCalendar output with parsers other than the ``icalendar`` library that
-wrote it: ical.js (the parser inside Thunderbird, through Node) and ``vobject``.
+wrote it: ical.js (the parser inside Thunderbird, through Node), ``vobject`` and libical
+(the parser inside Evolution, see ``libical_reader``).
 
 Each reader gives the same shape: ``events`` keyed by ``(uid, recurrence-id)`` with UTC
 instants, and the ``occurrences`` of recurring events up to a limit.
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import vobject
+
+from tests.calendars.libical_reader import read_with_libical
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -48,16 +51,24 @@ def need_node() -> str:
 
 
 def read_with_icaljs(ics: bytes, until: datetime = DEFAULT_UNTIL) -> dict:
+    return read_many_with_icaljs([ics], until)[0]
+
+
+def read_many_with_icaljs(documents: list[bytes], until: datetime = DEFAULT_UNTIL) -> list[dict]:
+    """Read several documents with one run of node, each with its own VTIMEZONEs."""
     node = need_node()
     done = subprocess.run(
-        [node, str(JS_DIR / "parse.mjs"), _iso(until)],
-        input=ics,
+        [node, str(JS_DIR / "parse.mjs"), _iso(until), "--many"],
+        input=json.dumps([ics.decode() for ics in documents]).encode(),
         capture_output=True,
         check=False,
-        timeout=60,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr.decode()
-    raw = json.loads(done.stdout)
+    return [_icaljs_reading(raw) for raw in json.loads(done.stdout)]
+
+
+def _icaljs_reading(raw: dict) -> dict:
     events = {}
     for event in raw["events"]:
         key = (event["uid"], event["recurrence_id"])
@@ -148,14 +159,33 @@ COMPARED = ("start", "end", "summary", "description", "location", "status", "seq
 
 
 def same_reading(ics: bytes, until: datetime = DEFAULT_UNTIL) -> dict:
-    """Read ``ics`` with both parsers, check they agree on every event, return ical.js's."""
-    by_js = read_with_icaljs(ics, until)
-    by_vobject = read_with_vobject(ics, until)
-    assert by_js["method"] == by_vobject["method"]
-    assert set(by_js["events"]) == set(by_vobject["events"])
-    for key, event in by_js["events"].items():
-        other = by_vobject["events"][key]
-        for name in COMPARED:
-            assert event[name] == other[name], (key, name, event[name], other[name])
-    assert by_js["occurrences"] == by_vobject["occurrences"]
+    """Read ``ics`` with the three parsers, check they agree on every event and that
+    libical finds nothing against RFC 5545/5546, and return ical.js's reading."""
+    return _agree(ics, read_with_icaljs(ics, until), until)
+
+
+def same_readings(documents: list[bytes], until: datetime = DEFAULT_UNTIL) -> list[dict]:
+    """``same_reading`` of several documents, with one run of node for all of them."""
+    by_js = read_many_with_icaljs(documents, until)
+    return [_agree(ics, reading, until) for ics, reading in zip(documents, by_js, strict=True)]
+
+
+def _agree(ics: bytes, by_js: dict, until: datetime) -> dict:
+    by_libical = read_with_libical(ics, until)
+    assert by_libical["errors"] == [], by_libical["errors"]
+    for label, other in (("vobject", read_with_vobject(ics, until)), ("libical", by_libical)):
+        assert by_js["method"] == other["method"], label
+        assert by_js["name"] == other["name"], (label, by_js["name"], other["name"])
+        assert set(by_js["events"]) == set(other["events"]), label
+        for key, event in by_js["events"].items():
+            for name in COMPARED:
+                assert event[name] == other["events"][key][name], (
+                    label,
+                    key,
+                    name,
+                    event[name],
+                    other["events"][key][name],
+                )
+        differ = sorted(set(by_js["occurrences"]) ^ set(other["occurrences"]))
+        assert by_js["occurrences"] == other["occurrences"], (label, differ[:6])
     return by_js

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from icalendar import Calendar
 
-from app.calendars.ical import session_invitation
+from app.ical import session_invitation
 from app.models import SessionStatus
 from tests.calendars.parsers import same_reading
 from tests.factories import make_edition, make_session

@@ -29,6 +29,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""
 
 
 @dataclass
@@ -53,7 +54,13 @@ class RecordingHandler:
         parsed = email.message_from_bytes(envelope.content, policy=default_policy)
         with self.lock:
             self.received.append(
-                Received(session.peer, envelope.mail_from, list(envelope.rcpt_tos), parsed)
+                Received(
+                    session.peer,
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    parsed,
+                    envelope.original_content or envelope.content,
+                )
             )
         return "250 Message accepted for delivery"
 

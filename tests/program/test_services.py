@@ -376,7 +376,8 @@ def test_the_whole_edition_check_lists_every_kind(paris_rooms):
     )
 
 
-def test_the_sweep_handles_thousands_of_sessions_quickly():
+def test_the_sweep_finds_every_overlap_among_thousands_of_sessions():
+    # Its speed is measured by `make bench` (the conflict check at 100 to 2,000 sessions).
     start = datetime(2027, 6, 14, 7, tzinfo=UTC)
     slots = []
     for n in range(5000):
@@ -395,9 +396,7 @@ def test_the_sweep_handles_thousands_of_sessions_quickly():
             )
         )
     context = conflicts.Context(date(2027, 6, 1), date(2027, 6, 30))
-    started = time.perf_counter()
     found = conflicts.detect(slots, context)
-    assert time.perf_counter() - started < 1.0
     # every session after the first of its room overlaps the one before it by 5 minutes
     assert sum(c.kind == conflicts.ROOM_OVERLAP for c in found) == 5000 - 6
 

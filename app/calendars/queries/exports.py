@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
-from app.calendars.ical import base_url, session_location
+from app.ical import base_url, session_location
 from app.labels import SESSION_KIND_LABELS
 from app.models import ConferenceSession, Edition
 from app.timezones import get_zone

@@ -6,8 +6,9 @@ With the worker beside it, this is the only code of Agora that touches Flask-Mai
 import logging
 import re
 import smtplib
+from email.base64mime import header_encode
 from email.message import Message as _HeaderParser
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -79,6 +80,70 @@ def _has_line_break(value: str) -> bool:
     return "\r" in value or "\n" in value
 
 
+# An encoded word may hold 75 characters (RFC 2047 2): 39 bytes of UTF-8 make 64, which
+# leaves room for "Subject: " on the first line of 78; 45 bytes make 72, room for "From: ".
+_WORD_BYTES = 39
+_NAME_BYTES = 45
+
+
+def encode_words(text: str, limit: int = _WORD_BYTES) -> str:
+    """Return non-ASCII ``text`` as RFC 2047 encoded words (UTF-8, base64), one a line.
+
+    Every character, spaces included, sits inside an encoded word, and words are cut
+    between characters only: decoders drop the folding whitespace between adjacent
+    encoded words (RFC 2047 6.2), so the text comes back exactly, in any script.
+    """
+    chunks: list[bytes] = []
+    for character in text:
+        data = character.encode()
+        if chunks and len(chunks[-1]) + len(data) <= limit:
+            chunks[-1] += data
+        else:
+            chunks.append(data)
+    return "\n ".join(header_encode(chunk, charset="utf-8") for chunk in chunks)
+
+
+def _mailbox(name: str, address: str) -> str | None:
+    """A From or To value whose name is encoded by ``encode_words``; None when the
+    standard form is right (an ASCII name) or cannot be written so (a non-ASCII address).
+
+    A name of up to 45 bytes stays one encoded word: the address parser of Python
+    3.13.0 puts a space between two encoded words of a name, where RFC 2047 has none.
+    """
+    if name.isascii() or not address.isascii():
+        return None
+    return f"{encode_words(name, _NAME_BYTES)}\n <{address}>"
+
+
+class _Mail(Message):
+    """A Flask-Mail message whose Subject, and From and To names, keep their spaces.
+
+    Flask-Mail encodes them with ``email.header.Header``, then the SMTP policy parses
+    and folds them again, and so does ``email.headerregistry`` given the plain text (on
+    Python 3.13.0): either way a space is lost, doubled or added between encoded words
+    when a subject mixes scripts (Arabic words and an emoji). So the non-ASCII ones are
+    written here, as ``encode_words`` lines that the policy keeps as they are.
+    """
+
+    def __init__(self, *args, to: tuple[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.to = to
+
+    def _message(self):
+        message = super()._message()
+        sender = self.sender if isinstance(self.sender, str) else formataddr(self.sender)
+        values = {
+            "Subject": encode_words(self.subject) if not self.subject.isascii() else None,
+            "From": _mailbox(*parseaddr(sender)),
+            "To": _mailbox(*self.to),
+        }
+        for name, value in values.items():
+            if value is not None:
+                del message[name]
+                message.set_raw(name, value)
+        return message
+
+
 def build_mail(message: OutboxMessage) -> Message:
     """Turn an outbox row into a Flask-Mail message.
 
@@ -96,9 +161,10 @@ def build_mail(message: OutboxMessage) -> Message:
         if _has_line_break(value):
             raise ValueError(f"Line breaks are not allowed in the {name} header.")
         extra_headers[name] = value
-    mail_message = Message(
+    mail_message = _Mail(
         subject=message.subject,
         recipients=[formataddr((message.recipient_name or "", message.recipient))],
+        to=(message.recipient_name or "", message.recipient),
         body=message.body_text,
         html=message.body_html or None,
         extra_headers=extra_headers or None,

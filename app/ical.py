@@ -3,18 +3,28 @@
 Every builder returns an ``icalendar`` object (or bytes for invitations); the routes
 only wrap the result in a ``text/calendar`` response. Times are written on the wall
 clock of their IANA zone (the truth Agora stores) with ``TZID``, and every zone used
-gets a VTIMEZONE computed from the pinned tzdata for the years the events span.
+gets a VTIMEZONE computed from the pinned tzdata for exactly the span of the events
+that use it: one observance per change of offset, each with its own DTSTART and no
+RDATE list, which every reader understands (ical.js reads only the first value of an
+RDATE list). A recurring event counts to its UNTIL or COUNT; one that never ends counts
+to the horizon, the end of the ``OPEN_ENDED_YEARS``-th year after the current one.
+
+Feeds (downloads and subscriptions) carry no METHOD: they are not iTIP messages.
+Invitations carry METHOD:REQUEST or METHOD:CANCEL with an ORGANIZER (RFC 5546). UIDs
+are stored with their objects and never follow the site's address.
 """
 
+import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
-from urllib.parse import urlsplit
+from typing import NamedTuple
 
+from dateutil.rrule import rrulestr
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
@@ -32,8 +42,12 @@ logger = logging.getLogger(__name__)
 PRODID = "-//Agora//Agora calendars//EN"
 REFRESH = timedelta(hours=1)
 UTC_ZONES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/Universal"}
-# Years a VTIMEZONE reaches beyond today for rules without an end.
+# A recurring event without COUNT or UNTIL is covered to the end of this many years
+# after the current one (its VTIMEZONE stops there).
 OPEN_ENDED_YEARS = 10
+# Occurrences expanded to find the last one of a COUNT rule, at most.
+MAX_EXPANDED = 10_000
+_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 STATUS = {
     SessionStatus.CONFIRMED: "CONFIRMED",
@@ -61,17 +75,36 @@ def base_url() -> str:
     return current_app.config["AGORA_BASE_URL"].rstrip("/")
 
 
-def uid_host() -> str:
-    """The host that ends every UID: the public address's, so it never changes."""
-    return urlsplit(base_url()).hostname or "agora.localhost"
+def session_uid(session_: ConferenceSession) -> str:
+    """The session's UID, stored with it: the same whatever the site's address."""
+    return session_.ical_uid
 
 
-def session_uid(session_id: int) -> str:
-    return f"session-{session_id}@{uid_host()}"
+def thinklab_uid(thinklab: Thinklab) -> str:
+    return thinklab.ical_uid
 
 
-def thinklab_uid(thinklab_id: int) -> str:
-    return f"thinklab-{thinklab_id}@{uid_host()}"
+def agreement_uid(agreement: Agreement, key: str) -> str:
+    """The UID of one of an agreement's milestones, built on the agreement's own UID.
+
+    A UID of the form ``local@domain`` (those from before UIDs were stored) gives
+    ``local-key@domain``, as it always did; a newer one gives ``<uid>-<key>``.
+    """
+    local, at, domain = agreement.ical_uid.rpartition("@")
+    if not at:
+        return f"{agreement.ical_uid}-{key}"
+    return f"{local}-{key}@{domain}"
+
+
+def calendar_media_type(body: bytes) -> str:
+    """The media type of an iCalendar body: ``method=`` exactly when it has a METHOD.
+
+    RFC 6047 (2.4) asks for the parameter on iTIP messages; a feed without METHOD
+    must not claim one.
+    """
+    found = _METHOD.search(body)
+    media_type = "text/calendar; charset=utf-8"
+    return f"{media_type}; method={found.group(1).decode().upper()}" if found else media_type
 
 
 # Time zones ------------------------------------------------------------------------------
@@ -86,8 +119,18 @@ def aware(local: datetime, zone_name: str) -> datetime:
     return local.replace(tzinfo=_zone(zone_name), fold=0)
 
 
-def _transitions(zone_name: str, first: datetime, last: datetime):
-    """Yield ``(utc instant, offset before, offset after, name, is_dst)`` of each change.
+class Change(NamedTuple):
+    """A change of a zone's offset or abbreviation, as the pinned tzdata has it."""
+
+    instant: datetime  # UTC
+    before: timedelta
+    after: timedelta
+    name: str | None
+    is_dst: bool
+
+
+def _transitions(zone_name: str, first: datetime, last: datetime) -> Iterator[Change]:
+    """Yield each change after ``first`` up to ``last`` (UTC instants).
 
     Scans every six hours and bisects to the second, so that short periods (Morocco's
     Ramadan hour, a few weeks long) are never stepped over.
@@ -102,45 +145,49 @@ def _transitions(zone_name: str, first: datetime, last: datetime):
     instant = first
     current = state(instant)
     while instant < last:
-        following = instant + step
+        following = min(instant + step, last)
         after = state(following)
         if after[0] != current[0] or after[1] != current[1]:
-            low, high = instant, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if state(middle)[:2] == current[:2]:
+            # On whole seconds, as tzdata has them: ``high`` ends on the change itself.
+            low, high = int(instant.timestamp()), int(following.timestamp())
+            while high - low > 1:
+                middle = (low + high) // 2
+                if state(datetime.fromtimestamp(middle, UTC))[:2] == current[:2]:
                     low = middle
                 else:
                     high = middle
-            yield high, current[0], after[0], after[1], after[2]
+            yield Change(
+                datetime.fromtimestamp(high, UTC), current[0], after[0], after[1], after[2]
+            )
         instant, current = following, after
 
 
-@lru_cache(maxsize=128)
-def _vtimezone_ical(zone_name: str, first_year: int, last_year: int) -> bytes:
-    first = datetime(first_year, 1, 1, tzinfo=UTC)
-    last = datetime(last_year + 1, 1, 1, tzinfo=UTC)
-    zone = get_zone(zone_name)
-    start = first.astimezone(zone)
-    timezone = Timezone()
-    timezone.add("TZID", zone_name)
-    # (offset from, offset to, name, is_dst) -> local onsets in the offset before
-    observances: dict[tuple, list[datetime]] = {}
-    initial = (start.utcoffset(), start.utcoffset(), start.tzname(), bool(start.dst()))
-    observances[initial] = [datetime(first_year, 1, 1)]
-    for instant, before, after, name, is_dst in _transitions(zone_name, first, last):
-        onset = (instant + before).replace(tzinfo=None)
-        observances.setdefault((before, after, name, is_dst), []).append(onset)
-    for (before, after, name, is_dst), onsets in observances.items():
-        part = TimezoneDaylight() if is_dst else TimezoneStandard()
-        part.add("DTSTART", onsets[0])
-        if len(onsets) > 1:
-            part.add("RDATE", onsets[1:])
-        part.add("TZOFFSETFROM", before)
-        part.add("TZOFFSETTO", after)
-        part.add("TZNAME", name or _offset_name(after))
-        timezone.add_component(part)
-    return timezone.to_ical()
+@lru_cache(maxsize=4096)
+def _changes_in_year(zone_name: str, year: int) -> tuple[Change, ...]:
+    """The changes after the first instant of ``year`` (UTC) up to the next year's."""
+    first = datetime(year, 1, 1, tzinfo=UTC)
+    return tuple(_transitions(zone_name, first, first.replace(year=year + 1)))
+
+
+def _changes(zone_name: str, first: datetime, last: datetime) -> list[Change]:
+    """The changes after ``first`` up to ``last`` (included)."""
+    return [
+        change
+        for year in range(first.year - 1, last.year + 1)
+        for change in _changes_in_year(zone_name, year)
+        if first < change.instant <= last
+    ]
+
+
+def _change_in_force(zone_name: str, moment: datetime) -> Change | None:
+    """The last change at or before ``moment``, within the three years before it."""
+    earlier = [
+        change
+        for year in range(moment.year - 3, moment.year + 1)
+        for change in _changes_in_year(zone_name, year)
+        if change.instant <= moment
+    ]
+    return earlier[-1] if earlier else None
 
 
 def _offset_name(offset: timedelta) -> str:
@@ -149,43 +196,118 @@ def _offset_name(offset: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
 
-def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
-    """Return the VTIMEZONE of ``zone_name`` with every change from ``first_year`` to
-    ``last_year`` (inclusive), as the pinned tzdata says."""
-    return Timezone.from_ical(_vtimezone_ical(zone_name, first_year, last_year))
+def _observance(onset: datetime, before: timedelta, after: timedelta, name, is_dst: bool):
+    part = TimezoneDaylight() if is_dst else TimezoneStandard()
+    part.add("DTSTART", onset)
+    part.add("TZOFFSETFROM", before)
+    part.add("TZOFFSETTO", after)
+    part.add("TZNAME", name or _offset_name(after))
+    return part
 
 
-def add_timezones(calendar: Calendar, *, open_ended: bool = False) -> None:
-    """Add one VTIMEZONE for every TZID the calendar's events use, covering their years."""
-    years: dict[str, set[int]] = {}
+def vtimezone(zone_name: str, first: datetime, last: datetime) -> Timezone:
+    """Return the VTIMEZONE of ``zone_name`` from instant ``first`` to instant ``last``.
+
+    Its first observance is the one in force at ``first``, from the change that began it
+    (or from that day's midnight, for a zone that has not changed in the years before);
+    then comes one observance per change up to ``last``, each with a single DTSTART on
+    the wall clock before the change, as the pinned tzdata says.
+    """
+    first, last = first.astimezone(UTC), last.astimezone(UTC)
+    timezone = Timezone()
+    timezone.add("TZID", zone_name)
+    in_force = _change_in_force(zone_name, first)
+    changes = _changes(zone_name, first, last)
+    if in_force is None:
+        local = first.astimezone(get_zone(zone_name))
+        onset = datetime.combine(local.date(), time(0))
+        offset = local.utcoffset()
+        timezone.add_component(
+            _observance(onset, offset, offset, local.tzname(), bool(local.dst()))
+        )
+    else:
+        changes.insert(0, in_force)
+    for change in changes:
+        onset = (change.instant + change.before).replace(tzinfo=None)
+        timezone.add_component(
+            _observance(onset, change.before, change.after, change.name, change.is_dst)
+        )
+    return timezone
+
+
+def _horizon() -> datetime:
+    """Where a recurring event without end stops counting: the end of the
+    ``OPEN_ENDED_YEARS``-th year after the current one."""
+    return datetime(datetime.now(UTC).year + OPEN_ENDED_YEARS + 1, 1, 1, tzinfo=UTC)
+
+
+def _zoned_values(component, name: str) -> list[tuple[str, datetime]]:
+    """``(TZID, aware date-time)`` of each value of property ``name`` that has a TZID."""
+    values = component.get(name)
+    if values is None:
+        return []
+    found = []
+    for prop in values if isinstance(values, list) else [values]:
+        tzid = prop.params.get("TZID")
+        if not tzid:
+            continue
+        moment = getattr(prop, "dt", None)
+        moments = [moment] if moment is not None else [value.dt for value in prop.dts]
+        found += [(str(tzid), moment) for moment in moments if isinstance(moment, datetime)]
+    return found
+
+
+def _last_start(component, start: datetime, horizon: datetime) -> datetime | None:
+    """The start of a recurring event's last occurrence: its UNTIL, its COUNT-th
+    occurrence, or ``horizon`` for a rule without end; None for a single event."""
+    rule = component.get("RRULE")
+    if rule is None:
+        return None
+    if "UNTIL" in rule:
+        until = rule["UNTIL"][0]
+        if not isinstance(until, datetime):
+            return datetime.combine(until, time(23, 59, 59), tzinfo=start.tzinfo)
+        return until if until.tzinfo is not None else until.replace(tzinfo=start.tzinfo)
+    if "COUNT" in rule:
+        expanded = rrulestr(rule.to_ical().decode(), dtstart=start.replace(tzinfo=None))
+        starts = list(itertools.islice(expanded, MAX_EXPANDED + 1))
+        if starts and len(starts) <= MAX_EXPANDED:
+            return starts[-1].replace(tzinfo=start.tzinfo)
+    return max(horizon, start)
+
+
+def add_timezones(calendar: Calendar) -> None:
+    """Add a VTIMEZONE for every TZID the calendar's events use, covering exactly the
+    span of those events (recurring ones to their last occurrence or the horizon)."""
+    horizon = _horizon()
+    spans: dict[str, list[datetime]] = {}
     for component in calendar.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE"):
-            values = component.get(name)
-            if values is None:
-                continue
-            for prop in values if isinstance(values, list) else [values]:
-                tzid = prop.params.get("TZID")
-                if not tzid:
-                    continue
-                found = getattr(prop, "dt", None)
-                moments = [found] if found is not None else [d.dt for d in prop.dts]
-                years.setdefault(tzid, set()).update(moment.year for moment in moments)
-    this_year = datetime.now(UTC).year
-    timezones = []
-    for tzid in sorted(years):
-        first_year = min(years[tzid]) - 1
-        last_year = max(years[tzid]) + 1
-        if open_ended:
-            last_year = max(last_year, this_year + OPEN_ENDED_YEARS)
-        timezones.append(vtimezone(tzid, first_year, last_year))
-    calendar.subcomponents[0:0] = timezones
+            for tzid, moment in _zoned_values(component, name):
+                spans.setdefault(tzid, []).append(moment)
+        starts = _zoned_values(component, "DTSTART")
+        if not starts:
+            continue
+        tzid, start = starts[0]
+        last = _last_start(component, start, horizon)
+        if last is not None:
+            end = component.get("DTEND")
+            duration = end.dt - start if end is not None else timedelta(0)
+            spans[tzid].append(last + duration)
+    calendar.subcomponents[0:0] = [
+        vtimezone(tzid, min(moments), max(moments)) for tzid, moments in sorted(spans.items())
+    ]
 
 
 # Calendars -------------------------------------------------------------------------------
 
 
-def new_calendar(name: str, *, method: str | None = "PUBLISH", description: str = "") -> Calendar:
-    """An empty calendar with its product, name and refresh interval."""
+def new_calendar(name: str, *, method: str | None = None, description: str = "") -> Calendar:
+    """An empty calendar with its product, name and refresh interval.
+
+    :param method: the iTIP method of an invitation; None for a feed, which is no iTIP
+        message (and a PUBLISH would need an ORGANIZER on every event, RFC 5546 3.2.1).
+    """
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -193,18 +315,20 @@ def new_calendar(name: str, *, method: str | None = "PUBLISH", description: str 
     if method:
         calendar.add("METHOD", method)
     name = " ".join(clean_text(name).split())
-    # Properties icalendar does not know are written raw unless given as TEXT.
-    calendar.add("NAME", vText(name))
-    calendar.add("X-WR-CALNAME", vText(name))
+    # These are TEXT, but readers that do not know them (icalendar, ical.js) keep the
+    # escapes of a value whose type is not stated: VALUE=TEXT states it.
+    text = {"VALUE": "TEXT"}
+    calendar.add("NAME", vText(name), parameters=text)
+    calendar.add("X-WR-CALNAME", vText(name), parameters=text)
     if description:
-        calendar.add("X-WR-CALDESC", vText(clean_text(description)))
+        calendar.add("X-WR-CALDESC", vText(clean_text(description)), parameters=text)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", "PT1H")
     return calendar
 
 
-def finish(calendar: Calendar, *, open_ended: bool = False) -> Calendar:
-    add_timezones(calendar, open_ended=open_ended)
+def finish(calendar: Calendar) -> Calendar:
+    add_timezones(calendar)
     return calendar
 
 
@@ -257,7 +381,7 @@ def session_to_component(session_: ConferenceSession, *, stamp: datetime | None 
     """
     modified = _last_modified(session_.updated_at, session_.changed_at, session_.created_at)
     event = Event()
-    event.add("UID", session_uid(session_.id))
+    event.add("UID", session_uid(session_))
     event.add("DTSTAMP", (stamp or modified).astimezone(UTC))
     event.add("LAST-MODIFIED", modified.astimezone(UTC))
     event.add("CREATED", session_.created_at.astimezone(UTC))
@@ -318,7 +442,7 @@ def thinklab_components(thinklab: Thinklab) -> list[Event]:
     if thinklab.first_meeting_local is None:
         return []
     zone = thinklab.timezone
-    uid = thinklab_uid(thinklab.id)
+    uid = thinklab_uid(thinklab)
     modified = _last_modified(
         thinklab.updated_at,
         thinklab.created_at,
@@ -382,7 +506,7 @@ def thinklab_to_ical(thinklab: Thinklab) -> Calendar:
     calendar = new_calendar(thinklab.name, description=thinklab.description)
     for component in thinklab_components(thinklab):
         calendar.add_component(component)
-    return finish(calendar, open_ended=True)
+    return finish(calendar)
 
 
 # Agreements ------------------------------------------------------------------------------
@@ -468,7 +592,7 @@ def agreement_to_ical(agreement: Agreement) -> Calendar:
     url = f"{base_url()}/agreements/{agreement.id}"
     for milestone in agreement_milestones(agreement):
         event = Event()
-        event.add("UID", f"agreement-{agreement.id}-{milestone.key}@{uid_host()}")
+        event.add("UID", agreement_uid(agreement, milestone.key))
         event.add("DTSTAMP", modified)
         event.add("LAST-MODIFIED", modified)
         event.add("SEQUENCE", 0)
@@ -498,7 +622,7 @@ def agenda_to_ical(
     for thinklab in thinklabs:
         for component in thinklab_components(thinklab):
             calendar.add_component(component)
-    return finish(calendar, open_ended=bool(thinklabs))
+    return finish(calendar)
 
 
 # Invitations (iTIP) ----------------------------------------------------------------------
@@ -595,12 +719,12 @@ def thinklab_invitation(
         master.add("STATUS", "CANCELLED")
         _organizer_and_attendee(master, attendee_email, attendee_name)
         calendar.add_component(master)
-        return finish(calendar, open_ended=True).to_ical()
+        return finish(calendar).to_ical()
     if method == "CANCEL":
         zone = thinklab.timezone
         master = components[0]
         event = Event()
-        event.add("UID", thinklab_uid(thinklab.id))
+        event.add("UID", thinklab_uid(thinklab))
         event.add("DTSTAMP", now)
         event.add("SEQUENCE", max(thinklab.sequence or 0, occurrence.sequence or 0))
         event.add("RECURRENCE-ID", aware(occurrence.original_local, zone))
@@ -619,4 +743,4 @@ def thinklab_invitation(
         event.add("DTSTAMP", now)
         _organizer_and_attendee(event, attendee_email, attendee_name)
         calendar.add_component(event)
-    return finish(calendar, open_ended=True).to_ical()
+    return finish(calendar).to_ical()
