@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import database  # noqa: F401  (SQLite engine events)
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+from app.security import register_input_guards
 from config import Config, config_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     configure_logging(app)
+    register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)

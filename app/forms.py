@@ -1,13 +1,17 @@
-"""The form base every area's forms share: cleaned text, and a service's refusal shown
-next to the fields it names."""
+"""The form base every area's forms share: cleaned text, integers an INTEGER column holds,
+and a service's refusal shown next to the fields it names."""
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField
+from wtforms import FieldList, FormField, IntegerField
+from wtforms.fields.core import UnboundField
 
 from app.errors import DomainError, FormErrors
+from app.security import INT_MAX, INT_MIN, bounded_int
 
 LONG_TEXT = 20_000
+# WTForms' own message for an unreadable integer, translated by WTForms' catalogue.
+NOT_AN_INTEGER = "Not a valid integer value."
 
 
 def clean_text(value):
@@ -18,23 +22,66 @@ def clean_text(value):
 
 
 def optional_int(value) -> int | None:
-    """Coerce a select's value to an int, or None for an empty or unreadable one."""
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
+    """Coerce a select's value to an int, or None for an empty, unreadable or
+    out-of-range one (no id is beyond an INTEGER column)."""
+    if value in (None, "", "None"):
         return None
+    return bounded_int(value)
+
+
+class BoundedIntegerField(IntegerField):
+    """An IntegerField that refuses what an INTEGER column cannot hold.
+
+    The value is refused while the input is read, so ``data`` is None for every
+    validator after it: a ``validate_<field>`` that looks the number up never sends the
+    database a number it would reject.
+    """
+
+    def __init__(self, *args, low: int = INT_MIN, high: int = INT_MAX, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.low <= self.data <= self.high:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext(NOT_AN_INTEGER))
+
+
+def _bounded_coerce(coerce):
+    """Wrap a select's ``coerce`` so that an int beyond an INTEGER column is refused."""
+
+    def coerce_within_range(value):
+        result = coerce(value)
+        if isinstance(result, int) and not isinstance(result, bool):
+            if not INT_MIN <= result <= INT_MAX:
+                raise ValueError(value)
+        return result
+
+    return coerce_within_range
 
 
 class AgoraForm(FlaskForm):
-    """Base form: every field's text is cleaned before validation."""
+    """Base form: every field's text is cleaned before validation, integers are bounded
+    (a plain IntegerField becomes a :class:`BoundedIntegerField`, a select's ``coerce``
+    refuses out-of-range ints)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # Enclosures take no filters: their own fields are cleaned by their own form.
             if issubclass(unbound_field.field_class, FieldList | FormField):
                 return unbound_field.bind(form=form, **options)
-            filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
-            return unbound_field.bind(form=form, filters=filters, **options)
+            kwargs = dict(unbound_field.kwargs)
+            field_class = unbound_field.field_class
+            if field_class is IntegerField:
+                field_class = BoundedIntegerField
+            if kwargs.get("coerce") is not None:
+                kwargs["coerce"] = _bounded_coerce(kwargs["coerce"])
+            kwargs["filters"] = [*kwargs.get("filters", ()), clean_text]
+            bounded = UnboundField(
+                field_class, *unbound_field.args, name=unbound_field.name, **kwargs
+            )
+            return bounded.bind(form=form, **options)
 
     def data_for(self, *names: str) -> dict:
         return {name: self[name].data for name in names}

@@ -234,13 +234,15 @@ def test_a_stale_edit_is_refused(app, client, casablanca):
     assert load(app, casablanca.slug).theme == "Amina's theme"
 
 
-def test_nul_bytes_are_stripped_and_html_is_never_rendered_raw(app, client, casablanca):
+def test_nul_bytes_are_refused_and_html_is_never_rendered_raw(app, client, casablanca):
     sign_in(client, casablanca.organiser_id)
     edition = load(app, casablanca.slug)
-    title = "<script>alert(1)</script> Casa\x00blanca"
-    response = client.post(
-        f"/editions/{casablanca.slug}/manage/edit", data=edition_form(edition, title=title)
-    )
+    url = f"/editions/{casablanca.slug}/manage/edit"
+    refused = client.post(url, data=edition_form(edition, title="Casa\x00blanca"))
+    assert refused.status_code == 400
+    assert load(app, casablanca.slug).title == edition.title
+    title = "<script>alert(1)</script> Casablanca"
+    response = client.post(url, data=edition_form(edition, title=title))
     assert response.status_code == 302
     assert load(app, casablanca.slug).title == "<script>alert(1)</script> Casablanca"
     for url in ("/manage", f"/editions/{casablanca.slug}/manage"):
