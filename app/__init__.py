@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import database  # noqa: F401  (SQLite engine events)
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+from app.forms import invalid_form_status
 from app.security import register_input_guards
 from config import Config, config_from_env
 
@@ -36,6 +37,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
+    app.after_request(invalid_form_status)
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
@@ -135,12 +137,15 @@ CONTENT_SECURITY_POLICY = {
 def register_security_headers(app: Flask) -> None:
     """Security headers by Flask-Talisman: a strict content policy, no framing, no sniffing.
 
-    HTTPS is enforced in production only; development and tests serve plain HTTP.
+    HTTPS is enforced in production only; development and tests serve plain HTTP. The
+    client's address, scheme and host are taken from ``X-Forwarded-*`` only through as
+    many proxies as ``AGORA_TRUSTED_PROXIES`` says: with none, anyone could forge them
+    (and so get a fresh rate-limit address with every request).
     """
     production = app.config["ENV_NAME"] == "production"
-    if production:
-        # gunicorn runs behind a reverse proxy that terminates TLS.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     talisman.init_app(
         app,
         force_https=production,

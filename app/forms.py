@@ -1,7 +1,7 @@
 """The form base every area's forms share: cleaned text, integers an INTEGER column holds,
-and a service's refusal shown next to the fields it names."""
+and a service's refusal shown next to the fields it names (answered with 422)."""
 
-from flask import flash
+from flask import flash, g, has_request_context, request
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, IntegerField
 from wtforms.fields.core import UnboundField
@@ -61,10 +61,41 @@ def _bounded_coerce(coerce):
     return coerce_within_range
 
 
-class AgoraForm(FlaskForm):
+def note_invalid_form() -> None:
+    """Remember that this request's form was refused, so the answer says 422."""
+    if has_request_context():
+        g.agora_invalid_form = True
+
+
+def invalid_form_status(response):
+    """Answer 422 instead of 200 when a submitted form was refused and shown again.
+
+    Views re-render a refused form with the page's usual 200; one hook here gives every
+    area the same status (redirects and error pages keep theirs).
+    """
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and response.status_code == 200
+        and g.get("agora_invalid_form")
+    ):
+        response.status_code = 422
+    return response
+
+
+class PlainForm(FlaskForm):
+    """A form whose text is kept exactly as typed (passwords); a refusal answers 422."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        if not valid:
+            note_invalid_form()
+        return valid
+
+
+class AgoraForm(PlainForm):
     """Base form: every field's text is cleaned before validation, integers are bounded
     (a plain IntegerField becomes a :class:`BoundedIntegerField`, a select's ``coerce``
-    refuses out-of-range ints)."""
+    refuses out-of-range ints), and a refusal makes the answer a 422."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -88,6 +119,7 @@ class AgoraForm(FlaskForm):
 
     def set_errors(self, errors: dict[str, list[str]]) -> list[str]:
         """Attach a service's errors to their fields; return those of the whole form."""
+        note_invalid_form()
         general = []
         for name, messages in errors.items():
             if name and name in self:
@@ -105,6 +137,7 @@ class AgoraForm(FlaskForm):
 
 def show_error(form, error: DomainError) -> None:
     """Put a service's refusal next to the field it names, or flash it (any WTForms form)."""
+    note_invalid_form()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

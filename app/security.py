@@ -1,4 +1,4 @@
-"""Hostile input refused once for the whole app.
+"""Hostile input refused once for the whole app, and the headers every answer carries.
 
 The database is the last to see a request: PostgreSQL refuses a NUL character in text and
 an integer beyond its column's range with an error, where SQLite silently answers. So the
@@ -10,7 +10,7 @@ INTEGER column is 404; integers read from a query string go through :func:`query
 import builtins
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request, session
 from werkzeug.routing import IntegerConverter
 
 # What an INTEGER column holds on PostgreSQL (and what every id is).
@@ -115,6 +115,22 @@ def _unreadable_text(text: str) -> bool:
     return "\x00" in text or "\ufffd" in text
 
 
+def signed_in_request() -> bool:
+    """Tell whether this request carries an account: a login in the session or a
+    remember-me cookie (read without loading the user, so a down database cannot fail it)."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    # ``in`` does not mark the session as accessed, so public answers get no Vary: Cookie.
+    return "_user_id" in session or remember in request.cookies
+
+
+def keep_private_pages_out_of_caches(response):
+    """Forbid every cache to keep an answer given to a signed-in user (shared computers,
+    proxies, the back button after logging out); public answers keep their own policy."""
+    if request.endpoint != "static" and signed_in_request():
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def register_input_guards(app: Flask) -> None:
     """Bound ``<int:...>`` and refuse unreadable input before any other hook sees it.
 
@@ -123,3 +139,4 @@ def register_input_guards(app: Flask) -> None:
     """
     app.url_map.converters["int"] = IntConverter
     app.before_request(refuse_unreadable_input)
+    app.after_request(keep_private_pages_out_of_caches)
