@@ -44,6 +44,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_FOLDER = os.environ.get("AGORA_UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = _int("AGORA_MAX_UPLOAD_MB", 16) * 1024 * 1024
+    BACKUP_FOLDER = os.environ.get("AGORA_BACKUP_FOLDER", str(BASE_DIR / "instance" / "backups"))
+    # Where pg_dump and pg_restore are, when those on the PATH are not the server's version.
+    PG_BIN_DIR = os.environ.get("AGORA_PG_BIN_DIR") or None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _int("MAIL_PORT", 25)

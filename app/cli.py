@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from app.backup import backup_command, restore_command
 from app.extensions import db
 
 
@@ -15,6 +16,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(agreements_cli)
     app.cli.add_command(thinklabs_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("tz-refresh")
