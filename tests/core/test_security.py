@@ -8,8 +8,9 @@ from flask import request
 
 from app import create_app
 from app.extensions import db, limiter
+from app.models import ShowcaseMaterial
 from config import ProductionConfig, TestingConfig
-from tests.factories import make_edition, make_user
+from tests.factories import make_edition, make_organisation, make_showcase, make_user
 
 
 @pytest.fixture
@@ -74,6 +75,33 @@ def test_a_view_that_sets_its_own_content_policy_keeps_it(header_app):
     assert own.headers.getlist("Content-Security-Policy") == ["sandbox; default-src 'none'"]
     site = client.get("/site-policy").headers["Content-Security-Policy"]
     assert "default-src 'self'" in site and "frame-ancestors 'none'" in site
+
+
+def test_a_material_download_keeps_its_sandbox(app, client, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    key = "ab" * 20
+    (tmp_path / "showcases").mkdir()
+    (tmp_path / "showcases" / key).write_bytes(b"%PDF-1.4 deck")
+    with app.app_context():
+        admin = make_user(is_admin=True)
+        showcase = make_showcase(make_edition(), make_organisation())
+        material = ShowcaseMaterial(
+            showcase=showcase,
+            filename="deck.pdf",
+            content_type="application/pdf",
+            size=13,
+            sha256="0" * 64,
+            storage_key=key,
+        )
+        db.session.add(material)
+        db.session.commit()
+        url = f"/showcases/{showcase.id}/materials/{material.id}"
+        admin_id = admin.id
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = str(admin_id)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers.getlist("Content-Security-Policy") == ["sandbox; default-src 'none'"]
 
 
 def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(header_app):
