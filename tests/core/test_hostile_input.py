@@ -1,10 +1,11 @@
 """Hostile input on every route: no answer is ever a server error.
 
 Generated from the access table, so a new route is covered the day it is added: each
-route is requested anonymously and as an organiser of the edition, with a NUL character
-and invalid UTF-8 in its path segments, query string and form, integers beyond an
-INTEGER column in the same places, a body larger than ``AGORA_MAX_UPLOAD_MB``, disguised
-uploads and a forged Host. CSRF is off in tests, so every POST reaches its view.
+route is requested anonymously, as an organiser of the edition and as an admin (who
+passes every check, so the routes for delegates and reviewers are reached too), with a
+NUL character and invalid UTF-8 in its path segments, query string and form, integers
+beyond an INTEGER column in the same places, a body larger than ``AGORA_MAX_UPLOAD_MB``,
+disguised uploads and a forged Host. CSRF is off in tests, so every POST reaches its view.
 """
 
 import io
@@ -25,7 +26,7 @@ from tests.core.test_access import World
 world = test_access.world
 
 APP_FOLDER = Path(__file__).resolve().parents[2] / "app"
-ROLES = ("anonymous", "organiser")
+ROLES = ("anonymous", "organiser", "admin")
 TOO_BIG = "2147483648"  # one more than an INTEGER column holds
 HUGE = "99999999999999999999999"  # more than any integer column holds
 NUL = "a\x00b"
