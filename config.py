@@ -44,6 +44,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_FOLDER = os.environ.get("AGORA_UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = _int("AGORA_MAX_UPLOAD_MB", 16) * 1024 * 1024
+    BACKUP_FOLDER = os.environ.get("AGORA_BACKUP_FOLDER", str(BASE_DIR / "instance" / "backups"))
+    # Where pg_dump and pg_restore are, when those on the PATH are not the server's version.
+    PG_BIN_DIR = os.environ.get("AGORA_PG_BIN_DIR") or None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -66,6 +69,10 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Reverse proxies in front of Agora whose X-Forwarded-For/-Proto/-Host are believed.
+    TRUSTED_PROXIES = _int("AGORA_TRUSTED_PROXIES", 0)
+    # Without Redis, rate limits live in each process's memory: say so explicitly.
+    SINGLE_PROCESS = _bool("AGORA_SINGLE_PROCESS")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
@@ -120,6 +127,16 @@ class ProductionConfig(Config):
                 + " and ".join(missing)
                 + ": set them in the environment (see README, 'Configuration')."
             )
+        if not cls.REDIS_URL and not cls.SINGLE_PROCESS:
+            # Several gunicorn workers would each count login attempts on their own.
+            raise RuntimeError(
+                "Agora refuses to start in production without REDIS_URL: rate limits kept "
+                "in one worker's memory do not hold across workers. Set REDIS_URL, or "
+                "AGORA_SINGLE_PROCESS=true if exactly one process serves requests "
+                "(see README, 'Configuration')."
+            )
+        if cls.TRUSTED_PROXIES < 0:
+            raise RuntimeError("AGORA_TRUSTED_PROXIES must be 0 or more.")
 
 
 CONFIGS = {

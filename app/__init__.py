@@ -14,6 +14,8 @@ from app import (
 )
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
+from app.forms import invalid_form_status
+from app.security import register_input_guards
 from config import Config, config_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +36,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     configure_logging(app)
+    register_input_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
+    app.after_request(invalid_form_status)
     register_error_handlers(app)
     # The commands reach every area: imported here, once the app exists, so that
     # importing any module of the ``app`` package does not load them all.
@@ -136,12 +140,15 @@ CONTENT_SECURITY_POLICY = {
 def register_security_headers(app: Flask) -> None:
     """Security headers by Flask-Talisman: a strict content policy, no framing, no sniffing.
 
-    HTTPS is enforced in production only; development and tests serve plain HTTP.
+    HTTPS is enforced in production only; development and tests serve plain HTTP. The
+    client's address, scheme and host are taken from ``X-Forwarded-*`` only through as
+    many proxies as ``AGORA_TRUSTED_PROXIES`` says: with none, anyone could forge them
+    (and so get a fresh rate-limit address with every request).
     """
     production = app.config["ENV_NAME"] == "production"
-    if production:
-        # gunicorn runs behind a reverse proxy that terminates TLS.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     talisman.init_app(
         app,
         force_https=production,

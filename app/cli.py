@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from app.access import access_table
 from app.agreements.emails import send_reminders
 from app.auth import services
+from app.backup import backup_command, restore_command
 from app.benchdata import BenchDataError, build_bench_edition
 from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.errors import DomainError
@@ -28,6 +29,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(agreements_cli)
     app.cli.add_command(thinklabs_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("tz-refresh")

@@ -4,8 +4,8 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from app.extensions import db
 
@@ -125,6 +125,22 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain(error: DomainError):
         db.session.rollback()
         return error_response(error.status, _("Refused"), error.message)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def handle_unstorable_value(error: DataError | OverflowError):
+        # The database refused a value of the request (a NUL character, a number beyond
+        # its column, text it cannot read), or SQLite's driver a number beyond 64 bits:
+        # the input is at fault, not the server.
+        reason = getattr(error, "orig", None) or error
+        logger.warning(
+            "value refused on %s %s: %s",
+            request.method,
+            request.path,
+            (str(reason).strip().splitlines() or [type(reason).__name__])[0],
+        )
+        db.session.rollback()
+        return handle_http(BadRequest())
 
     @app.errorhandler(OperationalError)
     def handle_database_down(error: OperationalError):

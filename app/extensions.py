@@ -19,4 +19,21 @@ mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-talisman = Talisman()
+
+
+class AgoraTalisman(Talisman):
+    """Flask-Talisman that leaves alone a content policy the view set itself.
+
+    Talisman writes the site policy over whatever the response carries, so a download
+    answered with ``Content-Security-Policy: sandbox`` would lose its sandbox. A view that
+    sets a policy chose it for that answer: keep it.
+    """
+
+    def _set_content_security_policy_headers(self, headers, options):
+        own = headers.getlist("Content-Security-Policy")
+        super()._set_content_security_policy_headers(headers, options)
+        if own:
+            headers.setlist("Content-Security-Policy", own)
+
+
+talisman = AgoraTalisman()

@@ -42,10 +42,17 @@ def date_range(start: date, end: date) -> str:
 
 def url_with_lang(code: str) -> str:
     """The current page's address, with its filters, in the language ``code``."""
-    arguments = request.args.to_dict()
+    view_args = request.view_args or {}
+    # A query parameter may not stand in for a path segment, nor for one of url_for's own
+    # options (``?_external=1&_scheme=javascript`` would otherwise build a foreign link).
+    arguments = {
+        name: value
+        for name, value in request.args.to_dict().items()
+        if name not in view_args and not name.startswith("_")
+    }
     arguments["lang"] = code
     if request.endpoint and request.url_rule is not None and "GET" in request.url_rule.methods:
-        return url_for(request.endpoint, **(request.view_args or {}), **arguments)
+        return url_for(request.endpoint, **view_args, **arguments)
     return url_for("editions.home", lang=code)
 
 

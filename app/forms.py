@@ -1,13 +1,17 @@
-"""The form base every area's forms share: cleaned text, and a service's refusal shown
-next to the fields it names."""
+"""The form base every area's forms share: cleaned text, integers an INTEGER column holds,
+and a service's refusal shown next to the fields it names (answered with 422)."""
 
-from flask import flash
+from flask import flash, g, has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField
+from wtforms import FieldList, FormField, IntegerField
+from wtforms.fields.core import UnboundField
 
 from app.errors import DomainError, FormErrors
+from app.security import INT_MAX, INT_MIN, bounded_int
 
 LONG_TEXT = 20_000
+# WTForms' own message for an unreadable integer, translated by WTForms' catalogue.
+NOT_AN_INTEGER = "Not a valid integer value."
 
 
 def clean_text(value):
@@ -18,29 +22,104 @@ def clean_text(value):
 
 
 def optional_int(value) -> int | None:
-    """Coerce a select's value to an int, or None for an empty or unreadable one."""
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
+    """Coerce a select's value to an int, or None for an empty, unreadable or
+    out-of-range one (no id is beyond an INTEGER column)."""
+    if value in (None, "", "None"):
         return None
+    return bounded_int(value)
 
 
-class AgoraForm(FlaskForm):
-    """Base form: every field's text is cleaned before validation."""
+class BoundedIntegerField(IntegerField):
+    """An IntegerField that refuses what an INTEGER column cannot hold.
+
+    The value is refused while the input is read, so ``data`` is None for every
+    validator after it: a ``validate_<field>`` that looks the number up never sends the
+    database a number it would reject.
+    """
+
+    def __init__(self, *args, low: int = INT_MIN, high: int = INT_MAX, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.low <= self.data <= self.high:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext(NOT_AN_INTEGER))
+
+
+def _bounded_coerce(coerce):
+    """Wrap a select's ``coerce`` so that an int beyond an INTEGER column is refused."""
+
+    def coerce_within_range(value):
+        result = coerce(value)
+        if isinstance(result, int) and not isinstance(result, bool):
+            if not INT_MIN <= result <= INT_MAX:
+                raise ValueError(value)
+        return result
+
+    return coerce_within_range
+
+
+def note_invalid_form() -> None:
+    """Remember that this request's form was refused, so the answer says 422."""
+    if has_request_context():
+        g.agora_invalid_form = True
+
+
+def invalid_form_status(response):
+    """Answer 422 instead of 200 when a submitted form was refused and shown again.
+
+    Views re-render a refused form with the page's usual 200; one hook here gives every
+    area the same status (redirects and error pages keep theirs).
+    """
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and response.status_code == 200
+        and g.get("agora_invalid_form")
+    ):
+        response.status_code = 422
+    return response
+
+
+class PlainForm(FlaskForm):
+    """A form whose text is kept exactly as typed (passwords); a refusal answers 422."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        if not valid:
+            note_invalid_form()
+        return valid
+
+
+class AgoraForm(PlainForm):
+    """Base form: every field's text is cleaned before validation, integers are bounded
+    (a plain IntegerField becomes a :class:`BoundedIntegerField`, a select's ``coerce``
+    refuses out-of-range ints), and a refusal makes the answer a 422."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # Enclosures take no filters: their own fields are cleaned by their own form.
             if issubclass(unbound_field.field_class, FieldList | FormField):
                 return unbound_field.bind(form=form, **options)
-            filters = [*unbound_field.kwargs.get("filters", ()), clean_text]
-            return unbound_field.bind(form=form, filters=filters, **options)
+            kwargs = dict(unbound_field.kwargs)
+            field_class = unbound_field.field_class
+            if field_class is IntegerField:
+                field_class = BoundedIntegerField
+            if kwargs.get("coerce") is not None:
+                kwargs["coerce"] = _bounded_coerce(kwargs["coerce"])
+            kwargs["filters"] = [*kwargs.get("filters", ()), clean_text]
+            bounded = UnboundField(
+                field_class, *unbound_field.args, name=unbound_field.name, **kwargs
+            )
+            return bounded.bind(form=form, **options)
 
     def data_for(self, *names: str) -> dict:
         return {name: self[name].data for name in names}
 
     def set_errors(self, errors: dict[str, list[str]]) -> list[str]:
         """Attach a service's errors to their fields; return those of the whole form."""
+        note_invalid_form()
         general = []
         for name, messages in errors.items():
             if name and name in self:
@@ -58,6 +137,7 @@ class AgoraForm(FlaskForm):
 
 def show_error(form, error: DomainError) -> None:
     """Put a service's refusal next to the field it names, or flash it (any WTForms form)."""
+    note_invalid_form()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

@@ -35,7 +35,7 @@ def test_bad_venue_input_is_refused_next_to_the_field(
         f"/editions/{casablanca.slug}/manage/venues/new",
         data={"name": "Annex", "town": "Mohammedia", **changes},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in field_error(text_of(response), field)
     assert venue_count(app) == before
 
@@ -70,7 +70,7 @@ def test_copying_to_a_taken_address_is_refused_and_saves_nothing(app, client, ca
         f"/editions/{casablanca.slug}/manage/copy",
         data={"slug": casablanca.other_slug, "title": "Copy", "number": 8, "year": 2024},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "already uses this address" in field_error(text_of(response), "slug")
     response = client.post(
         f"/editions/{casablanca.slug}/manage/copy",

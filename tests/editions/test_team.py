@@ -69,7 +69,7 @@ def test_an_organiser_grants_a_reviewer_by_email_once(app, client, casablanca, r
     assert "Amina Reviewer now reviews for this edition." in page
     assert "amina.reviewer@casa.test" in page
     again = client.post(url, data={"email": "amina.reviewer@casa.test", "role": "reviewer"})
-    assert again.status_code == 200
+    assert again.status_code == 422
     assert "Amina Reviewer already has this role." in field_error(text_of(again), "email")
     assert roles_of(app, casablanca.edition_id).count(("amina.reviewer@casa.test", "reviewer")) == 1
 
@@ -81,7 +81,7 @@ def test_an_unknown_email_is_refused_next_to_the_field(app, client, casablanca):
         f"/editions/{casablanca.slug}/manage/team",
         data={"email": "nobody@casa.test", "role": "reviewer"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "No account uses this address" in field_error(text_of(response), "email")
     assert roles_of(app, casablanca.edition_id) == before
 
@@ -254,7 +254,7 @@ def test_an_organiser_adds_edits_and_deletes_criteria(app, client, casablanca):
 def test_bad_criteria_are_refused_next_to_the_field(app, client, casablanca, data, field, message):
     sign_in(client, casablanca.organiser_id)
     response = client.post(f"/editions/{casablanca.slug}/manage/criteria", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in field_error(text_of(response), field)
     assert criteria_of(app, casablanca.edition_id) == [("Impact", 2)]
 

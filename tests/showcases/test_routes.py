@@ -200,7 +200,7 @@ def test_a_stale_edit_is_refused_and_says_so(app, client, agora):
 
 def test_withdrawal_needs_confirmation_and_is_refused_once_the_programme_is_out(app, client, agora):
     showcase_id = submitted_showcase(app, client, agora)
-    assert client.post(f"/showcases/{showcase_id}/withdraw", data={}).status_code == 200
+    assert client.post(f"/showcases/{showcase_id}/withdraw", data={}).status_code == 422
     assert count(app, Showcase, Showcase.status == S.WITHDRAWN) == 0
     response = client.post(
         f"/showcases/{showcase_id}/withdraw", data={"confirm": "y", "note": "Postponed"}
