@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",),
     "editions": ("routes", "manage"),
+    "registrations": ("routes", "manage"),
     "showcases": ("routes", "manage"),
     "program": ("routes", "manage"),
     "thinklabs": ("routes",),
