@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.auth.passwords import hash_password
+from app.demo_upcoming import load_upcoming
 from app.extensions import db
 from app.models import (
     AgendaEntry,
@@ -597,6 +598,7 @@ def load_demo() -> dict[str, int]:
     _draft_casablanca_decision_mails(loader)
     _load_issy_leshan(loader)
     _load_e_madina(loader)
+    load_upcoming(loader)
     db.session.flush()
     logger.info("demo data loaded: %s", dict(loader.created))
     return dict(loader.created)
