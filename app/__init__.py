@@ -40,6 +40,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    from app.notifications.live_delivery import init_live_delivery
+
+    init_live_delivery(app)
     return app
 
 

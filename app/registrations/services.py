@@ -158,6 +158,8 @@ def register(
         raise RegistrationClosed(_("Registration for this edition is closed."))
     questions = list(settings.questions or [])
     answers = {q: " ".join(str((answers or {}).get(q, "")).split())[:500] for q in questions}
+    # Counted before the new row exists: autoflush would count it as a place otherwise.
+    registered = queries.count_with_status(edition.id, RegistrationStatus.REGISTERED)
     registration = queries.registration_of(user, edition)
     if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(_("You are already registered for this edition."))
@@ -172,7 +174,6 @@ def register(
     registration.organisation_name = " ".join((organisation_name or "").split())[:200]
     registration.role = " ".join((role or "").split())[:120]
     registration.answers = answers
-    registered = queries.count_with_status(edition.id, RegistrationStatus.REGISTERED)
     if settings.capacity is None or registered < settings.capacity:
         registration.status = RegistrationStatus.REGISTERED
         registration.waitlisted_at = None
@@ -237,7 +238,7 @@ def check_in_registration(
     done = db.session.execute(
         Registration.__table__.update()
         .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=(now or utcnow()).replace(tzinfo=None), checked_in_by_id=by.id)
+        .values(checked_in_at=now or utcnow(), checked_in_by_id=by.id)
     ).rowcount
     db.session.refresh(registration)
     if not done:
