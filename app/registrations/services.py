@@ -160,6 +160,8 @@ def register(
     answers = {q: " ".join(str((answers or {}).get(q, "")).split())[:500] for q in questions}
     # Counted before the new row exists: autoflush would count it as a place otherwise.
     registered = queries.count_with_status(edition.id, RegistrationStatus.REGISTERED)
+    # Nobody passes the people already waiting, even when a place looks free.
+    waiting = queries.count_with_status(edition.id, RegistrationStatus.WAITLISTED)
     registration = queries.registration_of(user, edition)
     if registration is not None and registration.status is not RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(_("You are already registered for this edition."))
@@ -174,7 +176,7 @@ def register(
     registration.organisation_name = " ".join((organisation_name or "").split())[:200]
     registration.role = " ".join((role or "").split())[:120]
     registration.answers = answers
-    if settings.capacity is None or registered < settings.capacity:
+    if settings.capacity is None or (registered < settings.capacity and not waiting):
         registration.status = RegistrationStatus.REGISTERED
         registration.waitlisted_at = None
     else:
