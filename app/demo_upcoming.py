@@ -17,6 +17,10 @@ from app.models import (
     RegistrationSettings,
     ReviewCriterion,
     SessionKind,
+    Showcase,
+    ShowcaseKind,
+    ShowcaseStatus,
+    ShowcaseTransition,
     SpeakerRole,
     StakeholderCategory,
     Track,
@@ -177,5 +181,52 @@ def load_upcoming(loader, today: date | None = None) -> None:
     )
     for chosen in (opening, panel):
         loader.get_or_create(AgendaEntry, user_id=attendee.id, session_id=chosen.id)
+    _startup_showcases(loader, edition, tracks[1], today)
     if not attendee.calendar_token:
         attendee.calendar_token = secrets.token_urlsafe(32)
+
+
+def _startup_showcases(loader, edition, track, today: date) -> None:
+    """The demo startup's showcases in the open call: one submitted, one still a draft."""
+    startup = loader.users["startup@demo.agora"]
+    submitted_on = datetime.combine(today - timedelta(days=2), time(10, 0), tzinfo=UTC)
+    submitted, created = loader.get_or_create(
+        Showcase,
+        edition_id=edition.id,
+        title="Dar Mobility à Sfax : le covoiturage des navetteurs",
+        defaults={
+            "organisation_id": startup.organisation_id,
+            "submitted_by_id": startup.id,
+            "track_id": track.id,
+            "summary": "Un covoiturage domicile-travail pour les zones industrielles de Sfax.",
+            "kind": ShowcaseKind.PROJECT,
+            "status": ShowcaseStatus.SUBMITTED,
+            "submitted_at": submitted_on,
+        },
+    )
+    if created:
+        for before, after in (
+            (None, ShowcaseStatus.DRAFT),
+            (ShowcaseStatus.DRAFT, ShowcaseStatus.SUBMITTED),
+        ):
+            loader.add(
+                ShowcaseTransition(
+                    showcase_id=submitted.id,
+                    actor_id=startup.id,
+                    from_status=before,
+                    to_status=after,
+                    created_at=submitted_on,
+                )
+            )
+    loader.get_or_create(
+        Showcase,
+        edition_id=edition.id,
+        title="Parkings relais connectés (brouillon)",
+        defaults={
+            "organisation_id": startup.organisation_id,
+            "submitted_by_id": startup.id,
+            "summary": "Une idée à préciser avant l'envoi.",
+            "kind": ShowcaseKind.SYSTEM,
+            "status": ShowcaseStatus.DRAFT,
+        },
+    )
