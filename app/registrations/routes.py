@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from app.access import Audience, access
 from app.errors import DomainError
@@ -124,10 +125,16 @@ def agenda():
             "webcal": webcal(download),
             "qr": queries.qr_svg_data_uri(webcal(download)),
         }
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "registrations/agenda.html",
         agenda=built,
         feed=feed,
         registrations=queries.registrations_of_user(current_user),
     )
+    try:
+        services.mark_agenda_seen(current_user, built.sessions)
+        db.session.commit()
+    except OperationalError:
+        # A busy database file (SQLite) must not cost the page: the next visit remembers.
+        db.session.rollback()
+    return page

@@ -357,7 +357,8 @@ def open_agenda(
     user: User, *, zone: str | None, session_link, thinklab_link, now: datetime | None = None
 ) -> Agenda:
     """Build My agenda: starred sessions and thinklab meetings by day, overlaps flagged,
-    each session changed since the last visit marked; then remember this visit.
+    each session changed since the last visit marked (:func:`mark_agenda_seen` then
+    remembers the visit).
 
     :param zone: show every time in this zone; None for each venue's own.
     :param session_link: ``session_link(session) -> address``; ``thinklab_link`` likewise.
@@ -387,11 +388,9 @@ def open_agenda(
                 )
             )
     flag_overlaps(items)
-    agenda = Agenda(
+    return Agenda(
         days=group_by_day(items, zone),
         zone=zone,
         changed=sum(1 for i in items if i.is_changed and not i.is_meeting),
         sessions=sessions,
     )
-    mark_agenda_seen(user, sessions)
-    return agenda
