@@ -67,6 +67,7 @@ worker: migrate
 
 test: dev-venv translations
 	@if command -v npm >/dev/null; then npm ci --prefix tests/calendars/js --no-audit --no-fund --silent; fi
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser/js --no-audit --no-fund --silent; fi
 	@# The real-browser tests need Chromium, and the calendar tests libical (Evolution's
 	@# parser); install them quietly when we may (root only).
 	@if [ "$$(id -u)" = "0" ]; then \

@@ -48,6 +48,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from app.cli import register_cli
 
     register_cli(app)
+    from app.notifications.services.live_delivery import init_live_delivery
+
+    init_live_delivery(app)
     return app
 
 
@@ -106,6 +109,7 @@ def register_extensions(app: Flask) -> None:
 BLUEPRINTS = {
     "auth": ("routes",),
     "editions": ("routes", "manage"),
+    "registrations": ("routes", "manage"),
     "showcases": ("routes", "manage"),
     "program": ("routes", "manage"),
     "thinklabs": ("routes", "manage"),

@@ -269,7 +269,7 @@ def rotate_agenda_token():
         flash(_("Your agenda has a new address: the previous one no longer works."), "success")
     else:
         flash(_("Your agenda address is ready."), "success")
-    return redirect(url_for("auth.account") + "#agenda")
+    return redirect(_back(url_for("auth.account") + "#agenda"))
 
 
 @bp.app_context_processor

@@ -43,7 +43,12 @@ from app.models.program import (
     SpeakerRole,
     StakeholderCategory,
 )
-from app.models.registrations import AgendaEntry, Registration, RegistrationStatus
+from app.models.registrations import (
+    AgendaEntry,
+    Registration,
+    RegistrationSettings,
+    RegistrationStatus,
+)
 from app.models.showcases import (
     Review,
     ReviewAssignment,
@@ -104,6 +109,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Registration",
+    "RegistrationSettings",
     "RegistrationStatus",
     "Review",
     "ReviewAssignment",

@@ -14,12 +14,12 @@ def edition_count(app) -> int:
 def test_demo_command_loads_then_finds_everything_there(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "Edition: 3 created" in result.output
+    assert "Edition: 4 created" in result.output
     assert "startup@demo.agora" in result.output
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0, again.output
     assert "nothing created" in again.output
-    assert edition_count(app) == 3
+    assert edition_count(app) == 4
 
 
 def test_demo_command_refuses_production_without_force(app, runner, monkeypatch):
@@ -30,4 +30,4 @@ def test_demo_command_refuses_production_without_force(app, runner, monkeypatch)
     assert edition_count(app) == 0
     forced = runner.invoke(args=["demo", "--force"])
     assert forced.exit_code == 0, forced.output
-    assert edition_count(app) == 3
+    assert edition_count(app) == 4

@@ -62,8 +62,9 @@ def test_a_signed_in_organiser_costs_one_more_statement_at_most(
         user_id = make_user().id
         db.session.commit()
     sign_in(client, user_id)
-    # Loading the account, then asking once whether it organises something.
-    assert counting_statements.for_page(client, "/") <= anonymous + 2
+    # Loading the account, then asking once whether it organises something and once
+    # whether it reviews something (the header's "Manage" and "My reviews").
+    assert counting_statements.for_page(client, "/") <= anonymous + 3
 
 
 @pytest.mark.parametrize(

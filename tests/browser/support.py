@@ -1,0 +1,195 @@
+"""Journeys in headless Chromium (Playwright driving Debian's /usr/bin/chromium): the demo
+served on loopback, its outbox delivered by the worker's code to a real SMTP server
+(aiosmtpd), every page
+checked for console errors, failed requests and accessibility (axe-core from npm), and
+screenshots kept under tests/artefacts/ (git-ignored).
+
+Without Chromium or Playwright the journeys are skipped, except in CI (``CI=true``),
+where they fail instead.
+"""
+
+import email
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.demo import load_demo
+from app.extensions import db, mail
+from app.notifications.services import send_due
+from tests.browser_support import IN_CI, require_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "tests" / "artefacts"
+AXE = ROOT / "tests" / "browser" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (375, 1280)
+
+
+def require_playwright():
+    """The Playwright module; skip without it or without Chromium (fail in CI)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        reason = "Playwright is not installed (pip install -r requirements-dev.txt)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    if not AXE.exists():
+        reason = "axe-core is not installed (npm ci --prefix tests/browser/js)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return sync_api, require_chromium()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """What the loopback SMTP server received, parsed."""
+
+    deliver: Callable[[], None]
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=default_policy)
+        with self.lock:
+            self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, recipient: str, subject_part: str, timeout: float = 15) -> object:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.deliver()
+            with self.lock:
+                for message in self.messages:
+                    if recipient in str(message["To"]) and subject_part in str(message["Subject"]):
+                        return message
+            time.sleep(0.2)
+        raise AssertionError(f"no mail to {recipient} about {subject_part!r}")
+
+
+@dataclass
+class Live:
+    url: str
+    app: Flask
+    mailbox: Mailbox
+
+
+@contextmanager
+def serve_demo_with_mail(folder: Path) -> Iterator[Live]:
+    """The demo at http://127.0.0.1:<port>, its outbox delivered by a worker to aiosmtpd."""
+    from config import TestingConfig
+
+    # The outbox worker's round runs from the test's thread while the pages are idle: on
+    # a SQLite file a worker thread writing during a request would make it wait or fail.
+    mailbox = Mailbox(deliver=lambda: None)
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    config = type(
+        "JourneyConfig",
+        (TestingConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'agora.sqlite3'}",
+            "SERVER_NAME": None,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "MAIL_TIMEOUT": 5,
+            "OUTBOX_BACKOFF_BASE_SECONDS": 1,
+        },
+    )
+    served = create_app(config)
+    # Flask-Mail suppresses sending under TESTING: these journeys send for real.
+    served.extensions["mail"] = mail.init_mail({**served.config, "MAIL_SUPPRESS_SEND": False})
+    with served.app_context():
+        db.create_all()
+        load_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    served.config["AGORA_BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def deliver() -> None:
+        with served.app_context():
+            send_due("journey")
+            db.session.remove()
+
+    mailbox.deliver = deliver
+    try:
+        yield Live(url, served, mailbox)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        controller.stop()
+        with served.app_context():
+            db.engine.dispose()
+
+
+class PageWatch:
+    """Fails the journey on a console error or a failed request of the page."""
+
+    def __init__(self, page, base: str) -> None:
+        self.problems: list[str] = []
+        self.base = base
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _failed(self, request) -> None:
+        # A navigation that replaces a pending one is aborted by the browser itself.
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return
+        self.problems.append(f"request failed: {request.url} {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.url.startswith(self.base) and response.status >= 400:
+            expected = getattr(self, "expected_statuses", set())
+            if response.status not in expected:
+                self.problems.append(f"{response.status} for {response.url}")
+
+    def check(self) -> None:
+        problems, self.problems = self.problems, []
+        assert problems == [], problems
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core in the page; no serious or critical violation is allowed."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == [], f"{page.url}: {bad}"
+
+
+def shot(page, name: str) -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
