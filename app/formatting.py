@@ -1,12 +1,49 @@
-"""Template filters: dates and times shown in their own zone, labelled with it."""
+"""Template filters: dates, times and numbers in the reader's language, in their own zone.
+
+Pages show dates through these helpers only (ISO forms belong in machine-readable
+attributes such as ``<time datetime>`` and form values).
+"""
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
-from flask_babel import format_date as babel_format_date
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 
+from app.labels import LANGUAGE_NAMES
 from app.timezones import city_of_zone, utc_offset_label, utc_to_local
+
+RIGHT_TO_LEFT = frozenset({"ar"})
+# Arabic as written where the series run: these regions write Latin digits and name the
+# months their own way (Tunisia "جوان", Morocco "يونيو"); a browser that names one wins.
+MAGHREB_ARABIC = ("ar_TN", "ar_MA", "ar_DZ")
+
+
+def language() -> str:
+    """The language code of the interface now ("en", "fr", "ar")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def text_direction() -> str:
+    """``"rtl"`` for a right-to-left interface language, else ``"ltr"``."""
+    return "rtl" if language() in RIGHT_TO_LEFT else "ltr"
+
+
+def format_locale() -> Locale:
+    """The locale dates and numbers follow: the interface's, made regional for Arabic."""
+    locale = get_locale() or Locale("en")
+    if locale.language != "ar" or locale.territory:
+        return locale
+    if has_request_context():
+        for value, _quality in request.accept_languages:
+            tag = value.replace("-", "_")
+            for regional in MAGHREB_ARABIC:
+                if tag.lower() == regional.lower():
+                    return Locale.parse(regional)
+    return Locale.parse(current_app.config.get("ARABIC_FORMAT_LOCALE") or "ar_TN")
 
 
 def local_time(instant: datetime | None, zone_name: str, fmt: str = "%H:%M") -> str:
@@ -24,13 +61,41 @@ def time_with_zone(instant: datetime | None, zone_name: str) -> str:
     return f"{local_time(instant, zone_name)} ({label})"
 
 
-def long_date(day: date | datetime | None) -> str:
-    """Format a date in the reader's language ("24 novembre 2026")."""
+def long_date(day: date | datetime | None, form: str = "long") -> str:
+    """Format a date in the reader's language ("24 novembre 2026", "1er juin 2026").
+
+    :param form: ``"long"`` or ``"full"`` (with the weekday).
+    """
     if day is None:
         return ""
+    if isinstance(day, str):
+        # A value stored with a queued mail, or a sample of a template preview.
+        try:
+            day = date.fromisoformat(day[:10])
+        except ValueError:
+            return day
     if isinstance(day, datetime):
         day = day.date()
-    return babel_format_date(day, format="long")
+    if not isinstance(day, date):
+        return str(day)
+    locale = format_locale()
+    pattern = locale.date_formats[form].pattern
+    if locale.language == "fr" and day.day == 1:
+        # French writes the first of the month as an ordinal: "1er juin".
+        pattern = pattern.replace("d ", "d'er' ", 1)
+    return babel_format_date(day, format=pattern, locale=locale)
+
+
+def day_and_time(moment: datetime | None, zone_name: str | None = None) -> str:
+    """Format a date and hour ("1er juin 2026, 10:00").
+
+    :param moment: a UTC instant shown on the wall clock of ``zone_name``, or a local
+        (naive) date-time shown as it is when ``zone_name`` is None.
+    """
+    if moment is None:
+        return ""
+    local = utc_to_local(moment, zone_name) if zone_name else moment
+    return f"{long_date(local)}, {local:%H:%M}"
 
 
 def date_range(start: date, end: date) -> str:
@@ -38,6 +103,13 @@ def date_range(start: date, end: date) -> str:
     if start == end:
         return long_date(start)
     return f"{long_date(start)} – {long_date(end)}"
+
+
+def number(value: float | int | None) -> str:
+    """Format a number in the reader's language ("1 234,5", "1.234,5")."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=format_locale())
 
 
 def url_with_lang(code: str) -> str:
@@ -53,6 +125,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["time_with_zone"] = time_with_zone
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["day_and_time"] = day_and_time
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_with_lang"] = url_with_lang
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.globals["current_locale"] = language
+    app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

@@ -32,6 +32,7 @@ from app.errors import (
     WeakPassword,
 )
 from app.extensions import db
+from app.labels import LANGUAGE_NAMES
 from app.models import User
 from app.models.base import utcnow
 from app.timezones import is_valid_zone
@@ -108,7 +109,7 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 
-LANGUAGE_CODES = ("en", "fr")
+LANGUAGE_CODES = tuple(LANGUAGE_NAMES)
 
 
 # Passwords: Argon2id (argon2-cffi), the OWASP-recommended algorithm ---------------------
@@ -207,7 +208,7 @@ def _clean_locale(locale: str | None) -> str | None:
     if not locale:
         return None
     if locale not in LANGUAGE_CODES:
-        raise InvalidInput(_("Please choose English or French."), field="locale")
+        raise InvalidInput(_("Please choose one of the languages offered."), field="locale")
     return locale
 
 
@@ -231,7 +232,7 @@ def register_user(
 ) -> User:
     """Create an unconfirmed account and queue the mail that confirms its address.
 
-    :param locale: ``"en"``, ``"fr"`` or None for the browser's language.
+    :param locale: ``"en"``, ``"fr"``, ``"ar"`` or None for the browser's language.
     :raises InvalidInput: if the email, name or language is not acceptable.
     :raises WeakPassword: if the password is not acceptable.
     :raises EmailTaken: if another account uses the email, whatever its case.
@@ -375,7 +376,7 @@ def update_profile(
 ) -> User:
     """Change the name, language and time zone a person sees Agora in.
 
-    :param locale: ``"en"``, ``"fr"``, or None/empty to follow the browser.
+    :param locale: ``"en"``, ``"fr"``, ``"ar"``, or None/empty to follow the browser.
     :param timezone: an IANA zone name, or None/empty for each edition's own zone.
     :raises InvalidInput: naming the field that is not acceptable.
     """
