@@ -86,16 +86,28 @@ def long_date(day: date | datetime | None, form: str = "long") -> str:
     return babel_format_date(day, format=pattern, locale=locale)
 
 
-def day_and_time(moment: datetime | None, zone_name: str | None = None) -> str:
+def local_date(instant: datetime | None, zone_name: str) -> str:
+    """Format the day ``instant`` falls on in ``zone_name`` ("1er juin 2026")."""
+    if instant is None:
+        return ""
+    return long_date(utc_to_local(instant, zone_name))
+
+
+def day_and_time(
+    moment: datetime | None, zone_name: str | None = None, *, seconds: bool = False
+) -> str:
     """Format a date and hour ("1er juin 2026, 10:00").
 
     :param moment: a UTC instant shown on the wall clock of ``zone_name``, or a local
         (naive) date-time shown as it is when ``zone_name`` is None.
+    :param seconds: show the seconds too (logs of attempts).
     """
     if moment is None:
         return ""
     local = utc_to_local(moment, zone_name) if zone_name else moment
-    return f"{long_date(local)}, {local:%H:%M}"
+    return (
+        f"{long_date(local)}, {local:%H:%M:%S}" if seconds else f"{long_date(local)}, {local:%H:%M}"
+    )
 
 
 def date_range(start: date, end: date) -> str:
@@ -126,6 +138,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["time_with_zone"] = time_with_zone
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["day_and_time"] = day_and_time
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["number"] = number
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_with_lang"] = url_with_lang

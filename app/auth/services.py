@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from app.auth import emails
@@ -171,9 +172,15 @@ def password_problem(password: str | None, *, email: str | None = None) -> str |
     if not password.strip():
         return _("A password cannot be made only of spaces.")
     if len(password) < PASSWORD_MIN_LENGTH:
-        return _("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
+        return ngettext(
+            "Use at least %(num)d character.",
+            "Use at least %(num)d characters.",
+            PASSWORD_MIN_LENGTH,
+        )
     if len(password) > PASSWORD_MAX_LENGTH:
-        return _("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
+        return ngettext(
+            "Use at most %(num)d character.", "Use at most %(num)d characters.", PASSWORD_MAX_LENGTH
+        )
     if email and password.strip().lower() == email.strip().lower():
         return _("Your password must not be your email address.")
     if password.strip().lower() in COMMON_PASSWORDS:
@@ -198,7 +205,11 @@ def _clean_display_name(display_name: str | None) -> str:
         raise InvalidInput(_("Please enter your name."), field="display_name")
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise InvalidInput(
-            _("Use at most %(count)d characters.", count=DISPLAY_NAME_MAX_LENGTH),
+            ngettext(
+                "Use at most %(num)d character.",
+                "Use at most %(num)d characters.",
+                DISPLAY_NAME_MAX_LENGTH,
+            ),
             field="display_name",
         )
     return name

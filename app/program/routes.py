@@ -4,7 +4,6 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask import abort, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -60,7 +59,7 @@ def session_time(
     if label != shown_label:
         text = f"{text} ({label})"
     if day is not None and starts.date() != day:
-        text = f"{format_date(starts.date(), format='medium')}, {text}"
+        text = f"{long_date(starts.date())}, {text}"
     return text
 
 
