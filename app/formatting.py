@@ -32,6 +32,19 @@ def text_direction() -> str:
     return "rtl" if language() in RIGHT_TO_LEFT else "ltr"
 
 
+def isolate(text: str) -> str:
+    """Keep a left-to-right fragment ("(Casablanca, UTC+1)") whole inside a right-to-left
+    line; Unicode isolates (FSI ... PDI) are added only on right-to-left pages."""
+    if not text or text_direction() != "rtl":
+        return text
+    return f"\u2068{text}\u2069"
+
+
+def comma() -> str:
+    """The comma between the parts of a date and time, in the reader's language."""
+    return "، " if language() == "ar" else ", "
+
+
 def format_locale() -> Locale:
     """The locale dates and numbers follow: the interface's, made regional for Arabic."""
     locale = get_locale() or Locale("en")
@@ -58,7 +71,7 @@ def time_with_zone(instant: datetime | None, zone_name: str) -> str:
     if instant is None:
         return ""
     label = f"{city_of_zone(zone_name)}, {utc_offset_label(instant, zone_name)}"
-    return f"{local_time(instant, zone_name)} ({label})"
+    return f"{local_time(instant, zone_name)} {isolate(f'({label})')}"
 
 
 def long_date(day: date | datetime | None, form: str = "long") -> str:
@@ -105,9 +118,8 @@ def day_and_time(
     if moment is None:
         return ""
     local = utc_to_local(moment, zone_name) if zone_name else moment
-    return (
-        f"{long_date(local)}, {local:%H:%M:%S}" if seconds else f"{long_date(local)}, {local:%H:%M}"
-    )
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{long_date(local)}{comma()}{clock}"
 
 
 def date_range(start: date, end: date) -> str:
