@@ -5,6 +5,7 @@ attributes such as ``<time datetime>`` and form values).
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -91,7 +92,13 @@ def long_date(day: date | datetime | None, form: str = "long") -> str:
         day = day.date()
     if not isinstance(day, date):
         return str(day)
-    locale = format_locale()
+    return _formatted_day(day, str(format_locale()), form)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, locale_name: str, form: str) -> str:
+    # Cached: a conflicts sweep or a long programme formats the same few days many times.
+    locale = Locale.parse(locale_name)
     pattern = locale.date_formats[form].pattern
     if locale.language == "fr" and day.day == 1:
         # French writes the first of the month as an ordinal: "1er juin".
@@ -119,7 +126,9 @@ def day_and_time(
         return ""
     local = utc_to_local(moment, zone_name) if zone_name else moment
     clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
-    return f"{long_date(local)}{comma()}{clock}"
+    locale = format_locale()
+    separator = "، " if locale.language == "ar" else ", "
+    return f"{_formatted_day(local.date(), str(locale), 'long')}{separator}{clock}"
 
 
 def date_range(start: date, end: date) -> str:

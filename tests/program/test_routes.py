@@ -290,7 +290,7 @@ def test_viewer_zone_shows_the_date_when_it_moves(client, programme):
     # 09:00 UTC on 10 March 2027 is 22:00 the same day in Auckland (UTC+13);
     # 14:00 UTC on 11 March is already 03:00 on 12 March there.
     assert "22:00–23:00 (Auckland, UTC+13)" in html
-    assert "Mar 12, 2027, 03:00–04:00 (Auckland, UTC+13)" in html
+    assert "March 12, 2027, 03:00–04:00 (Auckland, UTC+13)" in html
 
 
 @pytest.mark.parametrize("view", ["grid", "list"])
