@@ -38,7 +38,8 @@ def isolate(text: str) -> str:
     line; Unicode isolates (FSI ... PDI) are added only on right-to-left pages."""
     if not text or text_direction() != "rtl":
         return text
-    return f"\u2068{text}\u2069"
+    # No-break spaces too: a fragment broken over two lines reorders across them.
+    return "\u2068" + text.replace(" ", "\u00a0") + "\u2069"
 
 
 def comma() -> str:

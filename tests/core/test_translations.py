@@ -4,13 +4,14 @@ Arabic pages read right to left; French writes real plurals and "1er" for the fi
 import gettext
 import importlib.util
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, ngettext
 
-from app.formatting import long_date
+from app.auth.forms import LANGUAGE_CHOICES
+from app.formatting import long_date, time_with_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("translations_check", ROOT / "translations/check.py")
@@ -102,6 +103,10 @@ def test_an_arabic_page_reads_right_to_left(client):
     assert '<html lang="fr" dir="ltr">' in client.get("/?lang=fr").get_data(as_text=True)
 
 
+def test_the_profile_offers_arabic():
+    assert ("ar", "العربية") in [(choice.value, choice.label) for choice in LANGUAGE_CHOICES]
+
+
 def test_the_missing_page_speaks_the_visitors_language(client):
     response = client.get("/no-such-page?lang=fr")
     html = response.get_data(as_text=True)
@@ -121,3 +126,20 @@ def test_arabic_dates_use_a_maghreb_locale_and_latin_digits(app_ctx):
     with force_locale("ar"):
         text = long_date(date(2026, 6, 1))
     assert text == "1 جوان 2026"
+
+
+def test_a_moroccan_browser_gets_arabic_with_moroccan_month_names(app, client):
+    html = client.get("/", headers={"Accept-Language": "ar-MA,ar;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    with app.test_request_context("/", headers={"Accept-Language": "ar-MA"}):
+        assert long_date(date(2026, 8, 1)) == "1 غشت 2026"
+    with app.test_request_context("/", headers={"Accept-Language": "ar-TN"}):
+        assert long_date(date(2026, 8, 1)) == "1 أوت 2026"
+
+
+def test_zone_labels_stay_whole_on_right_to_left_pages(app):
+    instant = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    with app.test_request_context("/?lang=ar"):
+        assert time_with_zone(instant, "Africa/Tunis") == "10:00 \u2068(Tunis,\u00a0UTC+1)\u2069"
+    with app.test_request_context("/?lang=fr"):
+        assert time_with_zone(instant, "Africa/Tunis") == "10:00 (Tunis, UTC+1)"
