@@ -5,13 +5,14 @@ import gettext
 import importlib.util
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, ngettext
 
 from app.auth.forms import LANGUAGE_CHOICES
-from app.formatting import long_date, time_with_zone
+from app.formatting import long_date, number, time_with_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("translations_check", ROOT / "translations/check.py")
@@ -143,3 +144,12 @@ def test_zone_labels_stay_whole_on_right_to_left_pages(app):
         assert time_with_zone(instant, "Africa/Tunis") == "10:00 \u2068(Tunis,\u00a0UTC+1)\u2069"
     with app.test_request_context("/?lang=fr"):
         assert time_with_zone(instant, "Africa/Tunis") == "10:00 (Tunis, UTC+1)"
+
+
+def test_numbers_follow_the_readers_language(app):
+    with app.test_request_context("/?lang=fr"):
+        assert number(Decimal("1234.50")) == "1\u202f234,5"
+    with app.test_request_context("/?lang=ar"):
+        assert number(Decimal("1234.50")) == "1.234,5"
+    with app.test_request_context("/?lang=en"):
+        assert number(Decimal("50.00")) == "50"
