@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 
-.PHONY: demo test venv dev-venv translations i18n-update migrate lint format clean serve worker bench
+.PHONY: demo test venv dev-venv translations i18n-update i18n-check migrate lint format clean serve worker bench
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -47,8 +47,12 @@ translations: $(VENV)/.runtime
 
 # After adding interface strings: refresh the catalogue, then translate the new entries.
 i18n-update: venv
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 -k lazy_ngettext:1,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
+
+# Lists, per language, the strings still to translate (new, empty, fuzzy, wrong placeholders).
+i18n-check: venv
+	$(BIN)/python translations/check.py
 
 migrate: venv translations
 	mkdir -p instance

@@ -65,7 +65,10 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en", "fr")
+    LANGUAGES = ("en", "fr", "ar")
+    # Dates and numbers in Arabic follow a Maghreb locale (Latin digits, "1.234,5"): the
+    # visitor's own when the browser names one, else this one.
+    ARABIC_FORMAT_LOCALE = os.environ.get("ARABIC_FORMAT_LOCALE") or "ar_TN"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"

@@ -118,8 +118,18 @@ def register_error_handlers(app: Flask) -> None:
             413: _("The upload is too large."),
             429: _("Too many attempts. Please wait a moment and try again."),
         }
+        titles = {
+            400: _("Bad request"),
+            401: _("Not logged in"),
+            403: _("Forbidden"),
+            404: _("Page not found"),
+            405: _("Method not allowed"),
+            413: _("Upload too large"),
+            429: _("Too many requests"),
+            500: _("Server error"),
+        }
         message = messages.get(error.code, error.description or "")
-        return error_response(error.code or 500, error.name, message)
+        return error_response(error.code or 500, titles.get(error.code, error.name), message)
 
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):

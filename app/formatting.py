@@ -1,12 +1,64 @@
-"""Template filters: dates and times shown in their own zone, labelled with it."""
+"""Template filters: dates, times and numbers in the reader's language, in their own zone.
+
+Pages show dates through these helpers only (ISO forms belong in machine-readable
+attributes such as ``<time datetime>`` and form values).
+"""
 
 from datetime import date, datetime
+from functools import lru_cache
 
-from flask import Flask, request, url_for
-from flask_babel import format_date as babel_format_date
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 
+from app.labels import LANGUAGE_NAMES
 from app.timezones import city_of_zone, utc_offset_label, utc_to_local
+
+RIGHT_TO_LEFT = frozenset({"ar"})
+# Arabic as written where the series run: these regions write Latin digits and name the
+# months their own way (Tunisia "جوان", Morocco "يونيو"); a browser that names one wins.
+MAGHREB_ARABIC = ("ar_TN", "ar_MA", "ar_DZ")
+
+
+def language() -> str:
+    """The language code of the interface now ("en", "fr", "ar")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def text_direction() -> str:
+    """``"rtl"`` for a right-to-left interface language, else ``"ltr"``."""
+    return "rtl" if language() in RIGHT_TO_LEFT else "ltr"
+
+
+def isolate(text: str) -> str:
+    """Keep a left-to-right fragment ("(Casablanca, UTC+1)") whole inside a right-to-left
+    line; Unicode isolates (FSI ... PDI) are added only on right-to-left pages."""
+    if not text or text_direction() != "rtl":
+        return text
+    # No-break spaces too: a fragment broken over two lines reorders across them.
+    return "\u2068" + text.replace(" ", "\u00a0") + "\u2069"
+
+
+def comma() -> str:
+    """The comma between the parts of a date and time, in the reader's language."""
+    return "، " if language() == "ar" else ", "
+
+
+def format_locale() -> Locale:
+    """The locale dates and numbers follow: the interface's, made regional for Arabic."""
+    locale = get_locale() or Locale("en")
+    if locale.language != "ar" or locale.territory:
+        return locale
+    if has_request_context():
+        for value, _quality in request.accept_languages:
+            tag = value.replace("-", "_")
+            for regional in MAGHREB_ARABIC:
+                if tag.lower() == regional.lower():
+                    return Locale.parse(regional)
+    return Locale.parse(current_app.config.get("ARABIC_FORMAT_LOCALE") or "ar_TN")
 
 
 def local_time(instant: datetime | None, zone_name: str, fmt: str = "%H:%M") -> str:
@@ -21,16 +73,63 @@ def time_with_zone(instant: datetime | None, zone_name: str) -> str:
     if instant is None:
         return ""
     label = f"{city_of_zone(zone_name)}, {utc_offset_label(instant, zone_name)}"
-    return f"{local_time(instant, zone_name)} ({label})"
+    return f"{local_time(instant, zone_name)} {isolate(f'({label})')}"
 
 
-def long_date(day: date | datetime | None) -> str:
-    """Format a date in the reader's language ("24 novembre 2026")."""
+def long_date(day: date | datetime | None, form: str = "long") -> str:
+    """Format a date in the reader's language ("24 novembre 2026", "1er juin 2026").
+
+    :param form: ``"long"`` or ``"full"`` (with the weekday).
+    """
     if day is None:
         return ""
+    if isinstance(day, str):
+        # A value stored with a queued mail, or a sample of a template preview.
+        try:
+            day = date.fromisoformat(day[:10])
+        except ValueError:
+            return day
     if isinstance(day, datetime):
         day = day.date()
-    return babel_format_date(day, format="long")
+    if not isinstance(day, date):
+        return str(day)
+    return _formatted_day(day, str(format_locale()), form)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, locale_name: str, form: str) -> str:
+    # Cached: a conflicts sweep or a long programme formats the same few days many times.
+    locale = Locale.parse(locale_name)
+    pattern = locale.date_formats[form].pattern
+    if locale.language == "fr" and day.day == 1:
+        # French writes the first of the month as an ordinal: "1er juin".
+        pattern = pattern.replace("d ", "d'er' ", 1)
+    return babel_format_date(day, format=pattern, locale=locale)
+
+
+def local_date(instant: datetime | None, zone_name: str) -> str:
+    """Format the day ``instant`` falls on in ``zone_name`` ("1er juin 2026")."""
+    if instant is None:
+        return ""
+    return long_date(utc_to_local(instant, zone_name))
+
+
+def day_and_time(
+    moment: datetime | None, zone_name: str | None = None, *, seconds: bool = False
+) -> str:
+    """Format a date and hour ("1er juin 2026, 10:00").
+
+    :param moment: a UTC instant shown on the wall clock of ``zone_name``, or a local
+        (naive) date-time shown as it is when ``zone_name`` is None.
+    :param seconds: show the seconds too (logs of attempts).
+    """
+    if moment is None:
+        return ""
+    local = utc_to_local(moment, zone_name) if zone_name else moment
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    locale = format_locale()
+    separator = "، " if locale.language == "ar" else ", "
+    return f"{_formatted_day(local.date(), str(locale), 'long')}{separator}{clock}"
 
 
 def date_range(start: date, end: date) -> str:
@@ -38,6 +137,13 @@ def date_range(start: date, end: date) -> str:
     if start == end:
         return long_date(start)
     return f"{long_date(start)} – {long_date(end)}"
+
+
+def number(value: float | int | None) -> str:
+    """Format a number in the reader's language ("1 234,5", "1.234,5")."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=format_locale())
 
 
 def url_with_lang(code: str) -> str:
@@ -60,6 +166,11 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["time_with_zone"] = time_with_zone
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["day_and_time"] = day_and_time
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["url_with_lang"] = url_with_lang
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.globals["current_locale"] = language
+    app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

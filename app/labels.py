@@ -4,6 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import SessionKind, StakeholderCategory
 
+# Each language of the interface, named in itself (the switch and the profile show these).
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
 CATEGORY_LABELS = {
     StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
     StakeholderCategory.MINISTRY: _l("Ministry"),

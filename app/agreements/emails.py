@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from app.agreements import queries
@@ -87,7 +88,12 @@ def _queue_commitment_reminders(today: date) -> Counter:
                 template=f"agreements/commitment_{what}",
                 user=user,
                 subject=(
-                    _l("Due in %(days)s days: %(title)s", days=days, title=commitment.title)
+                    lazy_ngettext(
+                        "Due in %(num)d day: %(title)s",
+                        "Due in %(num)d days: %(title)s",
+                        days,
+                        title=commitment.title,
+                    )
                     if what == "due"
                     else _l("Late: %(title)s", title=commitment.title)
                 ),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.formatting import number
 from app.models import (
     Agreement,
     AgreementDocument,
@@ -63,11 +64,9 @@ AT_RISK_RATIO = Decimal("0.8")
 
 
 def format_number(value: Decimal | None) -> str:
-    """Write a stored amount without its trailing zeros: 50.00 gives "50", 12.50 "12.5"."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Write a stored amount in the reader's language without its trailing zeros: 50.00
+    gives "50", 12.50 "12.5" (French "12,5")."""
+    return number(value)
 
 
 def editions_for(user: User) -> list[Edition]:

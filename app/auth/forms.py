@@ -22,9 +22,10 @@ from wtforms.validators import (
 )
 
 from app.auth.services import password_problem
+from app.labels import LANGUAGE_NAMES
 from app.timezones import is_valid_zone
 
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 def _email_field(label=None):

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from app.auth import emails
@@ -32,6 +33,7 @@ from app.errors import (
     WeakPassword,
 )
 from app.extensions import db
+from app.labels import LANGUAGE_NAMES
 from app.models import User
 from app.models.base import utcnow
 from app.timezones import is_valid_zone
@@ -108,7 +110,7 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 
-LANGUAGE_CODES = ("en", "fr")
+LANGUAGE_CODES = tuple(LANGUAGE_NAMES)
 
 
 # Passwords: Argon2id (argon2-cffi), the OWASP-recommended algorithm ---------------------
@@ -170,9 +172,15 @@ def password_problem(password: str | None, *, email: str | None = None) -> str |
     if not password.strip():
         return _("A password cannot be made only of spaces.")
     if len(password) < PASSWORD_MIN_LENGTH:
-        return _("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
+        return ngettext(
+            "Use at least %(num)d character.",
+            "Use at least %(num)d characters.",
+            PASSWORD_MIN_LENGTH,
+        )
     if len(password) > PASSWORD_MAX_LENGTH:
-        return _("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
+        return ngettext(
+            "Use at most %(num)d character.", "Use at most %(num)d characters.", PASSWORD_MAX_LENGTH
+        )
     if email and password.strip().lower() == email.strip().lower():
         return _("Your password must not be your email address.")
     if password.strip().lower() in COMMON_PASSWORDS:
@@ -197,7 +205,11 @@ def _clean_display_name(display_name: str | None) -> str:
         raise InvalidInput(_("Please enter your name."), field="display_name")
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise InvalidInput(
-            _("Use at most %(count)d characters.", count=DISPLAY_NAME_MAX_LENGTH),
+            ngettext(
+                "Use at most %(num)d character.",
+                "Use at most %(num)d characters.",
+                DISPLAY_NAME_MAX_LENGTH,
+            ),
             field="display_name",
         )
     return name
@@ -207,7 +219,7 @@ def _clean_locale(locale: str | None) -> str | None:
     if not locale:
         return None
     if locale not in LANGUAGE_CODES:
-        raise InvalidInput(_("Please choose English or French."), field="locale")
+        raise InvalidInput(_("Please choose one of the languages offered."), field="locale")
     return locale
 
 
@@ -231,7 +243,7 @@ def register_user(
 ) -> User:
     """Create an unconfirmed account and queue the mail that confirms its address.
 
-    :param locale: ``"en"``, ``"fr"`` or None for the browser's language.
+    :param locale: ``"en"``, ``"fr"``, ``"ar"`` or None for the browser's language.
     :raises InvalidInput: if the email, name or language is not acceptable.
     :raises WeakPassword: if the password is not acceptable.
     :raises EmailTaken: if another account uses the email, whatever its case.
@@ -375,7 +387,7 @@ def update_profile(
 ) -> User:
     """Change the name, language and time zone a person sees Agora in.
 
-    :param locale: ``"en"``, ``"fr"``, or None/empty to follow the browser.
+    :param locale: ``"en"``, ``"fr"``, ``"ar"``, or None/empty to follow the browser.
     :param timezone: an IANA zone name, or None/empty for each edition's own zone.
     :raises InvalidInput: naming the field that is not acceptable.
     """

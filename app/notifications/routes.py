@@ -10,6 +10,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -116,7 +117,12 @@ def release(slug):
     db.session.commit()
     if released:
         flash(
-            _("%(count)d mails released: they leave with the next run.", count=released), "success"
+            ngettext(
+                "%(num)d mail released: it leaves with the next run.",
+                "%(num)d mails released: they leave with the next run.",
+                released,
+            ),
+            "success",
         )
     else:
         flash(_("Nothing to release: these mails were released already."), "info")
@@ -352,9 +358,10 @@ def announcements(slug):
             if not form.count.data:
                 db.session.commit()
                 flash(
-                    _(
-                        "%(count)d drafts written. Check one, then release them.",
-                        count=written,
+                    ngettext(
+                        "%(num)d draft written. Check it, then release it.",
+                        "%(num)d drafts written. Check one, then release them.",
+                        written,
                     ),
                     "success",
                 )

@@ -4,12 +4,11 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask import abort, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Audience, access
-from app.formatting import local_time, long_date
+from app.formatting import comma, isolate, local_time, long_date
 from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
 from app.models import ConferenceSession
 from app.permissions import can_see_edition
@@ -58,16 +57,16 @@ def session_time(
     label = zone_label(session_.starts_at, zone)
     text = f"{local_time(session_.starts_at, zone)}–{local_time(session_.ends_at, zone)}"
     if label != shown_label:
-        text = f"{text} ({label})"
+        text = f"{text} {isolate(f'({label})')}"
     if day is not None and starts.date() != day:
-        text = f"{format_date(starts.date(), format='medium')}, {text}"
+        text = f"{long_date(starts.date())}{comma()}{text}"
     return text
 
 
 def session_when(session_: ConferenceSession, zone: str | None = None) -> str:
     """Format a session's date and time: "10 March 2027, 10:00–11:00 (Casablanca, UTC+1)"."""
     day = utc_to_local(session_.starts_at, zone or session_.timezone).date()
-    return f"{long_date(day)}, {session_time(session_, zone, day)}"
+    return f"{long_date(day)}{comma()}{session_time(session_, zone, day)}"
 
 
 def changed_on(session_: ConferenceSession, zone: str | None = None) -> str:

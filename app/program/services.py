@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
 from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
+from app.formatting import day_and_time, long_date
 from app.labels import SESSION_KIND_LABELS
 from app.models import (
     ConferenceSession,
@@ -128,7 +129,7 @@ def _check_time(value: datetime | None, zone: str, name: str, errors: FieldError
             _(
                 "%(time)s does not exist in %(zone)s: the clocks skip it (a change to "
                 "summer time). Choose another time.",
-                time=value.strftime("%Y-%m-%d %H:%M"),
+                time=day_and_time(value),
                 zone=zone,
             ),
         )
@@ -153,8 +154,8 @@ def session_values(session_: ConferenceSession) -> dict[str, str]:
         place = session_.venue.name
     return {
         _("Title"): session_.title,
-        _("Start"): f"{session_.starts_local:%Y-%m-%d %H:%M} ({session_.timezone})",
-        _("End"): f"{session_.ends_local:%Y-%m-%d %H:%M}",
+        _("Start"): f"{day_and_time(session_.starts_local)} ({session_.timezone})",
+        _("End"): day_and_time(session_.ends_local),
         _("Room"): place or "—",
         _("Online link"): session_.online_url or "—",
         _("Status"): str(STATUS_LABELS[session_.status]),
@@ -447,8 +448,8 @@ def add_availability(
     after_last = datetime.combine(edition.end_date + timedelta(days=1), time.min)
     outside = _(
         "Choose a time within the edition's days, %(first)s to %(last)s.",
-        first=edition.start_date.isoformat(),
-        last=edition.end_date.isoformat(),
+        first=long_date(edition.start_date),
+        last=long_date(edition.end_date),
     )
     if starts is not None and not first <= starts_local < after_last:
         errors.add("starts_local", outside)

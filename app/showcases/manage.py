@@ -434,12 +434,14 @@ def assign_track(slug: str):
         flash(error.message, "error")
         return back
     flash(
-        _(
-            "%(name)s reviews the axis “%(track)s”: %(count)d showcase(s) assigned now, and "
+        ngettext(
+            "%(name)s reviews the axis “%(track)s”: %(num)d showcase assigned now, and "
             "those submitted later will be too.",
+            "%(name)s reviews the axis “%(track)s”: %(num)d showcases assigned now, and "
+            "those submitted later will be too.",
+            result.assigned,
             name=user.display_name,
             track=track.name,
-            count=result.assigned,
         ),
         "success",
     )

@@ -9,20 +9,20 @@ from tests.factories import make_user
 def test_the_browser_language_is_used_for_visitors(client):
     page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
     text = page.get_data(as_text=True)
-    assert '<html lang="fr">' in text
+    assert '<html lang="fr" dir="ltr">' in text
     assert "Se connecter" in text
 
 
 def test_english_is_the_default(client):
     text = client.get("/").get_data(as_text=True)
-    assert '<html lang="en">' in text
+    assert '<html lang="en" dir="ltr">' in text
     assert "Log in" in text
 
 
 def test_the_switch_holds_for_the_rest_of_the_visit(client):
     client.get("/?lang=fr", headers={"Accept-Language": "en"})
     text = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="fr">' in text
+    assert '<html lang="fr" dir="ltr">' in text
 
 
 def test_the_profile_language_wins_over_the_browser(app, client):
@@ -34,7 +34,7 @@ def test_the_profile_language_wins_over_the_browser(app, client):
         flask_session["_user_id"] = str(user_id)
         flask_session["_fresh"] = True
     text = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="fr">' in text
+    assert '<html lang="fr" dir="ltr">' in text
 
 
 def test_mail_is_written_in_the_recipient_language(app):

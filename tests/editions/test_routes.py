@@ -300,9 +300,9 @@ def test_deleting_what_sessions_use_is_refused_with_a_message(app, client, casab
     sign_in(client, casablanca.organiser_id)
     base = f"/editions/{casablanca.slug}/manage"
     response = client.post(f"{base}/rooms/{room_id}/delete", follow_redirects=True)
-    assert "are scheduled in “Agora hall”" in text_of(response)
+    assert "is scheduled in “Agora hall”" in text_of(response)
     response = client.post(f"{base}/tracks/{track_id}/delete", follow_redirects=True)
-    assert "is used by 1 session(s)" in text_of(response)
+    assert "is used by 1 session and 0 showcases" in text_of(response)
     assert client.post(f"{base}/tracks/{spare_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(Room, room_id) is not None

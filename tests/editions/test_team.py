@@ -278,7 +278,7 @@ def test_a_criterion_with_scores_is_not_deleted(app, client, casablanca):
         follow_redirects=True,
     )
     html = text_of(response)
-    assert "Reviewers already gave 1 score(s) on “Impact”" in html
+    assert "Reviewers already gave 1 score on “Impact”" in html
     assert criteria_of(app, casablanca.edition_id) == [("Impact", 2)]
 
 

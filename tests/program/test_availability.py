@@ -28,7 +28,7 @@ def test_a_stated_period_makes_a_session_outside_it_a_conflict(app, client, spea
     )
     assert saved.status_code == 302
     page = client.get(url(speaker_with_a_talk)).get_data(as_text=True)
-    assert "2027-03-28 09:00 – 2027-03-28 12:00" in page
+    assert "March 28, 2027, 09:00 – March 28, 2027, 12:00" in page
     listed = client.get(conflicts_page).get_data(as_text=True)
     assert "Amina said they are not available for “Afternoon talk”" in listed
 

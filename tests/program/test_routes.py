@@ -115,8 +115,8 @@ def test_filters_stay_in_links_and_the_form(client, programme):
 @pytest.mark.parametrize(
     "query, notice",
     [
-        ("track=999999", "Unknown track"),
-        ("track=abc", "Unknown track"),
+        ("track=999999", "Unknown axis"),
+        ("track=abc", "Unknown axis"),
         ("kind=circus", "Unknown kind of session"),
         ("day=2027-02-30", "is not a date"),
         ("day=yesterday", "is not a date"),
@@ -151,7 +151,7 @@ def test_track_of_another_edition_is_ignored(client, programme, app):
         other = build_programme(slug="other-2027")
         db.session.commit()
     html = page(client, f"/editions/{programme.slug}/programme?track={other.tracks['governance']}")
-    assert "Unknown track" in html
+    assert "Unknown axis" in html
     assert "5 sessions" in html
 
 
@@ -290,7 +290,7 @@ def test_viewer_zone_shows_the_date_when_it_moves(client, programme):
     # 09:00 UTC on 10 March 2027 is 22:00 the same day in Auckland (UTC+13);
     # 14:00 UTC on 11 March is already 03:00 on 12 March there.
     assert "22:00–23:00 (Auckland, UTC+13)" in html
-    assert "Mar 12, 2027, 03:00–04:00 (Auckland, UTC+13)" in html
+    assert "March 12, 2027, 03:00–04:00 (Auckland, UTC+13)" in html
 
 
 @pytest.mark.parametrize("view", ["grid", "list"])

@@ -31,7 +31,7 @@ def periods(app) -> list[tuple[datetime, datetime]]:
 def test_the_invitation_page_offers_the_availability_form(client, invitation_url):
     page = Markup(client.get(invitation_url).get_data(as_text=True)).unescape()
     assert "Your availability" in page
-    assert "(2027-03-27 to 2027-03-28), on the wall clock of Europe/Paris" in page
+    assert "(March 27, 2027 to March 28, 2027), on the wall clock of Europe/Paris" in page
     assert 'for="starts_local"' in page and 'for="ends_local"' in page
 
 
@@ -46,7 +46,7 @@ def test_a_stated_period_reaches_the_organisers_conflicts_page(
     assert saved.location.endswith("#availability")
     assert periods(app) == [(datetime(2027, 3, 28, 9), datetime(2027, 3, 28, 12))]
     page = client.get(invitation_url).get_data(as_text=True)
-    assert "2027-03-28 09:00 – 2027-03-28 12:00" in page
+    assert "March 28, 2027, 09:00 – March 28, 2027, 12:00" in page
 
     organiser = sign_in(app.test_client(), speaker_with_a_talk["organiser"])
     conflicts_page = f"/editions/{speaker_with_a_talk['slug']}/manage/conflicts"
@@ -75,13 +75,13 @@ def test_the_speaker_removes_a_period(app, client, invitation_url):
             "2027-03-26T09:00",
             "2027-03-27T12:00",
             "starts_local",
-            "within the edition's days, 2027-03-27 to 2027-03-28",
+            "within the edition's days, March 27, 2027 to March 28, 2027",
         ),
         (
             "2027-03-28T20:00",
             "2027-03-29T09:00",
             "ends_local",
-            "within the edition's days, 2027-03-27 to 2027-03-28",
+            "within the edition's days, March 27, 2027 to March 28, 2027",
         ),
     ],
 )

@@ -7,13 +7,14 @@ the proposal for the next edition of a series.
 import re
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.formatting import long_date
 from app.models import (
     Agreement,
     AgreementParty,
@@ -122,7 +123,7 @@ def version_of(edition: Edition) -> str:
 
 def day_label(value: date) -> str:
     """Return ``value`` as the long date of the current language."""
-    return format_date(value, format="long")
+    return long_date(value)
 
 
 def count_referencing(column, value) -> int:
@@ -227,14 +228,24 @@ def unpublish_problems(edition: Edition) -> list[str]:
         problems.append(_("Its programme is published."))
     registered = count_referencing(Registration.edition_id, edition.id)
     if registered:
-        problems.append(_("%(count)d person(s) registered for it.", count=registered))
+        problems.append(
+            ngettext(
+                "%(num)d person registered for it.", "%(num)d people registered for it.", registered
+            )
+        )
     submitted = db.session.scalar(
         select(func.count()).where(
             Showcase.edition_id == edition.id, Showcase.status != ShowcaseStatus.DRAFT
         )
     )
     if submitted:
-        problems.append(_("%(count)d showcase(s) were submitted to it.", count=submitted))
+        problems.append(
+            ngettext(
+                "%(num)d showcase was submitted to it.",
+                "%(num)d showcases were submitted to it.",
+                submitted,
+            )
+        )
     return problems
 
 

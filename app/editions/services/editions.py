@@ -21,6 +21,7 @@ from app.editions.queries.editions import (
 )
 from app.errors import Conflict, FieldErrors, FormErrors
 from app.extensions import db
+from app.formatting import day_and_time
 from app.models import (
     Edition,
     EditionFormat,
@@ -157,7 +158,7 @@ def _validate_edition(data: dict, *, edition: Edition | None, series: Series) ->
                 _(
                     "%(time)s does not exist in %(zone)s: the clocks skip it. "
                     "Choose a time before or after the change.",
-                    time=local.strftime("%Y-%m-%d %H:%M"),
+                    time=day_and_time(local),
                     zone=zone,
                 ),
             )
@@ -372,7 +373,7 @@ def copy_edition(
             notes.append(
                 _(
                     "%(time)s does not exist in %(zone)s; set the call window again.",
-                    time=local.strftime("%Y-%m-%d %H:%M"),
+                    time=day_and_time(local),
                     zone=source.timezone,
                 )
             )

@@ -5,6 +5,7 @@ leaves the commit to its caller.
 """
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.editions.queries.editions import count_referencing, day_label
@@ -65,11 +66,11 @@ def delete_track(track: Track) -> None:
     if sessions or showcases:
         raise Conflict(
             _(
-                "The axis “%(name)s” is used by %(sessions)d session(s) and %(showcases)d "
-                "showcase(s); move them to another axis first.",
+                "The axis “%(name)s” is used by %(sessions)s and %(showcases)s; move them to "
+                "another axis first.",
                 name=track.name,
-                sessions=sessions,
-                showcases=showcases,
+                sessions=ngettext("%(num)d session", "%(num)d sessions", sessions),
+                showcases=ngettext("%(num)d showcase", "%(num)d showcases", showcases),
             )
         )
     edition = track.edition
@@ -149,9 +150,10 @@ def delete_venue(venue: Venue) -> None:
         )
     if used:
         raise Conflict(
-            _(
-                "%(count)d session(s) take place at “%(name)s”; move them elsewhere first.",
-                count=used,
+            ngettext(
+                "%(num)d session takes place at “%(name)s”; move it elsewhere first.",
+                "%(num)d sessions take place at “%(name)s”; move them elsewhere first.",
+                used,
                 name=venue.name,
             )
         )
@@ -192,9 +194,10 @@ def delete_room(room: Room) -> None:
     used = count_referencing(ConferenceSession.room_id, room.id)
     if used:
         raise Conflict(
-            _(
-                "%(count)d session(s) are scheduled in “%(name)s”; move them first.",
-                count=used,
+            ngettext(
+                "%(num)d session is scheduled in “%(name)s”; move it first.",
+                "%(num)d sessions are scheduled in “%(name)s”; move them first.",
+                used,
                 name=room.name,
             )
         )

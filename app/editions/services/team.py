@@ -6,6 +6,7 @@ everything before they change anything, flush and leave the commit to their call
 """
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -157,10 +158,12 @@ def delete_criterion(criterion: ReviewCriterion) -> None:
     scored = scores_of(criterion)
     if scored:
         raise Conflict(
-            _(
-                "Reviewers already gave %(count)d score(s) on “%(name)s”; it cannot be "
+            ngettext(
+                "Reviewers already gave %(num)d score on “%(name)s”; it cannot be "
                 "deleted. Change its description or weight instead.",
-                count=scored,
+                "Reviewers already gave %(num)d scores on “%(name)s”; it cannot be "
+                "deleted. Change its description or weight instead.",
+                scored,
                 name=criterion.name,
             )
         )

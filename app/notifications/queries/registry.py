@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-LOCALES = ("en", "fr")
+LOCALES = ("en", "fr", "ar")
 
 # Optional mails people may refuse; every other mail is one they asked for or need.
 CATEGORIES = {
@@ -79,6 +79,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "We received your showcase “{{ showcase.title }}”",
                 "fr": "Nous avons bien reçu votre showcase « {{ showcase.title }} »",
+                "ar": "توصّلنا بعرضكم « {{ showcase.title }} »",
             },
         ),
         Event(
@@ -89,6 +90,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Your showcase is accepted: “{{ showcase.title }}”",
                 "fr": "Votre showcase est retenu : « {{ showcase.title }} »",
+                "ar": "تمّ قبول عرضكم: « {{ showcase.title }} »",
             },
             draft=True,
         ),
@@ -100,6 +102,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Your showcase is on the waiting list: “{{ showcase.title }}”",
                 "fr": "Votre showcase est en liste d'attente : « {{ showcase.title }} »",
+                "ar": "عرضكم في قائمة الانتظار: « {{ showcase.title }} »",
             },
             draft=True,
         ),
@@ -111,6 +114,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Our decision on your showcase: “{{ showcase.title }}”",
                 "fr": "Notre décision sur votre showcase : « {{ showcase.title }} »",
+                "ar": "قرارنا بشأن عرضكم: « {{ showcase.title }} »",
             },
             draft=True,
         ),
@@ -129,6 +133,8 @@ EVENTS: dict[str, Event] = {
                 "{{ organisation.name }} on Agora",
                 "fr": "{{ inviter.display_name }} vous invite à représenter "
                 "{{ organisation.name }} sur Agora",
+                "ar": "يدعوكم {{ inviter.display_name }} إلى تمثيل "
+                "{{ organisation.name }} على أغورا",
             },
         ),
         Event(
@@ -136,14 +142,22 @@ EVENTS: dict[str, Event] = {
             _l("Session scheduled or moved"),
             "program/session_changed",
             dict(_SESSION),
-            {"en": "Changed: {{ item.title }}", "fr": "Modifiée : {{ item.title }}"},
+            {
+                "en": "Changed: {{ item.title }}",
+                "fr": "Modifiée : {{ item.title }}",
+                "ar": "تعديل: {{ item.title }}",
+            },
         ),
         Event(
             "program.session_cancelled",
             _l("Session cancelled"),
             "program/session_cancelled",
             dict(_SESSION),
-            {"en": "Cancelled: {{ item.title }}", "fr": "Annulée : {{ item.title }}"},
+            {
+                "en": "Cancelled: {{ item.title }}",
+                "fr": "Annulée : {{ item.title }}",
+                "ar": "إلغاء: {{ item.title }}",
+            },
         ),
         Event(
             "program.speaker_invitation",
@@ -157,6 +171,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Invitation to speak: {{ item.title }}",
                 "fr": "Invitation à intervenir : {{ item.title }}",
+                "ar": "دعوة للمداخلة: {{ item.title }}",
             },
         ),
         Event(
@@ -192,6 +207,15 @@ EVENTS: dict[str, Event] = {
                     "Vous ne faites plus partie de {{ thinklab.name }}{% else %}Réunion annulée : "
                     "{{ thinklab.name }}, {{ when }}{% endif %}"
                 ),
+                "ar": (
+                    "{% if change == 'added' %}دعوة إلى اجتماعات {{ thinklab.name }}"
+                    "{% elif change == 'updated' %}تعديل: اجتماعات {{ thinklab.name }}"
+                    "{% elif change == 'moved' %}تغيير موعد اجتماع: {{ thinklab.name }}، "
+                    "{{ when }}{% elif change == 'restored' %}إعادة برمجة اجتماع: "
+                    "{{ thinklab.name }}، {{ when }}{% elif change == 'removed' %}"
+                    "لم تعودوا أعضاء في {{ thinklab.name }}{% else %}إلغاء اجتماع: "
+                    "{{ thinklab.name }}، {{ when }}{% endif %}"
+                ),
             },
         ),
         Event(
@@ -199,7 +223,11 @@ EVENTS: dict[str, Event] = {
             _l("Thinklab digest"),
             "thinklabs/digest",
             {**_RECIPIENT, "day": _l("the day the digest covers")},
-            {"en": "Yesterday in your thinklabs", "fr": "Hier dans vos thinklabs"},
+            {
+                "en": "Yesterday in your thinklabs",
+                "fr": "Hier dans vos thinklabs",
+                "ar": "أمس في مختبرات التفكير الخاصة بكم",
+            },
             category="digests",
             body_editable=False,
             samples={"day": date(2026, 3, 14)},
@@ -210,8 +238,15 @@ EVENTS: dict[str, Event] = {
             "agreements/commitment_due",
             {**_AGREEMENT, "commitment.title": _l("the commitment's title")},
             {
-                "en": "Due in {{ days }} days: {{ commitment.title }}",
-                "fr": "Échéance dans {{ days }} jours : {{ commitment.title }}",
+                "en": "Due in {{ days }} day{{ '' if days|int == 1 else 's' }}: "
+                "{{ commitment.title }}",
+                "fr": "Échéance dans {{ days }} jour{{ 's' if days|int > 1 else '' }} : "
+                "{{ commitment.title }}",
+                # Arabic counts in six forms (zero, one, two, few, many, other).
+                "ar": "{% set n = days|int % 100 %}الأجل بعد "
+                "{% if days|int == 1 %}يوم واحد{% elif days|int == 2 %}يومين"
+                "{% elif 3 <= n <= 10 %}{{ days }} أيام{% elif 11 <= n <= 99 %}{{ days }} يومًا"
+                "{% else %}{{ days }} يوم{% endif %}: {{ commitment.title }}",
             },
             category="reminders",
         ),
@@ -220,7 +255,11 @@ EVENTS: dict[str, Event] = {
             _l("Reminder: commitment late"),
             "agreements/commitment_late",
             {**_AGREEMENT, "commitment.title": _l("the commitment's title")},
-            {"en": "Late: {{ commitment.title }}", "fr": "En retard : {{ commitment.title }}"},
+            {
+                "en": "Late: {{ commitment.title }}",
+                "fr": "En retard : {{ commitment.title }}",
+                "ar": "متأخر: {{ commitment.title }}",
+            },
             category="reminders",
         ),
         Event(
@@ -231,6 +270,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Agreement ending soon: {{ agreement.title }}",
                 "fr": "Accord bientôt échu : {{ agreement.title }}",
+                "ar": "اتفاقية تنتهي قريبًا: {{ agreement.title }}",
             },
             category="reminders",
         ),
@@ -242,6 +282,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "You are registered for {{ edition.title }}",
                 "fr": "Votre inscription à {{ edition.title }} est confirmée",
+                "ar": "تمّ تأكيد تسجيلكم في {{ edition.title }}",
             },
         ),
         Event(
@@ -253,7 +294,11 @@ EVENTS: dict[str, Event] = {
                 "link": _l("the single-use reset link"),
                 "valid_minutes": _l("how many minutes the link works"),
             },
-            {"en": "Reset your Agora password", "fr": "Réinitialisez votre mot de passe Agora"},
+            {
+                "en": "Reset your Agora password",
+                "fr": "Réinitialisez votre mot de passe Agora",
+                "ar": "أعيدوا تعيين كلمة مروركم على أغورا",
+            },
         ),
         Event(
             "auth.confirm_email",
@@ -267,6 +312,7 @@ EVENTS: dict[str, Event] = {
             {
                 "en": "Confirm your email address for Agora",
                 "fr": "Confirmez votre adresse e-mail pour Agora",
+                "ar": "أكّدوا عنوان بريدكم الإلكتروني على أغورا",
             },
         ),
         Event(
@@ -278,7 +324,7 @@ EVENTS: dict[str, Event] = {
                 **_EDITION,
                 "message": _l("the text the organiser wrote"),
             },
-            {"en": "{{ edition.title }}", "fr": "{{ edition.title }}"},
+            {"en": "{{ edition.title }}", "fr": "{{ edition.title }}", "ar": "{{ edition.title }}"},
             draft=True,
             category="announcements",
         ),

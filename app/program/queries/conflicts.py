@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, or_, select
 
 from app.extensions import db
+from app.formatting import day_and_time
 from app.models import (
     ConferenceSession,
     Edition,
@@ -118,7 +120,7 @@ def order_key(slot: Slot) -> tuple:
 
 
 def _when(slot: Slot) -> str:
-    return f"{slot.starts_local:%Y-%m-%d %H:%M}–{slot.ends_local:%H:%M}"
+    return f"{day_and_time(slot.starts_local)}–{slot.ends_local:%H:%M}"
 
 
 def _overlaps(a: Slot, b: Slot) -> bool:
@@ -171,13 +173,15 @@ def _speaker_pair(
         SPEAKER_TRAVEL,
         (earlier.id, later.id),
         _(
-            "%(speaker)s has %(minutes)d minutes to travel between “%(first)s” and "
-            "“%(second)s” in another town; allow at least %(hours)d hours.",
+            "%(speaker)s has %(minutes)s to travel between “%(first)s” and "
+            "“%(second)s” in another town; allow at least %(hours)s.",
             speaker=name,
-            minutes=gap,
+            minutes=ngettext("%(num)d minute", "%(num)d minutes", gap),
             first=earlier.title,
             second=later.title,
-            hours=int(TRAVEL_TIME.total_seconds() // 3600),
+            hours=ngettext(
+                "%(num)d hour", "%(num)d hours", int(TRAVEL_TIME.total_seconds() // 3600)
+            ),
         ),
         speaker_id,
     )

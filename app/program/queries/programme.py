@@ -254,7 +254,7 @@ def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> Pr
         track_id = _as_id(raw)
         if track_id not in {track.id for track in options.tracks}:
             track_id = None
-            notices.append(Notice(_l("Unknown track “%(value)s”: the filter was ignored."), raw))
+            notices.append(Notice(_l("Unknown axis “%(value)s”: the filter was ignored."), raw))
     raw = (args.get("kind") or "").strip()
     if raw:
         kind = next((k for k in SessionKind if k.value == raw), None)

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -272,9 +273,10 @@ def upload_materials(id: int):
         form.file.errors = [error.message]
         return _edit_page(item, materials_form=form, status=error.status)
     flash(
-        _(
-            "%(count)d file(s) added: %(names)s.",
-            count=len(added),
+        ngettext(
+            "%(num)d file added: %(names)s.",
+            "%(num)d files added: %(names)s.",
+            len(added),
             names=", ".join(m.filename for m in added),
         ),
         "success",

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from app.errors import Conflict, InvalidInput
@@ -102,7 +103,11 @@ def decide_many(
     missing = len(set(showcase_ids)) - len(showcases)
     if missing:
         result.refused.append(
-            _("%(count)d showcase(s) are not of this edition and were left alone.", count=missing)
+            ngettext(
+                "%(num)d showcase is not of this edition and was left alone.",
+                "%(num)d showcases are not of this edition and were left alone.",
+                missing,
+            )
         )
     return result
 

@@ -1,6 +1,7 @@
 """A showcase's materials: the files its delegates upload (PDF, PNG or JPEG)."""
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app import uploads
 from app.extensions import db
@@ -29,10 +30,12 @@ def add_materials(showcase: Showcase, user: User, files: list) -> list[ShowcaseM
     limit = max_materials()
     if len(showcase.materials) + len(files) > limit:
         raise uploads.UploadRefused(
-            _(
-                "A showcase keeps at most %(max)d files; it has %(count)d. "
+            ngettext(
+                "A showcase keeps at most %(num)d file; it has %(count)d. "
                 "Delete one before adding another.",
-                max=limit,
+                "A showcase keeps at most %(num)d files; it has %(count)d. "
+                "Delete one before adding another.",
+                limit,
                 count=len(showcase.materials),
             ),
             field="file",
