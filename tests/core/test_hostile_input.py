@@ -19,11 +19,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 
 from app.access import access_table
-from tests.core import test_access
-from tests.core.test_access import World
+from tests.access_table import World
 
 # One object of every kind, with a user of every kind (the access test's fixture).
-world = test_access.world
+
+
+@pytest.fixture
+def world(one_of_everything) -> World:
+    return one_of_everything
+
 
 APP_FOLDER = Path(__file__).resolve().parents[2] / "app"
 ROLES = ("anonymous", "organiser", "admin")

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from app.calendars.queries import feeds as calendars
+from app.calendars import services as calendars
 from app.extensions import db
 from app.models import (
     ConferenceSession,

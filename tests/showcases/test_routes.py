@@ -454,7 +454,7 @@ def test_a_user_creates_an_organisation_and_becomes_its_delegate(app, client, ag
     taken = client.post(
         "/organisations/new", data={"name": "dar mobility", "kind": "startup", "country": "MA"}
     )
-    assert taken.status_code == 200 and "already on Agora" in text(taken)
+    assert taken.status_code == 422 and "already on Agora" in text(taken)
     bad = client.post(
         "/organisations/new",
         data={"name": "Civic", "kind": "startup", "country": "XX", "website": "javascript:x"},
