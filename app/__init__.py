@@ -83,7 +83,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
-    from app.auth.services import load_user
+    from app.auth.queries import load_user
 
     login_manager.user_loader(load_user)
 
@@ -99,7 +99,7 @@ BLUEPRINTS = {
     "editions": ("routes", "manage"),
     "showcases": ("routes", "manage"),
     "program": ("routes", "manage"),
-    "thinklabs": ("routes",),
+    "thinklabs": ("routes", "manage"),
     "agreements": ("routes",),
     "calendars": ("routes",),
     "notifications": ("routes",),

@@ -21,7 +21,7 @@ from types import ModuleType
 
 from sqlalchemy import func, insert, select
 
-from app.auth.passwords import hash_password
+from app.auth.services import hash_password
 from app.extensions import db
 from app.models import (
     AgendaEntry,

@@ -1,10 +1,21 @@
 """Command-line tools: ``flask --app wsgi <command>``."""
 
-import click
-from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from datetime import UTC, datetime, timedelta
 
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
+
+from app.access import access_table
+from app.agreements.emails import send_reminders
+from app.auth import services
+from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+from app.errors import DomainError
 from app.extensions import db
+from app.notifications.services import count_due, mail_server_configured, run_worker, send_due
+from app.scheduling import refresh_all_instants
+from app.thinklabs.emails import queue_digests
 
 
 def register_cli(app: Flask) -> None:
@@ -22,8 +33,6 @@ def register_cli(app: Flask) -> None:
 @with_appcontext
 def tz_refresh():
     """Derive every stored UTC instant again from its wall-clock time and zone."""
-    from app.scheduling import refresh_all_instants
-
     report = refresh_all_instants()
     db.session.commit()
     changed = sum(report.changed.values())
@@ -41,10 +50,6 @@ def tz_refresh():
 @with_appcontext
 def access_table_command():
     """Print who may reach every route."""
-    from flask import current_app
-
-    from app.access import access_table
-
     for path, methods, endpoint, audience in access_table(current_app):
         click.echo(f"{audience:<10} {methods:<10} {path}  ({endpoint})")
 
@@ -56,11 +61,6 @@ def access_table_command():
 @with_appcontext
 def create_admin(email, display_name, password):
     """Create a confirmed administrator, or promote the account that uses EMAIL."""
-    from flask_babel import force_locale
-
-    from app.auth import services
-    from app.errors import DomainError
-
     if password is None and services.find_user_by_email(email) is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -82,10 +82,6 @@ def create_admin(email, display_name, password):
 @with_appcontext
 def demo_command(force: bool):
     """Load the demo data (the real cases of DESIGN.md); running it twice changes nothing."""
-    from flask import current_app
-
-    from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-
     if current_app.config["ENV_NAME"] == "production" and not force:
         raise click.ClickException(
             "This is a production configuration: demo accounts have a public password. "
@@ -155,8 +151,6 @@ def _echo_outbox_counts(counts: dict) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
 def outbox_send(limit):
     """Deliver every message due now, then exit."""
-    from app.notifications.worker import count_due, mail_server_configured, send_due
-
     due = count_due()
     if limit is not None:
         due = min(due, limit)
@@ -179,8 +173,6 @@ def outbox_send(limit):
 @click.option("--once", is_flag=True, help="Deliver what is due once, then exit.")
 def outbox_worker(interval, once):
     """Deliver due messages in a loop until SIGTERM or Ctrl-C."""
-    from app.notifications.worker import run_worker
-
     counts = run_worker(poll_interval=interval, stop_after=1 if once else None)
     _echo_outbox_counts(counts)
 
@@ -192,10 +184,6 @@ agreements_cli = AppGroup("agreements", help="Follow partner agreements.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as of this day.")
 def agreements_remind(today):
     """Queue the day's reminders: commitments due or late, agreements ending soon (daily)."""
-    from flask_babel import force_locale
-
-    from app.agreements.emails import send_reminders
-
     with force_locale("en"):
         counts = send_reminders(today.date() if today else None)
     db.session.commit()
@@ -216,10 +204,6 @@ thinklabs_cli = AppGroup("thinklabs", help="Run thinklabs.")
 )
 def thinklabs_digest(day):
     """Queue one daily digest per member who asked for it; a second run sends nothing twice."""
-    from datetime import UTC, datetime, timedelta
-
-    from app.thinklabs.contributions import queue_digests
-
     target = day.date() if day else datetime.now(UTC).date() - timedelta(days=1)
     count = queue_digests(target)
     db.session.commit()

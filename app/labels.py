@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import StakeholderCategory
+from app.models import SessionKind, StakeholderCategory
 
 CATEGORY_LABELS = {
     StakeholderCategory.PUBLIC_INSTITUTION: _l("Public institution"),
@@ -14,4 +14,14 @@ CATEGORY_LABELS = {
     StakeholderCategory.UNIVERSITY: _l("University"),
     StakeholderCategory.ASSOCIATION: _l("Association"),
     StakeholderCategory.OTHER: _l("Other"),
+}
+# Shown by the programme and by the schedule exports of the calendars.
+SESSION_KIND_LABELS = {
+    SessionKind.KEYNOTE: _l("Keynote"),
+    SessionKind.PANEL: _l("Panel"),
+    SessionKind.TALK: _l("Talk"),
+    SessionKind.SHOWCASE_SLOT: _l("Showcase slot"),
+    SessionKind.THINKLAB_MEETING: _l("Thinklab meeting"),
+    SessionKind.WORKSHOP: _l("Workshop"),
+    SessionKind.SIGNING_CEREMONY: _l("Signing ceremony"),
 }

@@ -81,7 +81,7 @@ def build_app(url: str, port: int, batch: int):
 
 def fill(app, n: int, run: str) -> None:
     from app.extensions import db
-    from app.notifications.outbox import Attachment, queue_email
+    from app.notifications.services import Attachment, queue_email
 
     with app.app_context():
         for index in range(n):
@@ -103,7 +103,7 @@ def fill(app, n: int, run: str) -> None:
 
 def drain(app, workers: int) -> tuple[float, int]:
     from app.extensions import db
-    from app.notifications import worker
+    from app.notifications.services import worker
 
     sent = []
     barrier = threading.Barrier(workers)

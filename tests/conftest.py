@@ -11,8 +11,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
+from app.demo import load_demo
 from app.extensions import db
+from app.models import User
 from config import TestingConfig, _database_url
+from tests.access_table import World, build_one_of_everything
+from tests.support import StatementCounter, sign_in
 
 TEST_DATABASE_URL = _database_url(os.environ.get("TEST_DATABASE_URL"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -120,6 +124,44 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture
+def sign_in_by_email(app, client):
+    """Sign the user of ``email`` in on the test client without the login form."""
+
+    def do_sign_in(email: str) -> None:
+        with app.app_context():
+            user_id = db.session.scalar(db.select(User.id).where(User.email == email))
+        sign_in(client, user_id)
+
+    return do_sign_in
+
+
+@pytest.fixture
+def counting_statements() -> StatementCounter:
+    """``with counting_statements() as statements:`` lists the SQL sent inside the block;
+    ``counting_statements.for_page(client, path)`` counts what one page sends."""
+    return StatementCounter()
+
+
+@pytest.fixture
+def demo(app):
+    """Load the demo data for the test and commit it; the test's transaction rolls it back."""
+    with app.app_context():
+        created = load_demo()
+        db.session.commit()
+    return created
+
+
+@pytest.fixture
+def one_of_everything(app) -> World:
+    """One object of each kind a route can name, committed, and one user of each kind
+    related to them as their kind says (ids only)."""
+    with app.app_context():
+        world = build_one_of_everything()
+        db.session.commit()
+        return world
 
 
 def pytest_configure(config):

@@ -2,11 +2,19 @@
 
 import itertools
 from datetime import date, datetime
+from decimal import Decimal
 
-from app.auth.passwords import hash_password
+from app.auth.services import hash_password
 from app.extensions import db
 from app.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    Commitment,
+    CommitmentProgress,
     ConferenceSession,
+    Contribution,
     Edition,
     EditionFormat,
     EditionRole,
@@ -15,13 +23,20 @@ from app.models import (
     Organisation,
     OrganisationKind,
     ReviewAssignment,
+    RoadmapItem,
+    RoadmapStatus,
     Room,
     Series,
     SessionKind,
+    SessionSpeaker,
     Showcase,
     ShowcaseKind,
     ShowcaseStatus,
     Speaker,
+    SpeakerRole,
+    StakeholderCategory,
+    Thinklab,
+    ThinklabMember,
     Track,
     User,
     Venue,
@@ -132,3 +147,82 @@ def assign_reviewer(showcase: Showcase, reviewer: User) -> ReviewAssignment:
 def make_speaker(**fields) -> Speaker:
     fields.setdefault("name", f"Speaker {_n()}")
     return _save(Speaker(**fields))
+
+
+def add_speaker(session_: ConferenceSession, speaker: Speaker, **fields) -> SessionSpeaker:
+    fields.setdefault("role", SpeakerRole.SPEAKER)
+    return _save(SessionSpeaker(session=session_, speaker=speaker, **fields))
+
+
+# Thinklabs --------------------------------------------------------------------------------
+
+
+def make_thinklab(**fields) -> Thinklab:
+    """A thinklab meeting every Tuesday evening from 5 January 2027 (Paris time)."""
+    n = _n()
+    fields.setdefault("slug", f"thinklab-{n}")
+    fields.setdefault("name", f"Thinklab {n}")
+    fields.setdefault("timezone", "Europe/Paris")
+    fields.setdefault("first_meeting_local", datetime(2027, 1, 5, 18, 0))
+    fields.setdefault("rrule", "FREQ=WEEKLY;BYDAY=TU")
+    thinklab = Thinklab(**fields)
+    thinklab.refresh_instants()
+    return _save(thinklab)
+
+
+def make_member(thinklab: Thinklab, user: User | None = None, **fields) -> ThinklabMember:
+    fields.setdefault("name", user.display_name if user is not None else f"Member {_n()}")
+    fields.setdefault("category", StakeholderCategory.STARTUP)
+    return _save(ThinklabMember(thinklab=thinklab, user=user, **fields))
+
+
+def make_contribution(thinklab: Thinklab, author: User | None = None, **fields) -> Contribution:
+    fields.setdefault("body_html", f"<p>Contribution {_n()}</p>")
+    return _save(Contribution(thinklab=thinklab, author=author, **fields))
+
+
+def make_roadmap_item(thinklab: Thinklab, **fields) -> RoadmapItem:
+    fields.setdefault("title", f"Roadmap item {_n()}")
+    fields.setdefault("horizon_year", 2027)
+    fields.setdefault("status", RoadmapStatus.PLANNED)
+    return _save(RoadmapItem(thinklab=thinklab, **fields))
+
+
+# Agreements -------------------------------------------------------------------------------
+
+
+def make_agreement(
+    edition: Edition | None = None,
+    parties: tuple[tuple[Organisation, date | None], ...] = (),
+    **fields,
+) -> Agreement:
+    """An agreement with one party per ``(organisation, signed_on)`` pair."""
+    fields.setdefault("kind", AgreementKind.CONVENTION)
+    fields.setdefault("title", "Convention of cooperation")
+    fields.setdefault("status", AgreementStatus.DRAFT)
+    agreement = Agreement(edition=edition, **fields)
+    for organisation, signed_on in parties:
+        agreement.parties.append(
+            AgreementParty(
+                organisation=organisation, signatory_name="Signatory", signed_on=signed_on
+            )
+        )
+    return _save(agreement)
+
+
+def make_commitment(
+    agreement: Agreement, progress: tuple[tuple[date, int | str], ...] = (), **fields
+) -> Commitment:
+    """A commitment with one progress update per ``(recorded_on, value)`` pair."""
+    fields.setdefault("title", "Students hosted")
+    fields.setdefault("due_date", date(2027, 6, 30))
+    fields.setdefault("target_value", Decimal(100))
+    commitment = Commitment(agreement=agreement, **fields)
+    for day, value in progress:
+        commitment.progress.append(CommitmentProgress(recorded_on=day, value=Decimal(value)))
+    return _save(commitment)
+
+
+def make_progress(commitment: Commitment, value: int | str, **fields) -> CommitmentProgress:
+    fields.setdefault("recorded_on", date(2027, 3, 1))
+    return _save(CommitmentProgress(commitment=commitment, value=Decimal(value), **fields))

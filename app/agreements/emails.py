@@ -13,10 +13,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.agreements import services
+from app.agreements import queries
 from app.extensions import db
 from app.models import Agreement, Commitment, OutboxMessage, User
-from app.notifications.outbox import queue_templated_email
+from app.notifications.services import queue_templated_email
 from app.organisations.queries import delegates
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,13 @@ def due_occasion(commitment: Commitment, today: date) -> tuple[str, int] | None:
     commitment first seen 5 days before gets only the 7-day one), ``("late", 0)`` after
     it; nothing once the target is met.
     """
-    state = services.commitment_state(commitment, today)
-    if state.status is services.CommitmentStatus.MET:
+    state = queries.commitment_state(commitment, today)
+    if state.status is queries.CommitmentStatus.MET:
         return None
     days_left = (commitment.due_date - today).days
     if days_left < 0:
         return ("late", 0)
-    for threshold in sorted(services.DUE_REMINDER_DAYS):
+    for threshold in sorted(queries.DUE_REMINDER_DAYS):
         if days_left <= threshold:
             return ("due", threshold)
     return None
@@ -64,13 +64,20 @@ def send_reminders(today: date | None = None) -> Counter:
     :returns: how many mails were queued, by kind (``due``, ``late``, ``expiring``).
     """
     today = today or date.today()
+    counts = _queue_commitment_reminders(today) + _queue_expiry_reminders(today)
+    logger.info("agreement reminders queued: %s", dict(counts))
+    return counts
+
+
+def _queue_commitment_reminders(today: date) -> Counter:
+    """Queue the reminders of commitments coming due or late; count them by kind."""
     counts: Counter = Counter()
-    for commitment in services.followed_commitments():
+    for commitment in queries.followed_commitments():
         occasion = due_occasion(commitment, today)
         if occasion is None:
             continue
         what, days = occasion
-        state = services.commitment_state(commitment, today)
+        state = queries.commitment_state(commitment, today)
         for user in commitment_recipients(commitment):
             key = (
                 f"agreements.commitment_{what}:{commitment.id}:{days}:"
@@ -92,13 +99,19 @@ def send_reminders(today: date | None = None) -> Counter:
                     "state": state,
                     "days": days,
                     "link": agreement_link(commitment.agreement),
-                    "number": services.format_number,
-                    "status_labels": services.COMMITMENT_LABELS,
+                    "number": queries.format_number,
+                    "status_labels": queries.COMMITMENT_LABELS,
                 },
                 edition_id=commitment.agreement.edition_id,
             ):
                 counts[what] += 1
-    for agreement in services.agreements_expiring(today):
+    return counts
+
+
+def _queue_expiry_reminders(today: date) -> Counter:
+    """Queue the reminders of agreements about to end to their owners; count them."""
+    counts: Counter = Counter()
+    for agreement in queries.agreements_expiring(today):
         owner = agreement.owner
         if owner.is_disabled:
             continue
@@ -117,7 +130,6 @@ def send_reminders(today: date | None = None) -> Counter:
             edition_id=agreement.edition_id,
         ):
             counts["expiring"] += 1
-    logger.info("agreement reminders queued: %s", dict(counts))
     return counts
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import Audience, access, organises_something
-from app.agreements import services
+from app.agreements import queries, services
 from app.agreements.blueprint import bp
 from app.agreements.forms import (
     AgreementForm,
@@ -21,7 +21,7 @@ from app.agreements.forms import (
     SignedCopyForm,
     TransitionForm,
 )
-from app.errors import TransitionRefused
+from app.errors import FormErrors, TransitionRefused
 from app.extensions import db
 from app.models import AgreementDocument, AgreementKind, AgreementStatus, User
 from app.organisations.queries import all_organisations
@@ -34,30 +34,30 @@ from app.permissions import (
 
 
 def agreement_or_404(agreement_id: int):
-    found = services.agreement_for_page(agreement_id)
+    found = queries.agreement_for_page(agreement_id)
     if found is None:
         abort(404)
     return found
 
 
-def manages(user, id: int, **_ignored) -> bool:  # noqa: A002
+def manages(user, id: int, **_ignored) -> bool:
     """The ``allow`` check of the organiser pages of one agreement."""
     return can_manage_agreement(user, agreement_or_404(id))
 
 
 def _labels() -> dict:
     return {
-        "kind_labels": services.KIND_LABELS,
-        "status_labels": services.STATUS_LABELS,
-        "commitment_labels": services.COMMITMENT_LABELS,
-        "number": services.format_number,
+        "kind_labels": queries.KIND_LABELS,
+        "status_labels": queries.STATUS_LABELS,
+        "commitment_labels": queries.COMMITMENT_LABELS,
+        "number": queries.format_number,
     }
 
 
 @bp.get("/agreements/<int:id>")
 @access(Audience.ANONYMOUS)
-def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
-    found = services.agreement_for_page(id)
+def agreement(id: int):
+    found = queries.agreement_for_page(id)
     # A private agreement answers 404 to others, so its existence does not leak.
     if found is None or not can_see_agreement(current_user, found):
         abort(404)
@@ -65,10 +65,10 @@ def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
     return render_template(
         "agreements/agreement.html",
         agreement=found,
-        commitments=services.commitment_states(found),
-        documents=services.documents_of(found) if readable else [],
+        commitments=queries.commitment_states(found),
+        documents=queries.documents_of(found) if readable else [],
         may_manage=readable and can_manage_agreement(current_user, found),
-        meetings=services.next_meetings(found),
+        meetings=queries.next_meetings(found),
         **_labels(),
     )
 
@@ -79,16 +79,16 @@ def agreement(id: int):  # noqa: A002  (the public address names it ``id``)
 @bp.get("/agreements/manage")
 @access(Audience.ORGANISER, allow=organises_something)
 def manage_list():
-    filters, chosen = services.parse_filters(request.args)
+    filters, chosen = queries.parse_filters(request.args)
     return render_template(
         "agreements/list.html",
-        agreements=services.list_agreements(current_user, filters),
-        expiring=services.expiring_soon(current_user),
+        agreements=queries.list_agreements(current_user, filters),
+        expiring=queries.expiring_soon(current_user),
         chosen=chosen,
         organisations=all_organisations(),
         kinds=list(AgreementKind),
         statuses=list(AgreementStatus),
-        window=services.EXPIRY_WINDOW_DAYS,
+        window=queries.EXPIRY_WINDOW_DAYS,
         **_labels(),
     )
 
@@ -98,14 +98,13 @@ def manage_list():
 
 def _fill_choices(form: AgreementForm) -> None:
     blank = [("", "—")]
-    form.kind.choices = [(k.value, str(services.KIND_LABELS[k])) for k in AgreementKind]
-    editions = services.editions_for(current_user)
+    form.kind.choices = [(k.value, str(queries.KIND_LABELS[k])) for k in AgreementKind]
+    editions = queries.editions_for(current_user)
     form.edition_id.choices = (blank if is_site_organiser(current_user) else []) + [
         (edition.id, edition.title) for edition in editions
     ]
     form.signing_session_id.choices = blank + [
-        (s.id, f"{s.edition.title} — {s.title}")
-        for s in services.signing_sessions_for(current_user)
+        (s.id, f"{s.edition.title} — {s.title}") for s in queries.signing_sessions_for(current_user)
     ]
     organisations = blank + [(org.id, org.name) for org in all_organisations()]
     for row in form.parties:
@@ -155,7 +154,7 @@ def _save(form: AgreementForm, existing):
         saved = services.save_agreement(
             existing, _agreement_data(form), _party_inputs(form), user=current_user
         )
-    except services.FormErrors as error:
+    except FormErrors as error:
         db.session.rollback()
         form.general = form.set_errors(error.errors)
         return None
@@ -182,7 +181,7 @@ def create():
 
 @bp.route("/agreements/<int:id>/edit", methods=["GET", "POST"])
 @access(Audience.ORGANISER, allow=manages)
-def edit(id: int):  # noqa: A002
+def edit(id: int):
     found = agreement_or_404(id)
     if request.method == "GET":
         form = AgreementForm(obj=found)
@@ -210,9 +209,9 @@ def edit(id: int):  # noqa: A002
 def _manage_page(found, *, status: int = 200, **forms):
     transition_form = forms.get("transition_form") or TransitionForm()
     transition_form.status.choices = [
-        (s.value, str(services.STATUS_LABELS[s])) for s in services.TRANSITIONS[found.status]
+        (s.value, str(queries.STATUS_LABELS[s])) for s in services.TRANSITIONS[found.status]
     ]
-    documents = services.documents_of(found)
+    documents = queries.documents_of(found)
     signed_form = forms.get("signed_form") or SignedCopyForm()
     signed_form.document_id.choices = [(d.id, f"v{d.version} — {d.filename}") for d in documents]
     commitment_form = forms.get("commitment_form") or CommitmentForm()
@@ -223,9 +222,9 @@ def _manage_page(found, *, status: int = 200, **forms):
     page = render_template(
         "agreements/manage.html",
         agreement=found,
-        commitments=services.commitment_states(found),
+        commitments=queries.commitment_states(found),
         documents=documents,
-        renewals=services.renewals_of(found),
+        renewals=queries.renewals_of(found),
         transition_form=transition_form,
         renew_form=forms.get("renew_form") or RenewForm(),
         document_form=forms.get("document_form") or DocumentForm(),
@@ -245,13 +244,13 @@ def _back(found):
 
 @bp.get("/agreements/<int:id>/manage")
 @access(Audience.ORGANISER, allow=manages)
-def manage(id: int):  # noqa: A002
+def manage(id: int):
     return _manage_page(agreement_or_404(id))
 
 
 @bp.post("/agreements/<int:id>/status")
 @access(Audience.ORGANISER, allow=manages)
-def change_status(id: int):  # noqa: A002
+def change_status(id: int):
     found = agreement_or_404(id)
     form = TransitionForm()
     form.status.choices = [(s.value, s.value) for s in AgreementStatus]
@@ -267,7 +266,7 @@ def change_status(id: int):  # noqa: A002
         return _manage_page(agreement_or_404(id), status=409, transition_form=form)
     db.session.commit()
     flash(
-        _("The agreement is now “%(status)s”.", status=services.STATUS_LABELS[found.status]),
+        _("The agreement is now “%(status)s”.", status=queries.STATUS_LABELS[found.status]),
         "success",
     )
     return _back(found)
@@ -275,7 +274,7 @@ def change_status(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/renew")
 @access(Audience.ORGANISER, allow=manages)
-def renew(id: int):  # noqa: A002
+def renew(id: int):
     found = agreement_or_404(id)
     form = RenewForm()
     if not form.validate_on_submit():
@@ -292,7 +291,7 @@ def renew(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/documents")
 @access(Audience.ORGANISER, allow=manages)
-def upload_document(id: int):  # noqa: A002
+def upload_document(id: int):
     found = agreement_or_404(id)
     form = DocumentForm()
     if not form.validate_on_submit():
@@ -306,7 +305,7 @@ def upload_document(id: int):  # noqa: A002
             actor=current_user,
             signed_copy=form.is_signed_copy.data,
         )
-    except services.FormErrors as error:
+    except FormErrors as error:
         db.session.rollback()
         form.file.errors = error.errors.get("file", [error.message])
         return _manage_page(agreement_or_404(id), status=422, document_form=form)
@@ -317,7 +316,7 @@ def upload_document(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/signed-copy")
 @access(Audience.ORGANISER, allow=manages)
-def signed_copy(id: int):  # noqa: A002
+def signed_copy(id: int):
     found = agreement_or_404(id)
     form = SignedCopyForm()
     document = db.session.get(AgreementDocument, form.document_id.data or 0)
@@ -332,7 +331,7 @@ def signed_copy(id: int):  # noqa: A002
 
 @bp.get("/agreements/<int:id>/documents/<int:document_id>")
 @access(Audience.USER)
-def document(id: int, document_id: int):  # noqa: A002
+def document(id: int, document_id: int):
     found = agreement_or_404(id)
     # Those who may not read the texts learn nothing, not even that a version exists.
     if not can_read_agreement_documents(current_user, found):
@@ -340,7 +339,7 @@ def document(id: int, document_id: int):  # noqa: A002
     stored = db.session.get(AgreementDocument, document_id)
     if stored is None or stored.agreement_id != found.id:
         abort(404)
-    path = services.document_path(stored)
+    path = queries.document_path(stored)
     if not path.is_file():
         abort(404)
     response = send_file(
@@ -357,7 +356,7 @@ def document(id: int, document_id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/commitments")
 @access(Audience.ORGANISER, allow=manages)
-def add_commitment(id: int):  # noqa: A002
+def add_commitment(id: int):
     found = agreement_or_404(id)
     form = CommitmentForm()
     form.party_id.choices = [("", "—")] + [(p.id, "") for p in found.parties]
@@ -370,7 +369,7 @@ def add_commitment(id: int):  # noqa: A002
     data["target_value"] = form.target_value.data
     try:
         services.save_commitment(found, None, data)
-    except services.FormErrors as error:
+    except FormErrors as error:
         db.session.rollback()
         general = _attach(form, error)
         return _manage_page(agreement_or_404(id), status=422, commitment_form=form, general=general)
@@ -381,12 +380,12 @@ def add_commitment(id: int):  # noqa: A002
 
 @bp.post("/agreements/<int:id>/progress")
 @access(Audience.ORGANISER, allow=manages)
-def record_progress(id: int):  # noqa: A002
+def record_progress(id: int):
     found = agreement_or_404(id)
     form = ProgressForm()
     if not form.validate_on_submit():
         return _manage_page(found, status=422, progress_form=form)
-    commitment = services.commitment_of(found, form.commitment_id.data)
+    commitment = queries.commitment_of(found, form.commitment_id.data)
     if commitment is None:
         form.commitment_id.errors = [_("Choose one of this agreement's commitments.")]
         return _manage_page(found, status=422, progress_form=form)
@@ -398,7 +397,7 @@ def record_progress(id: int):  # noqa: A002
             actor=current_user,
             note=form.note.data or "",
         )
-    except services.FormErrors as error:
+    except FormErrors as error:
         db.session.rollback()
         general = _attach(form, error)
         return _manage_page(agreement_or_404(id), status=422, progress_form=form, general=general)
@@ -407,7 +406,7 @@ def record_progress(id: int):  # noqa: A002
     return _back(found)
 
 
-def _attach(form, error: services.FormErrors) -> list[str]:
+def _attach(form, error: FormErrors) -> list[str]:
     general = []
     for name, messages in error.errors.items():
         if name in form:

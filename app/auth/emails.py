@@ -3,9 +3,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.auth.tokens import make_confirm_token, make_reset_token
+from app.auth.queries import make_confirm_token, make_reset_token
 from app.models import OutboxMessage, User
-from app.notifications.outbox import queue_templated_email
+from app.notifications.services import queue_templated_email
 from app.urls import absolute_link
 
 

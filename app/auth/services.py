@@ -1,4 +1,4 @@
-"""Account services: finding, creating and authenticating users, tokens and passwords.
+"""Account services: creating and authenticating users, their passwords and their links.
 
 Every function here flushes and never commits: the caller owns the transaction.
 """
@@ -6,20 +6,20 @@ Every function here flushes and never commits: the caller owns the transaction.
 import logging
 from functools import lru_cache
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.auth import emails
-from app.auth.passwords import hash_password, needs_rehash, verify_password
-from app.auth.tokens import (
+from app.auth.queries import (
     CONFIRM_SALT,
     RESET_SALT,
     TokenExpired,
     TokenInvalid,
-    make_confirm_token,
-    make_reset_token,
+    find_user_by_email,
     password_fingerprint,
     read_token,
 )
@@ -41,16 +41,14 @@ __all__ = [
     "change_password",
     "confirm_email",
     "create_admin",
-    "find_user_by_email",
-    "load_user",
-    "make_confirm_token",
-    "make_reset_token",
+    "hash_password",
     "password_problem",
     "register_user",
     "request_password_reset",
     "reset_password",
     "update_profile",
     "user_for_reset_token",
+    "verify_password",
 ]
 
 logger = logging.getLogger(__name__)
@@ -113,23 +111,41 @@ COMMON_PASSWORDS = frozenset(
 LANGUAGE_CODES = ("en", "fr")
 
 
-def load_user(user_id: str) -> User | None:
-    """Return the active user with id ``user_id`` for Flask-Login, or None."""
+# Passwords: Argon2id (argon2-cffi), the OWASP-recommended algorithm ---------------------
+
+_strong = PasswordHasher()
+# Tests hash hundreds of passwords; the same algorithm at a small cost keeps them quick.
+_fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST"):
+        return _fast
+    return _strong
+
+
+def hash_password(password: str) -> str:
+    """Return an Argon2id hash of ``password``."""
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Tell whether ``password`` matches ``password_hash``, never raising."""
     try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    if user is None or user.is_disabled:
-        return None
-    return user
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
-def find_user_by_email(email: str) -> User | None:
-    """Return the account whose email is ``email``, compared case-insensitively."""
-    normalised = (email or "").strip().lower()
-    if not normalised:
-        return None
-    return db.session.scalar(db.select(User).where(User.email == normalised))
+def needs_rehash(password_hash: str) -> bool:
+    """Tell whether a hash was made with weaker parameters than today's."""
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+# Accounts ---------------------------------------------------------------------------------
 
 
 def normalise_email(email: str) -> str:

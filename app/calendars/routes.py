@@ -8,18 +8,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Audience, access
-from app.calendars import exports, ical, services
+from app.calendars import ical, services
 from app.calendars.blueprint import bp
+from app.calendars.queries import exports, feeds
+from app.calendars.queries.cache import feed_cache
 from app.extensions import db
 from app.models import Speaker
 from app.permissions import can_organise, can_see_agreement, can_see_edition
-from app.program import services as program
+from app.program.queries import (
+    edition_by_slug,
+    filter_options,
+    parse_programme_query,
+    programme_sessions,
+)
 from app.urls import safe_next_path
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-def _conditional(version: services.Version) -> bool:
+def _conditional(version: feeds.Version) -> bool:
     """Tell whether the client already has this version (ETag first, then the date)."""
     if request.if_none_match:
         return request.if_none_match.contains_weak(version.etag)
@@ -29,7 +36,7 @@ def _conditional(version: services.Version) -> bool:
 
 def _respond(
     key: tuple,
-    version: services.Version,
+    version: feeds.Version,
     build: Callable[[], bytes],
     *,
     mimetype: str,
@@ -41,7 +48,7 @@ def _respond(
         response = Response(status=304)
     else:
         locale = str(get_locale() or "")
-        body = services.feed_cache.get_or_build((*key, version.etag, locale), build)
+        body = feed_cache.get_or_build((*key, version.etag, locale), build)
         response = Response(body, content_type=mimetype)
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(version.etag)
@@ -54,7 +61,7 @@ def _respond(
 
 
 def _visible_edition(slug: str):
-    edition = program.edition_by_slug(slug)
+    edition = edition_by_slug(slug)
     if edition is None or not can_see_edition(current_user, edition):
         abort(404)
     return edition
@@ -64,12 +71,12 @@ def _visible_edition(slug: str):
 @access(Audience.ANONYMOUS)
 def edition_calendar(slug: str):
     edition = _visible_edition(slug)
-    options = program.filter_options(edition)
-    filters = program.parse_programme_query(request.args, options).filters
-    version = services.edition_version(edition, filters)
+    options = filter_options(edition)
+    filters = parse_programme_query(request.args, options).filters
+    version = feeds.edition_version(edition, filters)
 
     def build() -> bytes:
-        sessions = program.programme_sessions(edition, filters)
+        sessions = programme_sessions(edition, filters)
         return ical.edition_to_ical(edition, sessions).to_ical()
 
     return _respond(
@@ -84,13 +91,13 @@ def edition_calendar(slug: str):
 
 @bp.get("/sessions/<int:id>/calendar.ics")
 @access(Audience.ANONYMOUS)
-def session_calendar(id: int):  # noqa: A002  (the public address names it ``id``)
-    session_ = services.session_for_feed(id)
+def session_calendar(id: int):
+    session_ = feeds.session_for_feed(id)
     if session_ is None or not can_see_edition(current_user, session_.edition):
         abort(404)
     return _respond(
         ("session", session_.id),
-        services.session_version(session_),
+        feeds.session_version(session_),
         lambda: ical.session_to_ical(session_).to_ical(),
         mimetype=CALENDAR_TYPE,
         filename=f"session-{session_.id}.ics",
@@ -100,15 +107,15 @@ def session_calendar(id: int):  # noqa: A002  (the public address names it ``id`
 
 @bp.get("/speakers/<int:id>/calendar.ics")
 @access(Audience.ANONYMOUS)
-def speaker_calendar(id: int):  # noqa: A002
+def speaker_calendar(id: int):
     speaker = db.session.get(Speaker, id)
-    version, count = services.speaker_version(speaker) if speaker else (None, 0)
+    version, count = feeds.speaker_version(speaker) if speaker else (None, 0)
     if not count:
         abort(404)
     return _respond(
         ("speaker", id),
         version,
-        lambda: ical.speaker_to_ical(speaker, services.speaker_sessions(id)).to_ical(),
+        lambda: ical.speaker_to_ical(speaker, feeds.speaker_sessions(id)).to_ical(),
         mimetype=CALENDAR_TYPE,
         filename=f"speaker-{id}.ics",
     )
@@ -117,14 +124,14 @@ def speaker_calendar(id: int):  # noqa: A002
 @bp.get("/thinklabs/<slug>/calendar.ics")
 @access(Audience.ANONYMOUS)
 def thinklab_calendar(slug: str):
-    thinklab = services.thinklab_for_feed(slug)
+    thinklab = feeds.thinklab_for_feed(slug)
     if thinklab is None or (
         thinklab.edition is not None and not can_see_edition(current_user, thinklab.edition)
     ):
         abort(404)
     return _respond(
         ("thinklab", thinklab.id),
-        services.thinklab_version(thinklab),
+        feeds.thinklab_version(thinklab),
         lambda: ical.thinklab_to_ical(thinklab).to_ical(),
         mimetype=CALENDAR_TYPE,
         filename=f"{thinklab.slug}.ics",
@@ -133,14 +140,14 @@ def thinklab_calendar(slug: str):
 
 @bp.get("/agreements/<int:id>/calendar.ics")
 @access(Audience.ANONYMOUS)
-def agreement_calendar(id: int):  # noqa: A002
-    agreement = services.agreement_for_feed(id)
+def agreement_calendar(id: int):
+    agreement = feeds.agreement_for_feed(id)
     # A private agreement answers 404 to others, as its page does.
     if agreement is None or not can_see_agreement(current_user, agreement):
         abort(404)
     return _respond(
         ("agreement", agreement.id),
-        services.agreement_version(agreement),
+        feeds.agreement_version(agreement),
         lambda: ical.agreement_to_ical(agreement).to_ical(),
         mimetype=CALENDAR_TYPE,
         filename=f"agreement-{agreement.id}.ics",
@@ -151,14 +158,14 @@ def agreement_calendar(id: int):  # noqa: A002
 @bp.get("/agenda/<token>.ics")
 @access(Audience.ANONYMOUS)
 def agenda_calendar(token: str):
-    user = services.user_by_calendar_token(token)
+    user = feeds.user_by_calendar_token(token)
     if user is None:
         abort(404)
     return _respond(
         ("agenda", user.id),
-        services.agenda_version(user),
+        feeds.agenda_version(user),
         lambda: ical.agenda_to_ical(
-            user, services.agenda_sessions(user), services.agenda_thinklabs(user)
+            user, feeds.agenda_sessions(user), feeds.agenda_thinklabs(user)
         ).to_ical(),
         mimetype=CALENDAR_TYPE,
         filename="agenda.ics",
@@ -175,8 +182,8 @@ def schedule_xml(slug: str):
     edition = _visible_edition(slug)
     return _respond(
         ("schedule.xml", edition.id),
-        services.edition_version(edition),
-        lambda: exports.schedule_xml(edition, program.programme_sessions(edition)),
+        feeds.edition_version(edition),
+        lambda: exports.schedule_xml(edition, programme_sessions(edition)),
         mimetype="application/xml; charset=utf-8",
         filename=f"{edition.slug}-schedule.xml",
         private=not edition.is_public,
@@ -189,8 +196,8 @@ def schedule_json(slug: str):
     edition = _visible_edition(slug)
     return _respond(
         ("schedule.json", edition.id),
-        services.edition_version(edition),
-        lambda: exports.schedule_json(edition, program.programme_sessions(edition)),
+        feeds.edition_version(edition),
+        lambda: exports.schedule_json(edition, programme_sessions(edition)),
         mimetype="application/json",
         filename=f"{edition.slug}-schedule.json",
         private=not edition.is_public,
@@ -198,7 +205,7 @@ def schedule_json(slug: str):
 
 
 def _organises(user, slug: str) -> bool:
-    edition = program.edition_by_slug(slug)
+    edition = edition_by_slug(slug)
     if edition is None:
         abort(404)
     return can_organise(user, edition)
@@ -207,8 +214,8 @@ def _organises(user, slug: str) -> bool:
 @bp.get("/editions/<slug>/sessions.csv")
 @access(Audience.ORGANISER, allow=_organises)
 def sessions_csv(slug: str):
-    edition = program.edition_by_slug(slug)
-    body = exports.sessions_csv(edition, program.programme_sessions(edition))
+    edition = edition_by_slug(slug)
+    body = exports.sessions_csv(edition, programme_sessions(edition))
     response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{edition.slug}-sessions.csv"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -222,8 +229,8 @@ def _back(default: str) -> str:
     return safe_next_path(request.form.get("next")) or default
 
 
-def _starrable(id: int):  # noqa: A002
-    session_ = services.session_for_feed(id)
+def _starrable(id: int):
+    session_ = feeds.session_for_feed(id)
     if session_ is None or not session_.edition.is_public:
         abort(404)
     return session_
@@ -231,7 +238,7 @@ def _starrable(id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/star")
 @access(Audience.USER)
-def star(id: int):  # noqa: A002
+def star(id: int):
     session_ = _starrable(id)
     services.star_session(current_user, session_)
     db.session.commit()
@@ -241,7 +248,7 @@ def star(id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/unstar")
 @access(Audience.USER)
-def unstar(id: int):  # noqa: A002
+def unstar(id: int):
     session_ = _starrable(id)
     services.unstar_session(current_user, session_)
     db.session.commit()

@@ -24,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.editions.management import edition_number_taken, edition_slug_taken
+from app.editions.queries import edition_number_taken, edition_slug_taken
 from app.forms import LONG_TEXT, AgoraForm
 from app.models import EditionFormat, EditionRoleKind, EditionStatus
 from app.timezones import is_valid_zone

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access, organises_edition, organises_something
-from app.editions import management as svc
-from app.editions import team as team_svc
+from app.editions import queries, services
 from app.editions.blueprint import bp
 from app.editions.forms import (
     CopyForm,
@@ -24,7 +23,7 @@ from app.editions.forms import (
     TrackForm,
     VenueForm,
 )
-from app.errors import Conflict, NotAllowed, NotFound
+from app.errors import Conflict, FormErrors, NotAllowed, NotFound
 from app.extensions import db
 from app.lookups import edition_or_404
 from app.models import (
@@ -54,7 +53,7 @@ def _part_of(edition: Edition, model, object_id: int):
     return obj
 
 
-def _refused(form, error: svc.FormErrors) -> list[str]:
+def _refused(form, error: FormErrors) -> list[str]:
     """Undo what the failed service did and show its messages next to their fields."""
     db.session.rollback()
     return form.set_errors(error.errors)
@@ -70,12 +69,12 @@ def _overview(edition: Edition):
 @bp.get("/manage")
 @access(Audience.ORGANISER, allow=organises_something)
 def manage_index():
-    editions = svc.organised_editions(current_user)
+    editions = queries.organised_editions(current_user)
     site = is_site_organiser(current_user)
     return render_template(
         "editions/manage/index.html",
         editions=editions,
-        series=svc.all_series() if site else [],
+        series=queries.all_series() if site else [],
         is_site_organiser=site,
     )
 
@@ -87,8 +86,8 @@ def new_series():
     general = []
     if form.validate_on_submit():
         try:
-            series = svc.create_series(**form.data_for(*svc.SERIES_FIELDS))
-        except svc.FormErrors as error:
+            series = services.create_series(**form.data_for(*services.SERIES_FIELDS))
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -107,8 +106,8 @@ def edit_series(slug):
     general = []
     if form.validate_on_submit():
         try:
-            svc.update_series(series, **form.data_for(*svc.SERIES_FIELDS))
-        except svc.FormErrors as error:
+            services.update_series(series, **form.data_for(*services.SERIES_FIELDS))
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -126,19 +125,19 @@ def _edition_form(edition: Edition | None = None) -> EditionForm:
     form = EditionForm(obj=edition)
     form.edition_id = edition.id if edition is not None else None
     if edition is None or is_site_organiser(current_user):
-        series = svc.all_series()
+        series = queries.all_series()
     else:
         # An edition's own organisers cannot move it into another series.
         series = [edition.series]
     form.series_id.choices = [SelectChoice(s.id, s.name) for s in series]
     if edition is not None and request.method == "GET":
         form.format.data = edition.format.value
-        form.version.data = svc.version_of(edition)
+        form.version.data = queries.version_of(edition)
     return form
 
 
 def _edition_data(form: EditionForm) -> dict:
-    return form.data_for(*svc.EDITION_FIELDS)
+    return form.data_for(*services.EDITION_FIELDS)
 
 
 def _edition_form_page(form: EditionForm, edition: Edition | None, general: list[str]):
@@ -164,8 +163,8 @@ def new_edition():
     if form.validate_on_submit():
         series = db.get_or_404(Series, form.series_id.data)
         try:
-            edition = svc.create_edition(series, _edition_data(form), created_by=current_user)
-        except svc.FormErrors as error:
+            edition = services.create_edition(series, _edition_data(form), created_by=current_user)
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -181,7 +180,9 @@ def manage_edition(slug):
     return render_template(
         "editions/manage/edition.html",
         edition=edition,
-        problems=svc.publication_problems(edition) if edition.status is EditionStatus.DRAFT else [],
+        problems=(
+            queries.publication_problems(edition) if edition.status is EditionStatus.DRAFT else []
+        ),
         status_form=StatusForm(),
         delete_form=DeleteForm(),
     )
@@ -196,15 +197,15 @@ def edit_edition(slug):
     if form.validate_on_submit():
         series = db.get_or_404(Series, form.series_id.data)
         try:
-            svc.update_edition(
+            services.update_edition(
                 edition, _edition_data(form), series=series, version=form.version.data or ""
             )
-        except svc.StaleEdit as error:
+        except services.StaleEdit as error:
             db.session.rollback()
             general = [error.message]
             # Saving again now overwrites the other organiser's changes, knowingly.
-            form.version.data = svc.version_of(edition)
-        except svc.FormErrors as error:
+            form.version.data = queries.version_of(edition)
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -220,7 +221,7 @@ def publish_programme(slug):
     if not DeleteForm().validate_on_submit():
         abort(400)
     try:
-        announced = svc.publish_programme(edition)
+        announced = services.publish_programme(edition)
     except Conflict as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -249,8 +250,8 @@ def change_status(slug):
         return _overview(edition)
     target = EditionStatus(form.status.data)
     try:
-        svc.change_status(edition, target)
-    except svc.FormErrors as error:
+        services.change_status(edition, target)
+    except FormErrors as error:
         db.session.rollback()
         flash(_("The status did not change:"), "error")
         for message in error.errors.get("", []):
@@ -275,7 +276,7 @@ def change_status(slug):
 def dashboard(slug):
     edition = edition_or_404(slug)
     return render_template(
-        "editions/manage/dashboard.html", edition=edition, board=svc.dashboard(edition)
+        "editions/manage/dashboard.html", edition=edition, board=queries.dashboard(edition)
     )
 
 
@@ -283,14 +284,14 @@ def dashboard(slug):
 @access(Audience.ORGANISER, allow=organises_edition)
 def copy_edition(slug):
     source = edition_or_404(slug)
-    form = CopyForm(data=svc.next_edition_defaults(source) if request.method == "GET" else None)
+    form = CopyForm(data=queries.next_edition_defaults(source) if request.method == "GET" else None)
     general = []
     if form.validate_on_submit():
         try:
-            result = svc.copy_edition(
+            result = services.copy_edition(
                 source, **form.data_for("slug", "number", "year", "title"), created_by=current_user
             )
-        except svc.FormErrors as error:
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -328,10 +329,10 @@ def edit_track(slug, track_id=None):
     general = []
     if form.validate_on_submit():
         try:
-            svc.save_track(
+            services.save_track(
                 edition, **form.data_for("name", "colour", "description", "position"), track=track
             )
-        except svc.FormErrors as error:
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -353,8 +354,8 @@ def edit_venue(slug, venue_id=None):
             "name", "town", "address", "timezone", "start_date", "end_date", "position"
         )
         try:
-            svc.save_venue(edition, data, venue=venue)
-        except svc.FormErrors as error:
+            services.save_venue(edition, data, venue=venue)
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -374,8 +375,8 @@ def edit_room(slug, venue_id=None, room_id=None):
     general = []
     if form.validate_on_submit():
         try:
-            svc.save_room(venue, **form.data_for("name", "capacity"), room=room)
-        except svc.FormErrors as error:
+            services.save_room(venue, **form.data_for("name", "capacity"), room=room)
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -404,7 +405,7 @@ def _delete(edition: Edition, remove, obj, done: str):
 def delete_track(slug, track_id):
     edition = edition_or_404(slug)
     track = _part_of(edition, Track, track_id)
-    return _delete(edition, svc.delete_track, track, _("Axis deleted."))
+    return _delete(edition, services.delete_track, track, _("Axis deleted."))
 
 
 @bp.post("/editions/<slug>/manage/venues/<int:venue_id>/delete")
@@ -412,7 +413,7 @@ def delete_track(slug, track_id):
 def delete_venue(slug, venue_id):
     edition = edition_or_404(slug)
     venue = _part_of(edition, Venue, venue_id)
-    return _delete(edition, svc.delete_venue, venue, _("Venue deleted."))
+    return _delete(edition, services.delete_venue, venue, _("Venue deleted."))
 
 
 @bp.post("/editions/<slug>/manage/rooms/<int:room_id>/delete")
@@ -420,7 +421,7 @@ def delete_venue(slug, venue_id):
 def delete_room(slug, room_id):
     edition = edition_or_404(slug)
     room = _part_of(edition, Room, room_id)
-    return _delete(edition, svc.delete_room, room, _("Room deleted."))
+    return _delete(edition, services.delete_room, room, _("Room deleted."))
 
 
 # Team and review criteria -----------------------------------------------------------------
@@ -435,10 +436,10 @@ def team(slug):
     if form.validate_on_submit():
         role = EditionRoleKind(form.role.data)
         try:
-            granted = team_svc.grant_role(
+            granted = services.grant_role(
                 edition, email=form.email.data, role=role, actor=current_user
             )
-        except svc.FormErrors as error:
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             name = granted.user.display_name
@@ -453,7 +454,7 @@ def team(slug):
         edition=edition,
         form=form,
         general=general,
-        members=team_svc.team_of(edition),
+        members=queries.team_of(edition),
         may_manage_organisers=is_site_organiser(current_user),
         revoke_form=RevokeForm(),
     )
@@ -468,7 +469,7 @@ def revoke_role(slug):
         flash(_("The form expired; please try again."), "error")
         return redirect(url_for("editions.team", slug=edition.slug))
     try:
-        revoked = team_svc.revoke_role(edition, form.role_id.data, actor=current_user)
+        revoked = services.revoke_role(edition, form.role_id.data, actor=current_user)
     except (Conflict, NotAllowed, NotFound) as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -502,12 +503,12 @@ def criteria(slug, criterion_id=None):
     general = []
     if form.validate_on_submit():
         try:
-            team_svc.save_criterion(
+            services.save_criterion(
                 edition,
                 **form.data_for("name", "description", "weight", "position"),
                 criterion=criterion,
             )
-        except svc.FormErrors as error:
+        except FormErrors as error:
             general = _refused(form, error)
         else:
             db.session.commit()
@@ -526,7 +527,7 @@ def delete_criterion(slug, criterion_id):
         flash(_("The form expired; please try again."), "error")
         return back
     try:
-        team_svc.delete_criterion(criterion)
+        services.delete_criterion(criterion)
     except Conflict as error:
         db.session.rollback()
         flash(error.message, "error")

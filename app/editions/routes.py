@@ -4,18 +4,18 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from app.access import Audience, access
-from app.agreements.services import public_agreements
-from app.editions import services
+from app.agreements.queries import public_agreements
+from app.editions import queries
 from app.editions.blueprint import bp
 from app.permissions import can_organise
-from app.thinklabs.services import all_thinklabs
+from app.thinklabs.queries import all_thinklabs
 
 
 @bp.context_processor
 def edition_labels():
     return {
-        "format_labels": services.FORMAT_LABELS,
-        "edition_status_labels": services.EDITION_STATUS_LABELS,
+        "format_labels": queries.FORMAT_LABELS,
+        "edition_status_labels": queries.EDITION_STATUS_LABELS,
     }
 
 
@@ -24,7 +24,7 @@ def edition_labels():
 def home():
     return render_template(
         "editions/home.html",
-        editions=services.public_editions(),
+        editions=queries.public_editions(),
         thinklabs=all_thinklabs(),
         agreements=public_agreements(),
     )
@@ -33,17 +33,17 @@ def home():
 @bp.get("/series/<slug>")
 @access(Audience.ANONYMOUS)
 def series(slug: str):
-    found = services.series_by_slug(slug)
+    found = queries.series_by_slug(slug)
     if found is None:
         abort(404)
-    editions = services.series_editions(found, current_user)
+    editions = queries.series_editions(found, current_user)
     return render_template("editions/series.html", series=found, editions=editions)
 
 
 @bp.get("/editions/<slug>")
 @access(Audience.ANONYMOUS)
 def edition(slug: str):
-    found = services.edition_for_page(slug)
+    found = queries.edition_for_page(slug)
     if found is None:
         abort(404)
     may_organise = can_organise(current_user, found)
@@ -53,6 +53,6 @@ def edition(slug: str):
         "editions/edition.html",
         edition=found,
         may_organise=may_organise,
-        agreements=services.partner_agreements(found),
-        thinklabs=services.edition_thinklabs(found),
+        agreements=queries.partner_agreements(found),
+        thinklabs=queries.edition_thinklabs(found),
     )

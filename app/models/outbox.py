@@ -60,7 +60,7 @@ class OutboxMessage(CreatedMixin, Base):
     )
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The registry event and the placeholder values it was rendered with, so that a draft
-    # can be written again from the current template (see app/notifications/templates.py).
+    # can be written again from the current template (see app/notifications/queries/templates.py).
     template_event: Mapped[str | None] = mapped_column(sa.String(60))
     template_context: Mapped[dict | None] = mapped_column(sa.JSON)
     # Set on optional mails (digests, reminders, announcements) people may unsubscribe from.

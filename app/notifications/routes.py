@@ -2,7 +2,6 @@
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,10 +17,8 @@ from app.access import Audience, access, organises_edition
 from app.errors import DomainError, InvalidToken, NotFound, wants_json
 from app.extensions import csrf, db, talisman
 from app.lookups import edition_or_404
-from app.models import MailTemplateOverride, OutboxStatus
-from app.notifications import preferences as prefs
-from app.notifications import services as svc
-from app.notifications import templates as registry
+from app.models import OutboxStatus
+from app.notifications import queries, services
 from app.notifications.blueprint import bp
 from app.notifications.forms import (
     ActionForm,
@@ -46,7 +43,7 @@ MAIL_FRAME_POLICY = {
 
 def _message_or_404(edition, message_id: int):
     try:
-        return svc.message_of(edition, message_id)
+        return queries.message_of(edition, message_id)
     except NotFound:
         abort(404)
 
@@ -68,7 +65,7 @@ def _show(form, error: DomainError) -> None:
 @access(Audience.ORGANISER, allow=organises_edition)
 def outbox(slug):
     edition = edition_or_404(slug)
-    kinds = svc.kinds_of(edition)
+    kinds = queries.kinds_of(edition)
     form = FilterForm(request.args)
     form.kind.choices = [SelectChoice("", _("All kinds"))] + [SelectChoice(k, k) for k in kinds]
     form.status.choices = [SelectChoice("", _("All statuses"))] + [
@@ -76,14 +73,14 @@ def outbox(slug):
     ]
     status = form.status.data if form.status.data in {s.value for s in OutboxStatus} else None
     page = request.args.get("page", 1, type=int)
-    messages, total = svc.list_messages(
+    messages, total = queries.list_messages(
         edition,
         kind=form.kind.data or None,
         status=status,
         recipient=form.recipient.data,
         page=page,
     )
-    drafts_by_kind = {kind: svc.draft_count(edition, kind=kind) for kind in kinds}
+    drafts_by_kind = {kind: queries.draft_count(edition, kind=kind) for kind in kinds}
     return render_template(
         "notifications/outbox.html",
         edition=edition,
@@ -91,8 +88,8 @@ def outbox(slug):
         messages=messages,
         total=total,
         page=page,
-        page_size=svc.PAGE_SIZE,
-        counts=svc.status_counts(edition),
+        page_size=queries.PAGE_SIZE,
+        counts=queries.status_counts(edition),
         drafts_by_kind={k: n for k, n in drafts_by_kind.items() if n},
         release_form=ReleaseForm(),
     )
@@ -109,7 +106,7 @@ def release(slug):
     if not ids and not kind and not announcement_id and request.form.get("all") != "1":
         flash(_("Choose the drafts to release."), "error")
         return redirect(url_for("notifications.outbox", slug=slug))
-    released = svc.release(
+    released = services.release(
         edition,
         by=current_user,
         kind=kind,
@@ -146,9 +143,9 @@ def _message_page(edition, found, draft_form, status=200):
             message=found,
             draft_form=draft_form,
             action_form=ActionForm(),
-            created_by=svc.user_name(found.created_by_id),
-            released_by=svc.user_name(found.released_by_id),
-            can_regenerate=found.template_event in registry.EVENTS
+            created_by=queries.user_name(found.created_by_id),
+            released_by=queries.user_name(found.released_by_id),
+            can_regenerate=found.template_event in queries.EVENTS
             and found.template_context is not None,
         ),
         status,
@@ -172,7 +169,7 @@ def edit_message(slug, message_id):
     form = DraftForm()
     if form.validate_on_submit():
         try:
-            svc.edit_draft(
+            services.edit_draft(
                 found,
                 subject=form.subject.data,
                 body_text=form.body_text.data,
@@ -188,9 +185,9 @@ def edit_message(slug, message_id):
 
 
 _ACTIONS = {
-    "discard": (svc.discard, "The mail is discarded."),
-    "regenerate": (svc.regenerate, "The draft is written again from the current template."),
-    "resend": (svc.resend, "The mail is back in line: it leaves with the next run."),
+    "discard": (services.discard, "The mail is discarded."),
+    "regenerate": (services.regenerate, "The draft is written again from the current template."),
+    "resend": (services.resend, "The mail is back in line: it leaves with the next run."),
 }
 
 
@@ -234,18 +231,12 @@ def resend_message(slug, message_id):
 @access(Audience.ORGANISER, allow=organises_edition)
 def mail_templates(slug):
     edition = edition_or_404(slug)
-    overridden = {
-        (row.event, row.locale)
-        for row in db.session.scalars(
-            db.select(MailTemplateOverride).where(MailTemplateOverride.edition_id == edition.id)
-        )
-    }
     return render_template(
         "notifications/templates.html",
         edition=edition,
-        events=registry.EVENTS.values(),
-        locales=registry.LOCALES,
-        overridden=overridden,
+        events=queries.EVENTS.values(),
+        locales=queries.LOCALES,
+        overridden=queries.overridden_templates(edition),
     )
 
 
@@ -255,10 +246,10 @@ def edit_template(slug):
     edition = edition_or_404(slug)
     event_key = request.values.get("event", "")
     locale = request.values.get("locale", "")
-    event = registry.EVENTS.get(event_key)
-    if event is None or locale not in registry.LOCALES:
+    event = queries.EVENTS.get(event_key)
+    if event is None or locale not in queries.LOCALES:
         abort(404)
-    stored = registry.find_override(edition.id, event_key, locale)
+    stored = queries.find_override(edition.id, event_key, locale)
     form = OverrideForm(obj=stored)
     preview = None
     status = 200
@@ -277,7 +268,7 @@ def edit_template(slug):
             if form.preview.data:
                 preview = _preview(edition, event, locale, form)
             else:
-                registry.save_override(
+                services.save_override(
                     edition.id,
                     event_key,
                     locale,
@@ -306,7 +297,7 @@ def edit_template(slug):
             locale=locale,
             form=form,
             preview=preview,
-            defaults=_default_sources(event, locale),
+            defaults=queries.default_sources(event, locale),
         ),
         status,
     )
@@ -314,39 +305,14 @@ def edit_template(slug):
 
 def _preview(edition, event, locale, form) -> dict:
     """Check the typed template and render it with sample values (nothing saved)."""
-    for name, html in (("subject", False), ("body_text", False), ("body_html", True)):
-        source = getattr(form, name).data or ""
-        if source.strip():
-            registry.check_template(source, event, field=name, html=html)
-    draft = MailTemplateOverride(
-        subject=(form.subject.data or "").strip(),
+    return queries.preview(
+        edition,
+        event,
+        locale,
+        subject=form.subject.data or "",
         body_text=form.body_text.data or "",
         body_html=form.body_html.data or "",
     )
-    samples = registry.sample_values(event)
-    try:
-        subject, text, html = registry.render_notification(
-            event.key, edition, locale, samples, override=draft
-        )
-    except Exception:
-        # A default that needs a real message (lists, dates) cannot show sample values.
-        current_app.logger.exception("preview of %s failed", event.key)
-        message = _("This default needs a real message to be shown.")
-        return {"subject": draft.subject or event.subject[locale], "text": message, "html": ""}
-    return {"subject": subject, "text": text, "html": html}
-
-
-def _default_sources(event, locale) -> dict:
-    loader = current_app.jinja_env.loader
-    sources = {"subject": event.subject[locale]}
-    for suffix in ("txt", "html"):
-        try:
-            sources[suffix] = loader.get_source(
-                current_app.jinja_env, f"email/{event.template}.{suffix}"
-            )[0]
-        except Exception:
-            sources[suffix] = ""
-    return sources
 
 
 # Announcements -----------------------------------------------------------------------------
@@ -357,8 +323,8 @@ def _default_sources(event, locale) -> dict:
 def announcements(slug):
     edition = edition_or_404(slug)
     form = AnnouncementForm()
-    form.audience.choices = [SelectChoice(key, label) for key, label in svc.AUDIENCES.items()]
-    thinklabs = svc.thinklabs_of(edition)
+    form.audience.choices = [SelectChoice(key, label) for key, label in queries.AUDIENCES.items()]
+    thinklabs = queries.thinklabs_of(edition)
     form.thinklab_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(t.id), t.name) for t in thinklabs
     ]
@@ -368,9 +334,9 @@ def announcements(slug):
         thinklab_id = int(form.thinklab_id.data) if form.thinklab_id.data else None
         try:
             if form.count.data:
-                recipients = len(svc.group_members(edition, form.audience.data, thinklab_id))
+                recipients = len(queries.group_members(edition, form.audience.data, thinklab_id))
             else:
-                announcement, written = svc.create_announcement(
+                announcement, written = services.create_announcement(
                     edition,
                     audience=form.audience.data,
                     subject=form.subject.data,
@@ -401,7 +367,7 @@ def announcements(slug):
             edition=edition,
             form=form,
             recipients=recipients,
-            announcements=svc.announcements_of(edition),
+            announcements=queries.announcements_of(edition),
             release_form=ReleaseForm(),
         ),
         status,
@@ -415,10 +381,10 @@ def announcements(slug):
 @access(Audience.USER)
 def preferences():
     user = current_user._get_current_object()
-    form = PreferencesForm(data=prefs.preferences_of(user))
+    form = PreferencesForm(data=queries.preferences_of(user))
     if form.validate_on_submit():
-        prefs.save_preferences(
-            user, {name: getattr(form, name).data for name in registry.CATEGORIES}
+        services.save_preferences(
+            user, {name: getattr(form, name).data for name in queries.CATEGORIES}
         )
         db.session.commit()
         flash(_("Your choices are saved."), "success")
@@ -431,19 +397,19 @@ def preferences():
 @csrf.exempt
 def unsubscribe(token):
     try:
-        email, category = prefs.read_unsubscribe_token(token)
+        email, category = queries.read_unsubscribe_token(token)
     except InvalidToken:
         abort(404)
     form = UnsubscribeForm()
     done = False
     if request.method == "POST":
-        prefs.set_preference(email, category, False)
+        services.set_preference(email, category, False)
         db.session.commit()
         done = True
     return render_template(
         "notifications/unsubscribe.html",
         form=form,
         email=email,
-        category=registry.CATEGORIES[category],
+        category=queries.CATEGORIES[category],
         done=done,
     )

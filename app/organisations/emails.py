@@ -2,8 +2,7 @@
 
 from app.models import Organisation, OutboxMessage, User
 from app.models.organisations import OrganisationInvitation
-from app.notifications.outbox import queue_email
-from app.notifications.templates import EVENTS, flatten, render_notification
+from app.notifications.services import EVENTS, flatten, queue_email, render_notification
 from app.urls import absolute_link
 
 

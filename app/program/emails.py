@@ -5,7 +5,7 @@ A burst of edits to one session yields one mail per person: a change mail waits
 message (its bodies show the final state) and pushes its sending time back, up to
 ``FOLD_MAX`` after the first change.
 
-Every mail is written from the template registry (app.notifications.templates), so an
+Every mail is written from the template registry (app.notifications.queries), so an
 edition's override of an event applies, and the placeholder values are kept with the
 message so that an organiser can regenerate a still-waiting mail from the outbox.
 """
@@ -13,7 +13,7 @@ message so that an organiser can regenerate a still-waiting mail from the outbox
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,8 +30,15 @@ from app.models import (
     User,
     utcnow,
 )
-from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
-from app.notifications.templates import EVENTS, flatten, render_notification
+from app.notifications.services import (
+    EVENTS,
+    Attachment,
+    finish_bodies,
+    flatten,
+    one_line,
+    queue_email,
+    render_notification,
+)
 from app.urls import absolute_link
 
 logger = logging.getLogger(__name__)
@@ -130,18 +137,9 @@ def _fold_key(session_: ConferenceSession, recipient: Recipient) -> str:
     return f"program.session:{session_.id}:{digest}:"
 
 
-def _queue_folded(
-    session_: ConferenceSession,
-    recipient: Recipient,
-    *,
-    mail: Rendered,
-    attachment: Attachment,
-    actor: User | None,
-) -> OutboxMessage:
-    """Rewrite this person's still-waiting mail about the session, or queue a new one."""
-    now = utcnow()
-    prefix = _fold_key(session_, recipient)
-    waiting = db.session.scalar(
+def _waiting_mail(prefix: str, now: datetime) -> OutboxMessage | None:
+    """The newest mail about a session to one person that still waits and may be rewritten."""
+    return db.session.scalar(
         select(OutboxMessage)
         .where(
             OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
@@ -154,31 +152,52 @@ def _queue_folded(
         # A worker claiming it right now holds its lock: then a new mail is queued instead.
         .with_for_update(skip_locked=True)
     )
-    if waiting is not None:
-        subject = one_line(mail.subject)
-        text, html = finish_bodies(
-            mail.text,
-            mail.html,
-            subject=subject,
-            category=waiting.category,
-            recipient=waiting.recipient,
-            locale=waiting.locale,
+
+
+def _rewrite(
+    waiting: OutboxMessage, mail: Rendered, attachment: Attachment, *, send_at: datetime
+) -> None:
+    """Give a waiting mail the bodies and invitation of the latest change, sent at ``send_at``."""
+    subject = one_line(mail.subject)
+    text, html = finish_bodies(
+        mail.text,
+        mail.html,
+        subject=subject,
+        category=waiting.category,
+        recipient=waiting.recipient,
+        locale=waiting.locale,
+    )
+    waiting.kind = mail.event
+    waiting.subject = subject
+    waiting.body_text = text
+    waiting.body_html = html
+    waiting.template_event = mail.event
+    waiting.template_context = mail.values
+    waiting.next_attempt_at = send_at
+    waiting.attachments[:] = [
+        OutboxAttachment(
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            data=attachment.data,
         )
-        waiting.kind = mail.event
-        waiting.subject = subject
-        waiting.body_text = text
-        waiting.body_html = html
-        waiting.template_event = mail.event
-        waiting.template_context = mail.values
-        waiting.next_attempt_at = now + FOLD_DELAY
-        waiting.attachments[:] = [
-            OutboxAttachment(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                data=attachment.data,
-            )
-        ]
-        db.session.flush()
+    ]
+    db.session.flush()
+
+
+def _queue_folded(
+    session_: ConferenceSession,
+    recipient: Recipient,
+    *,
+    mail: Rendered,
+    attachment: Attachment,
+    actor: User | None,
+) -> OutboxMessage:
+    """Rewrite this person's still-waiting mail about the session, or queue a new one."""
+    now = utcnow()
+    prefix = _fold_key(session_, recipient)
+    waiting = _waiting_mail(prefix, now)
+    if waiting is not None:
+        _rewrite(waiting, mail, attachment, send_at=now + FOLD_DELAY)
         logger.info("folded a change of session %s into mail %s", session_.id, waiting.id)
         return waiting
     message = queue_email(

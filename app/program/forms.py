@@ -16,8 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from app.forms import LONG_TEXT, AgoraForm
+from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
 from app.models import SessionKind, SessionStatus, SpeakerRole, StakeholderCategory
-from app.program.services import CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from app.program.queries.programme import ROLE_LABELS, STATUS_LABELS
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -33,7 +34,7 @@ def _optional_int(value):
 
 class SessionForm(AgoraForm):
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in SessionKind]
+        _l("Kind"), choices=[SelectChoice(k.value, SESSION_KIND_LABELS[k]) for k in SessionKind]
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     abstract = TextAreaField(_l("Abstract"), validators=[Length(max=LONG_TEXT)])

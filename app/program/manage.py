@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access, organises_edition
@@ -16,8 +15,7 @@ from app.lookups import edition_or_404
 from app.models import ConferenceSession, Edition, SessionSpeaker, Speaker, SpeakerRole
 from app.organisations.queries import all_organisations
 from app.permissions import can_organise, organises_any
-from app.program import conflicts
-from app.program import management as mgmt
+from app.program import services
 from app.program.blueprint import bp
 from app.program.forms import (
     AvailabilityForm,
@@ -28,7 +26,8 @@ from app.program.forms import (
     SessionSpeakerForm,
     SpeakerForm,
 )
-from app.program.services import speaker_with_public_sessions
+from app.program.queries import conflicts, organiser
+from app.program.queries.programme import speaker_with_public_sessions
 
 SLOT = timedelta(minutes=30)
 
@@ -37,7 +36,7 @@ def session_or_404(session_id: int) -> ConferenceSession:
     return db.get_or_404(ConferenceSession, session_id)
 
 
-def organises_session(user, id: int, **_ignored) -> bool:  # noqa: A002
+def organises_session(user, id: int, **_ignored) -> bool:
     return can_organise(user, session_or_404(id).edition)
 
 
@@ -56,7 +55,7 @@ def _session_form(edition: Edition, session_: ConferenceSession | None = None) -
     none = SelectChoice("", "—")
     form.track_id.choices = [none] + [SelectChoice(t.id, t.name) for t in edition.tracks]
     form.room_id.choices = [none] + [
-        SelectChoice(r.id, f"{r.venue.name} · {r.name}") for r in mgmt.edition_rooms(edition)
+        SelectChoice(r.id, f"{r.venue.name} · {r.name}") for r in organiser.edition_rooms(edition)
     ]
     form.venue_id.choices = [none] + [
         SelectChoice(v.id, f"{v.name} ({v.town})") for v in edition.venues
@@ -69,7 +68,7 @@ def _session_form(edition: Edition, session_: ConferenceSession | None = None) -
 
 
 def _session_data(form: SessionForm) -> dict:
-    return form.data_for(*mgmt.SESSION_FIELDS)
+    return form.data_for(*services.SESSION_FIELDS)
 
 
 def _render_session_form(edition, session_, form, **context):
@@ -87,7 +86,7 @@ def _render_session_form(edition, session_, form, **context):
 def _speaker_form() -> SessionSpeakerForm:
     form = SessionSpeakerForm(formdata=None)
     form.speaker_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(s.id, s.name) for s in mgmt.all_speakers()
+        SelectChoice(s.id, s.name) for s in organiser.all_speakers()
     ]
     return form
 
@@ -95,7 +94,7 @@ def _speaker_form() -> SessionSpeakerForm:
 def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | None):
     """Run the save; return (saved, context for the form page when refused)."""
     try:
-        saved = mgmt.save_session(
+        saved = services.save_session(
             edition,
             _session_data(form),
             session_=session_,
@@ -103,14 +102,14 @@ def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | Non
             accept_warnings=form.accept_warnings.data,
             actor=current_user,
         )
-    except mgmt.StaleSession as error:
+    except services.StaleSession as error:
         db.session.rollback()
         fresh = session_or_404(session_.id)
         # The form keeps the organiser's input; saving it again now replaces the newer
         # values knowingly, never silently.
         form.version.data = str(fresh.version_id)
-        return None, {"stale": mgmt.session_values(fresh), "general": [error.message]}
-    except mgmt.ScheduleWarnings as error:
+        return None, {"stale": services.session_values(fresh), "general": [error.message]}
+    except services.ScheduleWarnings as error:
         db.session.rollback()
         return None, {"warnings": error.warnings}
     except FormErrors as error:
@@ -125,7 +124,9 @@ def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | Non
 def manage_sessions(slug: str):
     edition = edition_or_404(slug)
     return render_template(
-        "program/manage/sessions.html", edition=edition, sessions=mgmt.edition_sessions(edition)
+        "program/manage/sessions.html",
+        edition=edition,
+        sessions=organiser.edition_sessions(edition),
     )
 
 
@@ -145,7 +146,7 @@ def new_session(slug: str):
 
 @bp.route("/sessions/<int:id>/edit", methods=["GET", "POST"])
 @access(Audience.ORGANISER, allow=organises_session)
-def edit_session(id: int):  # noqa: A002
+def edit_session(id: int):
     session_ = session_or_404(id)
     edition = session_.edition
     form = _session_form(edition, session_)
@@ -160,14 +161,14 @@ def edit_session(id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/cancel")
 @access(Audience.ORGANISER, allow=organises_session)
-def cancel_session(id: int):  # noqa: A002
+def cancel_session(id: int):
     session_ = session_or_404(id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        mgmt.cancel_session(session_, version=form.version.data, actor=current_user)
-    except mgmt.StaleSession:
+        services.cancel_session(session_, version=form.version.data, actor=current_user)
+    except services.StaleSession:
         db.session.rollback()
         flash(_("This session was changed meanwhile by someone else. Check it again."), "error")
     else:
@@ -178,7 +179,7 @@ def cancel_session(id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/speakers")
 @access(Audience.ORGANISER, allow=organises_session)
-def add_session_speaker(id: int):  # noqa: A002
+def add_session_speaker(id: int):
     session_ = session_or_404(id)
     form = SessionSpeakerForm()
     if not form.validate_on_submit():
@@ -190,13 +191,13 @@ def add_session_speaker(id: int):  # noqa: A002
     if speaker is None:
         abort(404)
     try:
-        mgmt.add_speaker(
+        services.add_speaker(
             session_,
             speaker,
             SpeakerRole(form.role.data),
             accept_warnings=form.accept_warnings.data,
         )
-    except mgmt.ScheduleWarnings as error:
+    except services.ScheduleWarnings as error:
         db.session.rollback()
         for warning in error.warnings:
             flash(warning.message, "error")
@@ -212,9 +213,9 @@ def add_session_speaker(id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/speakers/<int:speaker_id>/remove")
 @access(Audience.ORGANISER, allow=organises_session)
-def remove_session_speaker(id: int, speaker_id: int):  # noqa: A002
+def remove_session_speaker(id: int, speaker_id: int):
     session_ = session_or_404(id)
-    mgmt.remove_speaker(_place_in(session_, speaker_id))
+    services.remove_speaker(_place_in(session_, speaker_id))
     db.session.commit()
     flash(_("Speaker removed from the session."), "success")
     return redirect(url_for("program.edit_session", id=id))
@@ -222,11 +223,11 @@ def remove_session_speaker(id: int, speaker_id: int):  # noqa: A002
 
 @bp.post("/sessions/<int:id>/speakers/<int:speaker_id>/invite")
 @access(Audience.ORGANISER, allow=organises_session)
-def invite_session_speaker(id: int, speaker_id: int):  # noqa: A002
+def invite_session_speaker(id: int, speaker_id: int):
     session_ = session_or_404(id)
     place = _place_in(session_, speaker_id)
     try:
-        mgmt.invite_speaker(place, actor=current_user)
+        services.invite_speaker(place, actor=current_user)
     except FormErrors as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -252,17 +253,9 @@ def _grid_day(edition: Edition) -> date:
 def schedule_grid(slug: str):
     edition = edition_or_404(slug)
     day = _grid_day(edition)
-    rooms = mgmt.edition_rooms(edition)
+    rooms = organiser.edition_rooms(edition)
     start = datetime.combine(day, datetime.min.time())
-    sessions = db.session.scalars(
-        select(ConferenceSession)
-        .where(
-            ConferenceSession.edition_id == edition.id,
-            ConferenceSession.starts_local >= start,
-            ConferenceSession.starts_local < start + timedelta(days=1),
-        )
-        .order_by(ConferenceSession.starts_local)
-    ).all()
+    sessions = organiser.day_sessions(edition, day)
     first = min([start + timedelta(hours=8)] + [s.starts_local for s in sessions])
     last = max([start + timedelta(hours=19)] + [s.starts_local for s in sessions])
     first = first.replace(minute=0 if first.minute < 30 else 30, second=0, microsecond=0)
@@ -292,14 +285,16 @@ def schedule_grid(slug: str):
         columns=columns,
         cells=cells,
         room_choices=room_choices,
-        unplaced=[s for s in mgmt.edition_sessions(edition) if s.starts_local.date() not in days],
+        unplaced=[
+            s for s in organiser.edition_sessions(edition) if s.starts_local.date() not in days
+        ],
         button=ConfirmForm(),
     )
 
 
 @bp.post("/sessions/<int:id>/place")
 @access(Audience.ORGANISER, allow=organises_session)
-def place_session(id: int):  # noqa: A002
+def place_session(id: int):
     session_ = session_or_404(id)
     form = PlaceForm()
     back = url_for(
@@ -309,7 +304,7 @@ def place_session(id: int):  # noqa: A002
         flash(_("Give a room and a start time."), "error")
         return redirect(back)
     try:
-        saved = mgmt.place_session(
+        saved = services.place_session(
             session_,
             room_id=form.room_id.data,
             starts_local=form.starts_local.data,
@@ -317,10 +312,10 @@ def place_session(id: int):  # noqa: A002
             accept_warnings=form.accept_warnings.data,
             actor=current_user,
         )
-    except mgmt.StaleSession as error:
+    except services.StaleSession as error:
         db.session.rollback()
         flash(error.message + " " + _("The grid shows it as it is now."), "error")
-    except mgmt.ScheduleWarnings as error:
+    except services.ScheduleWarnings as error:
         db.session.rollback()
         for warning in error.warnings:
             flash(warning.message, "error")
@@ -354,7 +349,7 @@ def edition_conflicts(slug: str):
         edition=edition,
         conflicts=found,
         elapsed_ms=round(elapsed * 1000),
-        titles=mgmt.session_titles(edition),
+        titles=organiser.session_titles(edition),
         travel_hours=int(conflicts.TRAVEL_TIME.total_seconds() // 3600),
     )
 
@@ -378,7 +373,7 @@ def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
 def manage_speakers(slug: str):
     edition = edition_or_404(slug)
     return render_template(
-        "program/manage/speakers.html", edition=edition, speakers=mgmt.all_speakers()
+        "program/manage/speakers.html", edition=edition, speakers=organiser.all_speakers()
     )
 
 
@@ -392,8 +387,8 @@ def edit_speaker(slug: str, speaker_id: int | None = None):
     general = []
     if form.validate_on_submit():
         try:
-            saved = mgmt.save_speaker(
-                form.data_for(*mgmt.SPEAKER_FIELDS), speaker=speaker, photo=form.photo.data
+            saved = services.save_speaker(
+                form.data_for(*services.SPEAKER_FIELDS), speaker=speaker, photo=form.photo.data
             )
         except FormErrors as error:
             db.session.rollback()
@@ -421,7 +416,9 @@ def speaker_availability(slug: str, speaker_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            mgmt.add_availability(edition, speaker, form.starts_local.data, form.ends_local.data)
+            services.add_availability(
+                edition, speaker, form.starts_local.data, form.ends_local.data
+            )
         except FormErrors as error:
             db.session.rollback()
             general = form.set_errors(error.errors)
@@ -439,7 +436,7 @@ def speaker_availability(slug: str, speaker_id: int):
         speaker=speaker,
         form=form,
         general=general,
-        periods=mgmt.speaker_availabilities(edition, speaker),
+        periods=organiser.speaker_availabilities(edition, speaker),
         remove_form=RemoveAvailabilityForm(formdata=None),
     ), status
 
@@ -451,7 +448,7 @@ def remove_speaker_availability(slug: str, speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
     form = RemoveAvailabilityForm()
     if form.validate_on_submit() and form.object_id.data.isdigit():
-        if mgmt.remove_availability(edition, speaker, int(form.object_id.data)):
+        if services.remove_availability(edition, speaker, int(form.object_id.data)):
             db.session.commit()
             flash(_("Period removed."), "success")
     return redirect(url_for("program.speaker_availability", slug=slug, speaker_id=speaker_id))
@@ -459,13 +456,13 @@ def remove_speaker_availability(slug: str, speaker_id: int):
 
 @bp.get("/speakers/<int:id>/photo")
 @access(Audience.ANONYMOUS)
-def speaker_photo(id: int):  # noqa: A002
+def speaker_photo(id: int):
     speaker, places = speaker_with_public_sessions(id)
     if speaker is None:
         abort(404)
     if not places and not (current_user.is_authenticated and organises_any(current_user)):
         abort(404)
-    path = mgmt.photo_file(speaker)
+    path = organiser.photo_file(speaker)
     if path is None:
         abort(404)
     mimetype = "image/png" if path.suffix == ".png" else "image/jpeg"
@@ -485,7 +482,7 @@ def _invitation_page(place: SessionSpeaker, *, availability_form=None, general=(
         error=None,
         availability_form=availability_form or AvailabilityForm(formdata=None),
         general=list(general),
-        periods=mgmt.speaker_availabilities(edition, place.speaker),
+        periods=organiser.speaker_availabilities(edition, place.speaker),
         remove_form=RemoveAvailabilityForm(formdata=None),
     ), status
 
@@ -493,7 +490,7 @@ def _invitation_page(place: SessionSpeaker, *, availability_form=None, general=(
 def _invitation_or_error(token: str):
     """The place an invitation link stands for, or the 400 page saying why it is not valid."""
     try:
-        return mgmt.invitation_from_token(token), None
+        return services.invitation_from_token(token), None
     except InvalidToken as error:
         return None, (
             render_template("program/invitation.html", place=None, error=error.message),
@@ -513,7 +510,7 @@ def invitation(token: str):
         if answer not in ("confirm", "decline"):
             abort(400)
         try:
-            mgmt.answer_invitation(place, answer == "confirm")
+            services.answer_invitation(place, answer == "confirm")
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -538,7 +535,7 @@ def invitation_availability(token: str):
     if not form.validate_on_submit():
         return _invitation_page(place, availability_form=form, status=422)
     try:
-        mgmt.add_availability(
+        services.add_availability(
             place.session.edition, place.speaker, form.starts_local.data, form.ends_local.data
         )
     except FormErrors as error:
@@ -559,7 +556,7 @@ def invitation_remove_availability(token: str):
     form = RemoveAvailabilityForm()
     if form.validate_on_submit() and form.object_id.data.isdigit():
         edition = place.session.edition
-        if mgmt.remove_availability(edition, place.speaker, int(form.object_id.data)):
+        if services.remove_availability(edition, place.speaker, int(form.object_id.data)):
             db.session.commit()
             flash(_("Period removed."), "success")
     return redirect(url_for("program.invitation", token=token, _anchor="availability"))

@@ -10,10 +10,24 @@ from flask_login import current_user
 
 from app.access import Audience, access
 from app.formatting import local_time, long_date
+from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
 from app.models import ConferenceSession
 from app.permissions import can_see_edition
-from app.program import services
 from app.program.blueprint import bp
+from app.program.queries.grid import build_grid, group_by_day
+from app.program.queries.programme import (
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Notice,
+    edition_by_slug,
+    filter_options,
+    parse_programme_query,
+    parse_zone,
+    programme_sessions,
+    session_with_details,
+    speaker_with_public_sessions,
+    starred_session_ids,
+)
 from app.timezones import all_zones, utc_to_local, zone_label
 
 
@@ -67,10 +81,10 @@ def changed_on(session_: ConferenceSession, zone: str | None = None) -> str:
 @bp.context_processor
 def program_helpers():
     return {
-        "kind_labels": services.KIND_LABELS,
-        "status_labels": services.STATUS_LABELS,
-        "role_labels": services.ROLE_LABELS,
-        "category_labels": services.CATEGORY_LABELS,
+        "kind_labels": SESSION_KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+        "role_labels": ROLE_LABELS,
+        "category_labels": CATEGORY_LABELS,
         "session_time": session_time,
         "session_when": session_when,
         "changed_on": changed_on,
@@ -81,12 +95,12 @@ def program_helpers():
 @bp.get("/editions/<slug>/programme")
 @access(Audience.ANONYMOUS)
 def programme(slug: str):
-    edition = services.edition_by_slug(slug)
+    edition = edition_by_slug(slug)
     if edition is None or not can_see_edition(current_user, edition):
         abort(404)
-    options = services.filter_options(edition)
-    parsed = services.parse_programme_query(request.args, options)
-    sessions = services.programme_sessions(edition, parsed.filters)
+    options = filter_options(edition)
+    parsed = parse_programme_query(request.args, options)
+    sessions = programme_sessions(edition, parsed.filters)
     current = parsed.as_query()
 
     def programme_url(**changes) -> str:
@@ -103,40 +117,40 @@ def programme(slug: str):
         filters=parsed.filters,
         zone=parsed.zone,
         sessions=sessions,
-        grid=services.build_grid(sessions) if parsed.view == "grid" else None,
-        days=services.group_by_day(sessions) if parsed.view == "list" else None,
+        grid=build_grid(sessions) if parsed.view == "grid" else None,
+        days=group_by_day(sessions) if parsed.view == "list" else None,
         programme_url=programme_url,
         zone_groups=zone_groups(),
-        starred=services.starred_session_ids(current_user, edition),
+        starred=starred_session_ids(current_user, edition),
     )
 
 
 @bp.get("/sessions/<int:id>")
 @access(Audience.ANONYMOUS)
-def session_page(id: int):  # noqa: A002  (the public address names it ``id``)
-    session_ = services.session_with_details(id)
+def session_page(id: int):
+    session_ = session_with_details(id)
     if session_ is None or not can_see_edition(current_user, session_.edition):
         abort(404)
-    notices: list[services.Notice] = []
-    zone = services.parse_zone(request.args.get("tz"), notices)
+    notices: list[Notice] = []
+    zone = parse_zone(request.args.get("tz"), notices)
     return render_template(
         "program/session.html",
         item=session_,
         edition=session_.edition,
         zone=zone,
         notices=notices,
-        starred=services.starred_session_ids(current_user, session_.edition, session_.id),
+        starred=starred_session_ids(current_user, session_.edition, session_.id),
     )
 
 
 @bp.get("/speakers/<int:id>")
 @access(Audience.ANONYMOUS)
-def speaker_page(id: int):  # noqa: A002
-    speaker, places = services.speaker_with_public_sessions(id)
+def speaker_page(id: int):
+    speaker, places = speaker_with_public_sessions(id)
     if speaker is None or not places:
         abort(404)
-    notices: list[services.Notice] = []
-    zone = services.parse_zone(request.args.get("tz"), notices)
+    notices: list[Notice] = []
+    zone = parse_zone(request.args.get("tz"), notices)
     return render_template(
         "program/speaker.html", speaker=speaker, places=places, zone=zone, notices=notices
     )

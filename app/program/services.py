@@ -1,480 +1,564 @@
-"""Queries behind the public programme: filtered sessions, filter choices, the timetable grid."""
+"""Organiser operations on sessions and speakers: save, place, cancel, invite, answer.
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+Every function validates its input before it writes, works inside a savepoint when a
+refusal can come after writes (a room overlap found once the session is in place),
+flushes and leaves the commit to its caller.
+"""
 
-from flask_babel import lazy_gettext as _l
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
+from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
-from app.labels import CATEGORY_LABELS as CATEGORY_LABELS  # re-exported
+from app.labels import SESSION_KIND_LABELS
 from app.models import (
-    AgendaEntry,
     ConferenceSession,
     Edition,
-    EditionStatus,
+    InvitationStatus,
+    Organisation,
     Room,
     SessionKind,
-    SessionShowcase,
     SessionSpeaker,
     SessionStatus,
-    Showcase,
     Speaker,
+    SpeakerAvailability,
     SpeakerRole,
+    StakeholderCategory,
     Track,
+    User,
     Venue,
+    utcnow,
 )
-from app.timezones import is_valid_zone, utc_to_local
+from app.program import emails
+from app.program.queries import conflicts
+from app.program.queries.programme import STATUS_LABELS
+from app.timezones import LocalTimeError, NonexistentLocalTime, local_to_utc
+from app.uploads import JPEG, PNG, sniff
 
-PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
-VIEWS = ("grid", "list")
+logger = logging.getLogger(__name__)
 
-KIND_LABELS = {
-    SessionKind.KEYNOTE: _l("Keynote"),
-    SessionKind.PANEL: _l("Panel"),
-    SessionKind.TALK: _l("Talk"),
-    SessionKind.SHOWCASE_SLOT: _l("Showcase slot"),
-    SessionKind.THINKLAB_MEETING: _l("Thinklab meeting"),
-    SessionKind.WORKSHOP: _l("Workshop"),
-    SessionKind.SIGNING_CEREMONY: _l("Signing ceremony"),
-}
-STATUS_LABELS = {
-    SessionStatus.TENTATIVE: _l("Tentative"),
-    SessionStatus.CONFIRMED: _l("Confirmed"),
-    SessionStatus.CANCELLED: _l("Cancelled"),
-}
-ROLE_LABELS = {
-    SpeakerRole.SPEAKER: _l("Speaker"),
-    SpeakerRole.MODERATOR: _l("Moderator"),
-    SpeakerRole.PANELLIST: _l("Panellist"),
-}
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message about something the reader typed, such as an unknown filter value.
-
-    Flask-Babel's lazy strings count as safe HTML in templates, so the reader's value is
-    kept apart and filled in by ``str()``; Jinja then escapes the whole message.
-    """
-
-    message: str
-    value: str
-
-    def __str__(self) -> str:
-        return str(self.message) % {"value": self.value}
+SESSION_FIELDS = (
+    "kind",
+    "title",
+    "abstract",
+    "track_id",
+    "room_id",
+    "venue_id",
+    "online_url",
+    "starts_local",
+    "ends_local",
+    "status",
+)
+# What a calendar shows of a session: a change to any of these grows its sequence.
+CALENDAR_FIELDS = (
+    "title",
+    "starts_local",
+    "ends_local",
+    "timezone",
+    "room_id",
+    "venue_id",
+    "status",
+)
+SPEAKER_FIELDS = ("name", "title", "bio", "email", "organisation_id", "category", "account_email")
+INVITATION_SALT = "speaker-invitation"
+INVITATION_MAX_AGE = 60 * 24 * 3600
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ProgrammeFilters:
-    """What a programme view is narrowed to; ``None`` means no narrowing."""
+class StaleSession(Conflict):
+    """Someone saved the session since the form was opened."""
 
-    track_id: int | None = None
-    kind: SessionKind | None = None
-    day: date | None = None
-    venue_id: int | None = None
 
-    def as_query(self) -> dict[str, str]:
-        """Return the filters as query-string parameters (only those that are set)."""
-        query = {}
-        if self.track_id is not None:
-            query["track"] = str(self.track_id)
-        if self.kind is not None:
-            query["kind"] = self.kind.value
-        if self.day is not None:
-            query["day"] = self.day.isoformat()
-        if self.venue_id is not None:
-            query["venue"] = str(self.venue_id)
-        return query
+class ScheduleWarnings(InvalidInput):
+    """The save found conflicts the organiser may accept ("save anyway")."""
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.as_query()
+    def __init__(self, warnings: list[conflicts.ScheduleConflict]):
+        super().__init__(warnings[0].message)
+        self.warnings = warnings
 
 
 @dataclass
-class FilterOptions:
-    """The choices an edition's programme can be filtered by."""
-
-    tracks: list[Track]
-    kinds: list[SessionKind]
-    days: list[date]
-    venues: list[Venue]
+class SavedSession:
+    session: ConferenceSession
+    warnings: list[conflicts.ScheduleConflict]
+    calendar_changed: bool
 
 
-@dataclass
-class ProgrammeQuery:
-    """A parsed programme address: view, filters, display zone and what was ignored."""
-
-    view: str = "grid"
-    filters: ProgrammeFilters = field(default_factory=ProgrammeFilters)
-    zone: str | None = None
-    notices: list[Notice] = field(default_factory=list)
-
-    def as_query(self) -> dict[str, str]:
-        query = {"view": self.view, **self.filters.as_query()}
-        if self.zone:
-            query["tz"] = self.zone
-        return query
+# Sessions --------------------------------------------------------------------------------
 
 
-def edition_by_slug(slug: str) -> Edition | None:
-    """Return the edition called ``slug`` (public or not), with its series, or None."""
-    return db.session.scalar(
-        select(Edition).where(Edition.slug == slug).options(joinedload(Edition.series))
-    )
+def _part_of_edition(model, object_id, edition: Edition):
+    if not object_id:
+        return None
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        return False
+    owner = obj.venue.edition_id if isinstance(obj, Room) else obj.edition_id
+    return obj if owner == edition.id else False
 
 
-def _session_loading():
-    """Eager loads that keep a page's query count flat, whatever the number of sessions."""
-    return (
-        joinedload(ConferenceSession.track),
-        joinedload(ConferenceSession.venue),
-        joinedload(ConferenceSession.room).joinedload(Room.venue),
-        selectinload(ConferenceSession.speakers)
-        .joinedload(SessionSpeaker.speaker)
-        .joinedload(Speaker.organisation),
-        selectinload(ConferenceSession.showcases)
-        .joinedload(SessionShowcase.showcase)
-        .joinedload(Showcase.organisation),
-    )
+def _zone_of(room: Room | None, venue: Venue | None, edition: Edition) -> str:
+    if room is not None:
+        return room.venue.zone
+    if venue is not None:
+        return venue.zone
+    return edition.timezone
 
 
-def programme_sessions(
-    edition: Edition, filters: ProgrammeFilters | None = None
-) -> list[ConferenceSession]:
-    """Return an edition's sessions, cancelled ones included, in time order.
-
-    Tracks, rooms, venues, speakers and showcases come loaded in a fixed number of
-    queries. The day is the venue's wall-clock day.
-
-    :param edition: the edition whose programme it is.
-    :param filters: the track, kind, day and venue to narrow to.
-    """
-    filters = filters or ProgrammeFilters()
-    query = select(ConferenceSession).where(ConferenceSession.edition_id == edition.id)
-    if filters.track_id is not None:
-        query = query.where(ConferenceSession.track_id == filters.track_id)
-    if filters.kind is not None:
-        query = query.where(ConferenceSession.kind == filters.kind)
-    if filters.day is not None:
-        start = datetime.combine(filters.day, time(0, 0))
-        query = query.where(
-            ConferenceSession.starts_local >= start,
-            ConferenceSession.starts_local < start + timedelta(days=1),
-        )
-    if filters.venue_id is not None:
-        in_room_of_venue = ConferenceSession.room_id.in_(
-            select(Room.id).where(Room.venue_id == filters.venue_id)
-        )
-        query = query.where(
-            (ConferenceSession.venue_id == filters.venue_id)
-            | (ConferenceSession.venue_id.is_(None) & in_room_of_venue)
-        )
-    query = query.options(*_session_loading()).order_by(
-        ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id
-    )
-    return list(db.session.scalars(query).unique())
-
-
-def filter_options(edition: Edition) -> FilterOptions:
-    """Return the tracks, kinds, days (venue wall clock) and venues to filter by.
-
-    Kinds and days are those the edition's sessions use; the edition's own days are
-    always offered.
-
-    :param edition: the edition whose programme is filtered.
-    """
-    tracks = list(
-        db.session.scalars(
-            select(Track).where(Track.edition_id == edition.id).order_by(Track.position, Track.id)
-        )
-    )
-    venues = list(
-        db.session.scalars(
-            select(Venue)
-            .where(Venue.edition_id == edition.id)
-            .order_by(Venue.position, Venue.start_date, Venue.id)
-        )
-    )
-    used_kinds = set(
-        db.session.scalars(
-            select(ConferenceSession.kind)
-            .where(ConferenceSession.edition_id == edition.id)
-            .distinct()
-        )
-    )
-    kinds = [kind for kind in SessionKind if kind in used_kinds]
-    days = {
-        edition.start_date + timedelta(days=n)
-        for n in range((edition.end_date - edition.start_date).days + 1)
-    }
-    days.update(
-        starts.date()
-        for starts in db.session.scalars(
-            select(ConferenceSession.starts_local)
-            .where(ConferenceSession.edition_id == edition.id)
-            .distinct()
-        )
-    )
-    return FilterOptions(tracks=tracks, kinds=kinds, days=sorted(days), venues=venues)
-
-
-def _as_id(value: str) -> int | None:
+def _check_time(value: datetime | None, zone: str, name: str, errors: FieldErrors):
+    if value is None:
+        errors.add(name, _("Give a date and time."))
+        return None
     try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
-def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> ProgrammeQuery:
-    """Read view, filters and zone from query parameters; ignore what does not fit, saying so.
-
-    A value that this edition does not know (a track of another edition, a day outside
-    the programme, a kind or zone that does not exist) is dropped and a notice explains it,
-    so that an old or mistyped shared link still shows a programme.
-
-    :param args: the query parameters (``view``, ``track``, ``kind``, ``day``, ``venue``,
-        ``tz``).
-    :param options: the edition's filter choices, from :func:`filter_options`.
-    """
-    parsed = ProgrammeQuery()
-    notices = parsed.notices
-
-    view = (args.get("view") or "").strip()
-    if view in VIEWS:
-        parsed.view = view
-    elif view:
-        notices.append(Notice(_l("There is no “%(value)s” view; showing the grid."), view))
-
-    track_id = kind = day = venue_id = None
-    raw = (args.get("track") or "").strip()
-    if raw:
-        track_id = _as_id(raw)
-        if track_id not in {track.id for track in options.tracks}:
-            track_id = None
-            notices.append(Notice(_l("Unknown track “%(value)s”: the filter was ignored."), raw))
-    raw = (args.get("kind") or "").strip()
-    if raw:
-        kind = next((k for k in SessionKind if k.value == raw), None)
-        if kind is None:
-            notices.append(
-                Notice(_l("Unknown kind of session “%(value)s”: the filter was ignored."), raw)
-            )
-    raw = (args.get("day") or "").strip()
-    if raw:
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            notices.append(
-                Notice(_l("“%(value)s” is not a date (YYYY-MM-DD): the filter was ignored."), raw)
-            )
-        else:
-            if day not in options.days:
-                notices.append(
-                    Notice(_l("The programme has no day %(value)s: the filter was ignored."), raw)
-                )
-                day = None
-    raw = (args.get("venue") or "").strip()
-    if raw:
-        venue_id = _as_id(raw)
-        if venue_id not in {venue.id for venue in options.venues}:
-            venue_id = None
-            notices.append(Notice(_l("Unknown venue “%(value)s”: the filter was ignored."), raw))
-    parsed.filters = ProgrammeFilters(track_id=track_id, kind=kind, day=day, venue_id=venue_id)
-    parsed.zone = parse_zone(args.get("tz"), notices)
-    return parsed
-
-
-def parse_zone(value: str | None, notices: list[Notice]) -> str | None:
-    """Return the viewer's zone if ``value`` names one, else None (the venue's zone).
-
-    An unknown zone is ignored and a notice is added to ``notices``.
-    """
-    value = (value or "").strip()
-    if not value:
-        return None
-    if is_valid_zone(value):
-        return value
-    notices.append(
-        Notice(_l("Unknown time zone “%(value)s”: times are shown in the venue’s zone."), value)
-    )
+        return local_to_utc(value, zone)
+    except NonexistentLocalTime:
+        errors.add(
+            name,
+            _(
+                "%(time)s does not exist in %(zone)s: the clocks skip it (a change to "
+                "summer time). Choose another time.",
+                time=value.strftime("%Y-%m-%d %H:%M"),
+                zone=zone,
+            ),
+        )
+    except LocalTimeError:
+        errors.add(name, _("This time cannot be placed in the zone %(zone)s.", zone=zone))
     return None
 
 
-# The timetable grid -------------------------------------------------------------------
+def _calendar_view(session_: ConferenceSession) -> tuple:
+    # Relationships rather than foreign keys: these are set before the flush.
+    values = {name: getattr(session_, name) for name in CALENDAR_FIELDS}
+    values["room_id"] = session_.room.id if session_.room is not None else None
+    values["venue_id"] = session_.venue.id if session_.venue is not None else None
+    return tuple(values.values())
 
 
-@dataclass
-class GridColumn:
-    """A room (or "no room") on one day of the grid."""
+def session_values(session_: ConferenceSession) -> dict[str, str]:
+    """The values of a session an organiser recognises, to show them after a refusal."""
+    room = session_.room
+    place = f"{room.name} ({room.venue.name})" if room is not None else ""
+    if session_.venue is not None and room is None:
+        place = session_.venue.name
+    return {
+        _("Title"): session_.title,
+        _("Start"): f"{session_.starts_local:%Y-%m-%d %H:%M} ({session_.timezone})",
+        _("End"): f"{session_.ends_local:%Y-%m-%d %H:%M}",
+        _("Room"): place or "—",
+        _("Online link"): session_.online_url or "—",
+        _("Status"): str(STATUS_LABELS[session_.status]),
+        _("Kind"): str(SESSION_KIND_LABELS[session_.kind]),
+        _("Abstract"): session_.abstract or "—",
+    }
 
-    key: tuple
+
+class _Place(NamedTuple):
+    track: Track | None
     room: Room | None
     venue: Venue | None
-
-
-@dataclass
-class GridCell:
-    """Sessions of one room that overlap each other, spanning ``rowspan`` rows."""
-
-    sessions: list[ConferenceSession]
-    rowspan: int
-
-
-@dataclass
-class GridRow:
-    starts_at: datetime
+    online_url: str | None
     zone: str
-    cells: list[GridCell | None | bool]  # a cell, an empty slot, or True when spanned over
 
 
-@dataclass
-class GridDay:
-    day: date
-    zones: list[tuple[str, datetime]]
-    columns: list[GridColumn]
-    rows: list[GridRow]
+def _checked_place(edition: Edition, data: dict) -> _Place:
+    """Check where and when a session's form ``data`` puts it, before anything is written.
 
-    @property
-    def has_several_venues(self) -> bool:
-        return len({column.venue.id if column.venue else None for column in self.columns}) > 1
-
-
-def group_by_day(sessions: list[ConferenceSession]) -> list[tuple[date, list[ConferenceSession]]]:
-    """Group sessions (already in time order) by their venue's wall-clock day."""
-    days: dict[date, list[ConferenceSession]] = {}
-    for session_ in sessions:
-        days.setdefault(session_.starts_local.date(), []).append(session_)
-    return sorted(days.items())
-
-
-def _room_of(session_: ConferenceSession) -> tuple[tuple, Room | None, Venue | None]:
-    venue = session_.room.venue if session_.room is not None else session_.venue
-    if session_.room is None:
-        key = (1, venue.position if venue else 0, venue.id if venue else 0, 0, "", 0)
-        return key, None, venue
-    # The biggest room of a venue (the plenary) comes first: on a phone it is the column
-    # seen without scrolling.
-    capacity = -(session_.room.capacity or 0)
-    key = (0, venue.position, venue.id, capacity, session_.room.name, session_.room.id)
-    return key, session_.room, venue
-
-
-def build_grid(sessions: list[ConferenceSession]) -> list[GridDay]:
-    """Lay sessions out as one table per day: rooms across, time slots down.
-
-    Rows run between consecutive start and end instants of the day; a session spans the
-    rows it covers. Sessions of one room that overlap (a cancelled one and its
-    replacement, say) share one cell.
+    :raises FormErrors: for a track, room or venue of another edition, a room not at the
+        chosen venue, no place at all, a time the clocks skip, or an end before the start.
     """
-    grid = []
-    for day, day_sessions in group_by_day(sessions):
-        by_room: dict[tuple, list[ConferenceSession]] = {}
-        columns: dict[tuple, GridColumn] = {}
-        for session_ in day_sessions:
-            key, room, venue = _room_of(session_)
-            columns.setdefault(key, GridColumn(key=key, room=room, venue=venue))
-            by_room.setdefault(key, []).append(session_)
-        ordered = [columns[key] for key in sorted(columns)]
-        bounds = sorted({s.starts_at for s in day_sessions} | {s.ends_at for s in day_sessions})
-        row_of = {instant: index for index, instant in enumerate(bounds[:-1])}
-        zone_at = {}
-        for session_ in day_sessions:
-            zone_at.setdefault(session_.starts_at, session_.timezone)
-            zone_at.setdefault(session_.ends_at, session_.timezone)
-        rows = [GridRow(starts_at=b, zone=zone_at[b], cells=[None] * len(ordered)) for b in bounds]
-        rows = rows[:-1]
-        for column_index, column in enumerate(ordered):
-            for group in _overlapping_groups(by_room[column.key]):
-                first = row_of[min(s.starts_at for s in group)]
-                end = max(s.ends_at for s in group)
-                last = row_of[end] if end in row_of else len(rows)
-                rows[first].cells[column_index] = GridCell(sessions=group, rowspan=last - first)
-                for index in range(first + 1, last):
-                    rows[index].cells[column_index] = True
-        zones = []  # one (zone, instant) per zone, and per offset when it changes that day
-        seen = set()
-        for session_ in day_sessions:
-            offset = utc_to_local(session_.starts_at, session_.timezone).utcoffset()
-            if (session_.timezone, offset) not in seen:
-                seen.add((session_.timezone, offset))
-                zones.append((session_.timezone, session_.starts_at))
-        grid.append(GridDay(day=day, zones=zones, columns=ordered, rows=rows))
-    return grid
-
-
-def _overlapping_groups(sessions: list[ConferenceSession]) -> list[list[ConferenceSession]]:
-    groups: list[list[ConferenceSession]] = []
-    group_end = None
-    for session_ in sorted(sessions, key=lambda s: (s.starts_at, s.ends_at, s.id)):
-        if groups and session_.starts_at < group_end:
-            groups[-1].append(session_)
-            group_end = max(group_end, session_.ends_at)
-        else:
-            groups.append([session_])
-            group_end = session_.ends_at
-    return groups
-
-
-# Session and speaker pages -------------------------------------------------------------
-
-
-def session_with_details(session_id: int) -> ConferenceSession | None:
-    """Return a session with its edition, track, room, venue, speakers and showcases."""
-    return db.session.scalar(
-        select(ConferenceSession)
-        .where(ConferenceSession.id == session_id)
-        .options(joinedload(ConferenceSession.edition), *_session_loading())
-    )
-
-
-def speaker_with_public_sessions(
-    speaker_id: int,
-) -> tuple[Speaker | None, list[SessionSpeaker]]:
-    """Return a speaker and their places in sessions of public editions, in time order.
-
-    :param speaker_id: the speaker's id.
-    :returns: ``(None, [])`` when there is no such speaker.
-    """
-    speaker = db.session.scalar(
-        select(Speaker).where(Speaker.id == speaker_id).options(joinedload(Speaker.organisation))
-    )
-    if speaker is None:
-        return None, []
-    places = db.session.scalars(
-        select(SessionSpeaker)
-        .join(SessionSpeaker.session)
-        .join(ConferenceSession.edition)
-        .where(SessionSpeaker.speaker_id == speaker_id, Edition.status.in_(PUBLIC_STATUSES))
-        .options(
-            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.edition),
-            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.track),
-            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.venue),
-            joinedload(SessionSpeaker.session)
-            .joinedload(ConferenceSession.room)
-            .joinedload(Room.venue),
+    errors = FieldErrors()
+    track = _part_of_edition(Track, data.get("track_id"), edition)
+    room = _part_of_edition(Room, data.get("room_id"), edition)
+    venue = _part_of_edition(Venue, data.get("venue_id"), edition)
+    for name, value in (("track_id", track), ("room_id", room), ("venue_id", venue)):
+        if value is False:
+            errors.add(name, _("Choose one of this edition's own."))
+    room = room or None
+    venue = venue or None
+    if room is not None and venue is not None and room.venue_id != venue.id:
+        errors.add("room_id", _("This room is not at the chosen venue."))
+    if room is not None:
+        venue = room.venue
+    online_url = (data.get("online_url") or "").strip() or None
+    if room is None and venue is None and online_url is None:
+        errors.add(
+            "room_id",
+            _("Choose a room or a venue, or give an online link (or both, for a hybrid session)."),
         )
-        .order_by(ConferenceSession.starts_at, ConferenceSession.id)
-    )
-    return speaker, list(places.unique())
+    zone = _zone_of(room, venue, edition)
+    starts = _check_time(data.get("starts_local"), zone, "starts_local", errors)
+    ends = _check_time(data.get("ends_local"), zone, "ends_local", errors)
+    if starts is not None and ends is not None and ends <= starts:
+        errors.add("ends_local", _("The session must end after it starts."))
+    errors.raise_any()
+    return _Place(track, room, venue, online_url, zone)
 
 
-def starred_session_ids(user, edition: Edition, session_id: int | None = None) -> set[int]:
-    """The ids of ``edition``'s sessions in ``user``'s agenda, in one query (none if signed out).
+def _refuse_if_stale(session_: ConferenceSession | None, version: int | str | None) -> None:
+    if (
+        session_ is not None
+        and version not in (None, "")
+        and str(version) != str(session_.version_id)
+    ):
+        raise StaleSession(_("This session was changed meanwhile by someone else."))
 
-    :param session_id: look at this one session only.
+
+def save_session(
+    edition: Edition,
+    data: dict,
+    *,
+    session_: ConferenceSession | None = None,
+    version: int | str | None = None,
+    accept_warnings: bool = False,
+    actor: User | None = None,
+) -> SavedSession:
+    """Create or change a session from form ``data``, checking its schedule.
+
+    Times are wall-clock times in the zone of the room's venue (else the chosen venue's,
+    else the edition's). A change a calendar must see grows ``sequence``, stamps
+    ``changed_at`` and notifies the speakers and the attendees who starred the session.
+
+    :param version: the session's ``version_id`` when the form was opened.
+    :param accept_warnings: save even if the non-blocking checks found something.
+    :raises StaleSession: if someone saved the session since the form was opened.
+    :raises FormErrors: for bad input, a time the clocks skip, an end before the start,
+        or a room already taken (the message names the other session).
+    :raises ScheduleWarnings: when warnings were found and not accepted.
     """
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    query = (
-        select(AgendaEntry.session_id)
-        .join(ConferenceSession, ConferenceSession.id == AgendaEntry.session_id)
-        .where(AgendaEntry.user_id == user.id, ConferenceSession.edition_id == edition.id)
+    _refuse_if_stale(session_, version)
+    place = _checked_place(edition, data)
+    is_new = session_ is None
+    before = None if is_new else _calendar_view(session_)
+    was_cancelled = not is_new and session_.is_cancelled
+    target = session_ or ConferenceSession(edition=edition)
+    try:
+        with db.session.begin_nested():
+            target.kind = SessionKind(data["kind"])
+            target.title = data["title"]
+            target.abstract = data.get("abstract") or ""
+            target.track = place.track
+            target.room = place.room
+            target.venue = place.venue
+            target.online_url = place.online_url
+            target.status = SessionStatus(data.get("status") or SessionStatus.TENTATIVE.value)
+            target.set_times(data["starts_local"], data["ends_local"], place.zone)
+            calendar_changed = not is_new and _calendar_view(target) != before
+            if calendar_changed:
+                target.sequence = (target.sequence or 0) + 1
+                target.changed_at = utcnow()
+            db.session.add(target)
+            db.session.flush()
+            found = conflicts.session_conflicts(target)
+            blocking = [c for c in found if c.is_blocking]
+            if blocking:
+                raise FormErrors({"room_id": [c.message for c in blocking]})
+            warnings = [c for c in found if not c.is_blocking]
+            if warnings and not accept_warnings:
+                raise ScheduleWarnings(warnings)
+            if calendar_changed:
+                emails.notify_session_changed(
+                    target, cancelled=target.is_cancelled and not was_cancelled, actor=actor
+                )
+    except StaleDataError as error:
+        raise StaleSession(_("This session was changed meanwhile by someone else.")) from error
+    return SavedSession(target, warnings, calendar_changed)
+
+
+def _form_data(session_: ConferenceSession) -> dict:
+    return {
+        "kind": session_.kind.value,
+        "title": session_.title,
+        "abstract": session_.abstract,
+        "track_id": session_.track_id,
+        "room_id": session_.room_id,
+        "venue_id": session_.venue_id,
+        "online_url": session_.online_url,
+        "starts_local": session_.starts_local,
+        "ends_local": session_.ends_local,
+        "status": session_.status.value,
+    }
+
+
+def place_session(
+    session_: ConferenceSession,
+    *,
+    room_id: int | None,
+    starts_local: datetime,
+    version: int | str | None = None,
+    accept_warnings: bool = False,
+    actor: User | None = None,
+) -> SavedSession:
+    """Move a session to ``room_id`` at ``starts_local``, keeping its wall-clock length.
+
+    :raises StaleSession, FormErrors, ScheduleWarnings: as ``save_session``.
+    """
+    data = _form_data(session_)
+    length = session_.ends_local - session_.starts_local
+    data.update(room_id=room_id, starts_local=starts_local, ends_local=starts_local + length)
+    if room_id:
+        data["venue_id"] = None
+    return save_session(
+        session_.edition,
+        data,
+        session_=session_,
+        version=version,
+        accept_warnings=accept_warnings,
+        actor=actor,
     )
-    if session_id is not None:
-        query = query.where(AgendaEntry.session_id == session_id)
-    return set(db.session.scalars(query))
+
+
+def cancel_session(
+    session_: ConferenceSession, *, version: int | str | None = None, actor: User | None = None
+) -> SavedSession:
+    """Cancel a session: it stays (for calendars and history) and its people are told.
+
+    :raises StaleSession: if someone saved the session since the form was opened.
+    """
+    data = _form_data(session_)
+    data["status"] = SessionStatus.CANCELLED.value
+    return save_session(
+        session_.edition,
+        data,
+        session_=session_,
+        version=version,
+        accept_warnings=True,
+        actor=actor,
+    )
+
+
+# Speakers of a session -------------------------------------------------------------------
+
+
+def add_speaker(
+    session_: ConferenceSession,
+    speaker: Speaker,
+    role: SpeakerRole,
+    *,
+    accept_warnings: bool = False,
+) -> SessionSpeaker:
+    """Put ``speaker`` in ``session_`` with ``role``; their clashes are warnings.
+
+    :raises FormErrors: if the speaker is already in the session.
+    :raises ScheduleWarnings: if the speaker is busy elsewhere or unavailable, unaccepted.
+    """
+    if any(place.speaker_id == speaker.id for place in session_.speakers):
+        raise FormErrors({"speaker_id": [_("This speaker is already in the session.")]})
+    with db.session.begin_nested():
+        place = SessionSpeaker(speaker=speaker, role=role, position=len(session_.speakers))
+        session_.speakers.append(place)
+        db.session.flush()
+        warnings = [
+            c
+            for c in conflicts.session_conflicts(session_)
+            if not c.is_blocking and c.speaker_id == speaker.id
+        ]
+        if warnings and not accept_warnings:
+            raise ScheduleWarnings(warnings)
+    return place
+
+
+def remove_speaker(place: SessionSpeaker) -> None:
+    """Take a speaker out of a session."""
+    session_ = place.session
+    session_.speakers.remove(place)
+    db.session.flush()
+
+
+def invitation_token(place: SessionSpeaker) -> str:
+    """Return the signed, password-free token of a speaker's invitation to a session."""
+    return sign_token({"id": place.id, "speaker": place.speaker_id}, salt=INVITATION_SALT)
+
+
+def invite_speaker(place: SessionSpeaker, *, actor: User | None = None) -> None:
+    """Mail a speaker a link to confirm or decline their place in a session.
+
+    :raises FormErrors: if the speaker has no email address, or the session is cancelled.
+    """
+    if not place.speaker.email:
+        raise FormErrors({"": [_("Add an email address to the speaker's profile first.")]})
+    if place.session.is_cancelled:
+        raise FormErrors({"": [_("The session is cancelled.")]})
+    place.invitation = InvitationStatus.INVITED
+    place.responded_at = None
+    emails.notify_invitation(place, invitation_token(place), actor=actor)
+    db.session.flush()
+
+
+def invitation_from_token(token: str) -> SessionSpeaker:
+    """Return the place in a session an invitation link stands for.
+
+    :raises InvalidToken: if the link is tampered with, expired or no longer matches.
+    """
+    try:
+        payload = read_token(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except TokenExpired as error:
+        raise InvalidToken(_("This invitation link has expired. Ask the organisers.")) from error
+    except TokenInvalid as error:
+        raise InvalidToken(_("This invitation link is not valid.")) from error
+    place = db.session.get(SessionSpeaker, payload["id"])
+    if place is None or place.speaker_id != payload.get("speaker"):
+        raise InvalidToken(_("This invitation is no longer valid."))
+    return place
+
+
+def answer_invitation(place: SessionSpeaker, accept: bool) -> SessionSpeaker:
+    """Record a speaker's answer to an invitation.
+
+    :raises InvalidInput: if they try to confirm a cancelled session.
+    """
+    if accept and place.session.is_cancelled:
+        raise InvalidInput(_("This session was cancelled."))
+    place.invitation = InvitationStatus.CONFIRMED if accept else InvitationStatus.DECLINED
+    place.responded_at = utcnow()
+    db.session.flush()
+    return place
+
+
+# Speakers' availability ------------------------------------------------------------------
+
+
+def add_availability(
+    edition: Edition, speaker: Speaker, starts_local: datetime | None, ends_local: datetime | None
+) -> SpeakerAvailability:
+    """Record a period in which ``speaker`` can be scheduled, on the edition's wall clock.
+
+    Once a speaker has stated one period, the conflict check warns about any session of
+    theirs that falls outside all of them.
+
+    :raises FormErrors: for a time the clocks skip in the edition's zone, an end that is
+        not after the start, or a time outside the edition's days (each next to its field).
+    """
+    errors = FieldErrors()
+    zone = edition.timezone
+    starts = _check_time(starts_local, zone, "starts_local", errors)
+    ends = _check_time(ends_local, zone, "ends_local", errors)
+    first = datetime.combine(edition.start_date, time.min)
+    after_last = datetime.combine(edition.end_date + timedelta(days=1), time.min)
+    outside = _(
+        "Choose a time within the edition's days, %(first)s to %(last)s.",
+        first=edition.start_date.isoformat(),
+        last=edition.end_date.isoformat(),
+    )
+    if starts is not None and not first <= starts_local < after_last:
+        errors.add("starts_local", outside)
+    if ends is not None and not first < ends_local <= after_last:
+        errors.add("ends_local", outside)
+    if starts is not None and ends is not None and ends <= starts:
+        errors.add("ends_local", _("The period must end after it starts."))
+    errors.raise_any()
+    period = SpeakerAvailability(speaker_id=speaker.id, edition_id=edition.id)
+    period.set_times(starts_local, ends_local, zone)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def remove_availability(edition: Edition, speaker: Speaker, availability_id: int) -> bool:
+    """Delete one of ``speaker``'s periods in ``edition``; return False if there is none."""
+    period = db.session.get(SpeakerAvailability, availability_id)
+    if period is None or period.edition_id != edition.id or period.speaker_id != speaker.id:
+        return False
+    db.session.delete(period)
+    db.session.flush()
+    return True
+
+
+# Speaker profiles ------------------------------------------------------------------------
+
+
+def read_photo(upload) -> tuple[bytes, str]:
+    """Return the bytes and extension of an uploaded photo, checked by its first bytes.
+
+    :raises FormErrors: if it is not a PNG or JPEG image, or too large.
+    """
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise FormErrors({"photo": [_("The photo is larger than 2 MB.")]})
+    found = sniff(data, allowed=(PNG, JPEG))
+    if found:
+        return data, found[1]
+    raise FormErrors({"photo": [_("The photo must be a PNG or JPEG image.")]})
+
+
+def photo_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "speakers"
+
+
+def _account_to_link(
+    account_email: str | None, speaker: Speaker | None, errors: FieldErrors
+) -> User | None:
+    """Return the account a speaker profile is to be linked to, adding to ``errors`` if none."""
+    account_email = (account_email or "").strip()
+    if not account_email:
+        return None
+    user = db.session.scalar(select(User).where(db.func.lower(User.email) == account_email.lower()))
+    if user is None:
+        errors.add("account_email", _("No account uses this email address."))
+        return None
+    taken = db.session.scalar(
+        select(Speaker.id).where(
+            Speaker.user_id == user.id, Speaker.id != (speaker.id if speaker else -1)
+        )
+    )
+    if taken is not None:
+        errors.add("account_email", _("This account already has a speaker profile."))
+    return user
+
+
+def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> Speaker:
+    """Create or change a speaker's profile; an account is linked by its email if given.
+
+    :param photo: an uploaded file (PNG or JPEG), or None to keep the current one.
+    :raises FormErrors: for an unknown organisation or account, an account already
+        linked to another speaker, or a photo that is not an image.
+    """
+    errors = FieldErrors()
+    organisation = None
+    if data.get("organisation_id"):
+        organisation = db.session.get(Organisation, data["organisation_id"])
+        if organisation is None:
+            errors.add("organisation_id", _("Choose an organisation from the list."))
+    user = _account_to_link(data.get("account_email"), speaker, errors)
+    photo_data = None
+    if photo is not None and getattr(photo, "filename", ""):
+        try:
+            photo_data = read_photo(photo)
+        except FormErrors as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    errors.add(name, message)
+    errors.raise_any()
+    target = speaker or Speaker()
+    target.name = data["name"]
+    target.title = data.get("title") or ""
+    target.bio = data.get("bio") or ""
+    target.email = (data.get("email") or "").strip() or None
+    target.organisation = organisation
+    target.category = StakeholderCategory(data.get("category") or "other")
+    target.user = user
+    if photo_data is not None:
+        folder = photo_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_urlsafe(16)}.{photo_data[1]}"
+        (folder / name).write_bytes(photo_data[0])
+        target.photo_path = f"speakers/{name}"
+    try:
+        with db.session.begin_nested():
+            db.session.add(target)
+            db.session.flush()
+    except IntegrityError as error:
+        raise FormErrors(
+            {"account_email": [_("This account already has a speaker profile.")]}
+        ) from error
+    return target

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus, Showcase, User
-from app.notifications.outbox import queue_templated_email
+from app.notifications.services import queue_templated_email
 from app.organisations.queries import delegates
 from app.urls import absolute_link
 

@@ -1,4 +1,4 @@
-"""Meeting invitations of thinklab members, through the outbox.
+"""Mails of thinklab members, through the outbox: meeting invitations, the daily digest.
 
 A member added to a thinklab, and every member when the organiser changes the meetings,
 gets a mail carrying an iTIP (RFC 5546) invitation with the thinklab feed's UID, so their
@@ -23,29 +23,44 @@ values are kept with the message so that an organiser can regenerate a waiting o
 """
 
 import hashlib
+import html
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import nh3
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
+    Contribution,
     MeetingChange,
     OutboxAttachment,
     OutboxMessage,
     OutboxStatus,
     Thinklab,
+    ThinklabMember,
     User,
     Venue,
     utcnow,
 )
-from app.notifications.outbox import Attachment, finish_bodies, one_line, queue_email
-from app.notifications.templates import EVENTS, flatten, render_notification
-from app.thinklabs import recurrence
-from app.thinklabs.recurrence import InvalidRecurrence
-from app.timezones import utc_to_local
+from app.notifications.services import (
+    EVENTS,
+    Attachment,
+    finish_bodies,
+    flatten,
+    one_line,
+    queue_email,
+    queue_templated_email,
+    render_notification,
+)
+from app.thinklabs.queries import recurrence
+from app.thinklabs.queries.contributions import safe_body
+from app.thinklabs.queries.recurrence import InvalidRecurrence
+from app.timezones import day_start_utc, utc_to_local
 
 logger = logging.getLogger(__name__)
 
@@ -416,3 +431,89 @@ def notify_member_removed(
     )
     db.session.flush()
     return message
+
+
+# The daily digest --------------------------------------------------------------------------
+
+DIGEST_SUBJECT = _l("Yesterday in your thinklabs")
+
+
+def _digest_readers() -> list[tuple[User, list[Thinklab]]]:
+    """The active people who asked for the digest, each with the thinklabs they sit in."""
+    members = db.session.scalars(
+        select(ThinklabMember)
+        .where(ThinklabMember.wants_digest.is_(True), ThinklabMember.user_id.is_not(None))
+        .options(selectinload(ThinklabMember.thinklab), selectinload(ThinklabMember.user))
+        .order_by(ThinklabMember.user_id, ThinklabMember.thinklab_id)
+    )
+    by_user: dict[int, tuple[User, list[Thinklab]]] = {}
+    for member in members:
+        if member.user is None or not member.user.is_active:
+            continue
+        by_user.setdefault(member.user_id, (member.user, []))[1].append(member.thinklab)
+    return list(by_user.values())
+
+
+def _digest_section(thinklab: Thinklab, user: User, day: date) -> tuple | None:
+    """``day``'s posts of ``thinklab`` by others than ``user``, as the digest shows them."""
+    start = day_start_utc(day, thinklab.timezone)
+    end = day_start_utc(day + timedelta(days=1), thinklab.timezone)
+    posts = list(
+        db.session.scalars(
+            select(Contribution)
+            .where(
+                Contribution.thinklab_id == thinklab.id,
+                Contribution.created_at >= start,
+                Contribution.created_at < end,
+                Contribution.author_id.is_distinct_from(user.id),
+            )
+            .options(selectinload(Contribution.author), selectinload(Contribution.files))
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+    )
+    if not posts:
+        return None
+    link = f"{current_app.config['AGORA_BASE_URL']}/thinklabs/{thinklab.slug}"
+    return (
+        thinklab,
+        link,
+        [
+            (
+                p,
+                safe_body(p),
+                html.unescape(nh3.clean(p.body_html, tags=set())).strip(),
+                utc_to_local(p.created_at, thinklab.timezone),
+            )
+            for p in posts
+        ],
+    )
+
+
+def queue_digests(day: date) -> int:
+    """Queue one digest per person who asked, with ``day``'s contributions of their thinklabs.
+
+    ``day`` is read on each thinklab's own clock. A person's own posts are left out and
+    nobody gets an empty digest. The outbox's ``dedupe_key`` (person and day) makes a
+    second run for the same day queue nothing.
+
+    :returns: how many digests were queued by this run.
+    """
+    queued = 0
+    for user, thinklabs in _digest_readers():
+        sections = [_digest_section(thinklab, user, day) for thinklab in thinklabs]
+        sections = [section for section in sections if section is not None]
+        if not sections:
+            continue
+        key = f"thinklabs.digest:{user.id}:{day.isoformat()}"
+        if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        queue_templated_email(
+            template="thinklabs/digest",
+            user=user,
+            subject=DIGEST_SUBJECT,
+            kind="thinklabs.digest",
+            context={"sections": sections, "day": day},
+            dedupe_key=key,
+        )
+        queued += 1
+    return queued

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from app.forms import AgoraForm, optional_int
 from app.models import MeetingMode, MemberRole, RoadmapStatus, StakeholderCategory
-from app.thinklabs.services import CATEGORY_LABELS, MODE_LABELS, ROADMAP_STATUS_LABELS
+from app.thinklabs.queries.thinklab import CATEGORY_LABELS, MODE_LABELS, ROADMAP_STATUS_LABELS
 
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",

@@ -1,49 +1,11 @@
 """Fixtures of the agreement tests: an agreement with two parties, delegates, organisers."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
 from app.extensions import db
-from app.models import (
-    Agreement,
-    AgreementKind,
-    AgreementParty,
-    AgreementStatus,
-    Commitment,
-    CommitmentProgress,
-    EditionRoleKind,
-)
+from app.models import EditionRoleKind
 from tests.factories import grant, make_edition, make_organisation, make_user
-
-
-def make_agreement(edition=None, parties=(), **fields) -> Agreement:
-    fields.setdefault("kind", AgreementKind.CONVENTION)
-    fields.setdefault("title", "Convention of cooperation")
-    fields.setdefault("status", AgreementStatus.DRAFT)
-    agreement = Agreement(edition=edition, **fields)
-    for organisation, signed_on in parties:
-        agreement.parties.append(
-            AgreementParty(
-                organisation=organisation, signatory_name="Signatory", signed_on=signed_on
-            )
-        )
-    db.session.add(agreement)
-    db.session.flush()
-    return agreement
-
-
-def make_commitment(agreement, progress=(), **fields) -> Commitment:
-    fields.setdefault("title", "Students hosted")
-    fields.setdefault("due_date", date(2027, 6, 30))
-    fields.setdefault("target_value", Decimal(100))
-    commitment = Commitment(agreement=agreement, **fields)
-    for day, value in progress:
-        commitment.progress.append(CommitmentProgress(recorded_on=day, value=Decimal(value)))
-    db.session.add(commitment)
-    db.session.flush()
-    return commitment
+from tests.support import sign_in
 
 
 class Case:
@@ -77,9 +39,7 @@ def case(app):
 @pytest.fixture
 def signed_in(client):
     def do_sign_in(user_id: int) -> None:
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
-            flask_session["_fresh"] = True
+        sign_in(client, user_id)
 
     return do_sign_in
 

@@ -5,7 +5,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.demo import load_demo
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -15,29 +14,9 @@ from app.models import (
     Edition,
     Organisation,
     SessionKind,
-    User,
 )
 
 S = AgreementStatus
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo()
-        db.session.commit()
-
-
-@pytest.fixture
-def sign_in(app, client):
-    def do_sign_in(email: str) -> None:
-        with app.app_context():
-            user_id = db.session.scalar(select(User.id).where(User.email == email))
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
-            flask_session["_fresh"] = True
-
-    return do_sign_in
 
 
 def text_of(response) -> str:
@@ -50,8 +29,8 @@ def lookup(app, model, **where):
 
 
 @pytest.mark.usefixtures("demo")
-def test_a_convention_goes_from_draft_to_active_through_the_pages(app, client, sign_in):
-    sign_in("organiser@demo.agora")
+def test_a_convention_goes_from_draft_to_active_through_the_pages(app, client, sign_in_by_email):
+    sign_in_by_email("organiser@demo.agora")
     bizerte = lookup(app, Edition, slug="bizerte-smart-city-2017")
     with app.app_context():
         ceremony = db.session.scalar(
@@ -140,8 +119,8 @@ def test_e_madina_shows_progress_and_which_targets_are_late(app, client):
 
 
 @pytest.mark.usefixtures("demo")
-def test_the_organiser_list_shows_the_demo_agreements(client, sign_in):
-    sign_in("organiser@demo.agora")
+def test_the_organiser_list_shows_the_demo_agreements(client, sign_in_by_email):
+    sign_in_by_email("organiser@demo.agora")
     page = text_of(client.get("/agreements/manage?kind=sponsorship&status=negotiation"))
     assert "Convention de sponsoring Dar Mobility" in page
     assert "Programme e-Madina" not in page and "Jumelage Issy" not in page

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.agreements.emails import send_reminders
 from app.extensions import db
 from app.models import AgreementStatus, OutboxMessage
-from tests.agreements.conftest import Case, make_agreement, make_commitment
+from tests.agreements.conftest import Case
+from tests.factories import make_agreement, make_commitment
 
 S = AgreementStatus
 DUE = date(2027, 6, 30)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementStatus, CommitmentProgress
-from tests.agreements.conftest import make_agreement, make_commitment
+from tests.factories import make_agreement, make_commitment
 
 S = AgreementStatus
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.agreements import services
-from app.agreements.services import FormErrors, PartyInput
-from app.errors import TransitionRefused
+from app.agreements import queries, services
+from app.agreements.services import PartyInput
+from app.errors import FormErrors, TransitionRefused
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -19,8 +19,8 @@ from app.models import (
     CommitmentProgress,
     SessionKind,
 )
-from tests.agreements.conftest import Case, make_agreement, make_commitment
-from tests.factories import make_session
+from tests.agreements.conftest import Case
+from tests.factories import make_agreement, make_commitment, make_session
 
 S = AgreementStatus
 
@@ -184,7 +184,7 @@ def test_renewal_starts_a_draft_term_with_the_same_parties(ctx):
     assert term.kind is AgreementKind.TWINNING and term.owner_id == ctx.organiser.id
     assert [p.organisation_id for p in term.parties] == [ctx.school.id, ctx.partner.id]
     assert all(p.signed_on is None for p in term.parties)
-    assert services.renewals_of(agreement) == [term]
+    assert queries.renewals_of(agreement) == [term]
     with pytest.raises(TransitionRefused, match="Only an active or expired"):
         services.renew(term, actor=ctx.organiser)
 
@@ -227,10 +227,10 @@ def test_the_state_starts_from_the_agreements_effective_date(ctx):
         [(date(2027, 3, 1), "10"), (date(2027, 12, 1), "100")],
         due_date=date(2027, 12, 31),
     )
-    early = services.commitment_state(commitment, date(2027, 7, 2))
+    early = queries.commitment_state(commitment, date(2027, 7, 2))
     # Half the year gone: 50 expected, 10 done (the December value does not count yet).
-    assert early.latest == 10 and early.status is services.CommitmentStatus.AT_RISK
-    assert services.commitment_state(commitment, date(2028, 1, 1)).status.value == "met"
+    assert early.latest == 10 and early.status is queries.CommitmentStatus.AT_RISK
+    assert queries.commitment_state(commitment, date(2028, 1, 1)).status.value == "met"
 
 
 def test_documents_are_pdfs_by_their_bytes_and_numbered(ctx, uploads):
@@ -253,7 +253,7 @@ def test_documents_are_pdfs_by_their_bytes_and_numbered(ctx, uploads):
     )
     assert (first.version, second.version) == (1, 2)
     assert first.filename == "draft_v1.pdf" and second.is_signed_copy
-    assert services.document_path(second).read_bytes() == b"%PDF-1.7 two"
+    assert queries.document_path(second).read_bytes() == b"%PDF-1.7 two"
     services.mark_signed_copy(agreement, first)
     assert first.is_signed_copy and not second.is_signed_copy
 
@@ -276,12 +276,12 @@ def test_the_list_filters_by_kind_status_party_and_expiry(ctx):
         expiry_date=today + timedelta(days=91),
     )
     make_agreement(None, [(ctx.school, None), (ctx.third, None)], title="Not organised here")
-    F = services.ListFilters
-    listed = services.list_agreements
+    F = queries.ListFilters
+    listed = queries.list_agreements
     assert {a.id for a in listed(ctx.organiser, F(), today)} == {soon.id, later.id}
     assert listed(ctx.organiser, F(kind=AgreementKind.TWINNING), today) == [later]
     assert listed(ctx.organiser, F(organisation_id=ctx.school.id), today) == [soon]
     assert listed(ctx.organiser, F(status=S.DRAFT), today) == []
-    assert services.expiring_soon(ctx.organiser, today) == [soon]
+    assert queries.expiring_soon(ctx.organiser, today) == [soon]
     assert len(listed(ctx.site_organiser, F(), today)) == 3
     assert listed(ctx.other_organiser, F(), today) == []

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.agreements.services import CommitmentStatus, commitment_status, expected_value
+from app.agreements.queries import CommitmentStatus, commitment_status, expected_value
 
 T = Decimal(100)
 START, DUE = date(2027, 1, 1), date(2027, 12, 31)  # 364 days

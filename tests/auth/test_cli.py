@@ -1,6 +1,6 @@
 """The ``flask create-admin`` command."""
 
-from app.auth.passwords import verify_password
+from app.auth.services import verify_password
 from app.extensions import db
 from app.models import User
 from tests.factories import make_user

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import create_app
-from app.auth.passwords import verify_password
+from app.auth.services import verify_password
 from app.extensions import db, limiter
 from app.models import OutboxMessage, User
 from app.urls import safe_next_path

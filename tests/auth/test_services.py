@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from app.auth import services
-from app.auth.passwords import verify_password
+from app.auth import queries, services
+from app.auth.services import verify_password
 from app.errors import (
     AccountDisabled,
     EmailTaken,
@@ -146,13 +146,13 @@ def test_authenticate_upgrades_a_weak_hash(request_ctx, monkeypatch):
 def test_confirm_email_sets_the_confirmation_time(request_ctx):
     user = make_user(confirmed=False)
 
-    assert services.confirm_email(services.make_confirm_token(user)) is user
+    assert services.confirm_email(queries.make_confirm_token(user)) is user
     assert user.is_email_confirmed
 
 
 def test_confirm_email_refuses_a_tampered_token(request_ctx):
     user = make_user(confirmed=False)
-    token = services.make_confirm_token(user)
+    token = queries.make_confirm_token(user)
 
     with pytest.raises(InvalidToken) as caught:
         services.confirm_email(token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb"))
@@ -163,7 +163,7 @@ def test_confirm_email_refuses_a_tampered_token(request_ctx):
 
 def test_confirm_email_refuses_an_expired_token(request_ctx, app, monkeypatch):
     user = make_user(confirmed=False)
-    token = services.make_confirm_token(user)
+    token = queries.make_confirm_token(user)
     monkeypatch.setitem(app.config, "EMAIL_CONFIRM_MAX_AGE", -1)
 
     with pytest.raises(InvalidToken) as caught:
@@ -175,7 +175,7 @@ def test_confirm_email_refuses_an_expired_token(request_ctx, app, monkeypatch):
 
 def test_confirm_email_refuses_a_token_for_an_address_since_changed(request_ctx):
     user = make_user(confirmed=False, email="old@example.org")
-    token = services.make_confirm_token(user)
+    token = queries.make_confirm_token(user)
     user.email = "new@example.org"
 
     with pytest.raises(InvalidToken):
@@ -184,7 +184,7 @@ def test_confirm_email_refuses_a_token_for_an_address_since_changed(request_ctx)
 
 def test_reset_token_works_once(request_ctx):
     user = make_user()
-    token = services.make_reset_token(user)
+    token = queries.make_reset_token(user)
 
     services.reset_password(token, NEW_PASSWORD)
 
@@ -197,7 +197,7 @@ def test_reset_token_works_once(request_ctx):
 
 def test_reset_token_expires(request_ctx, app, monkeypatch):
     user = make_user()
-    token = services.make_reset_token(user)
+    token = queries.make_reset_token(user)
     monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", -1)
 
     with pytest.raises(InvalidToken):
@@ -209,14 +209,14 @@ def test_reset_token_is_not_a_confirm_token(request_ctx):
     user = make_user(confirmed=False)
 
     with pytest.raises(InvalidToken):
-        services.confirm_email(services.make_reset_token(user))
+        services.confirm_email(queries.make_reset_token(user))
 
 
 def test_reset_refuses_a_weak_new_password(request_ctx):
     user = make_user()
 
     with pytest.raises(WeakPassword):
-        services.reset_password(services.make_reset_token(user), "1234567890")
+        services.reset_password(queries.make_reset_token(user), "1234567890")
 
 
 def test_request_password_reset_queues_a_mail_only_for_a_known_address(request_ctx):
@@ -304,6 +304,6 @@ def test_load_user_skips_disabled_accounts(request_ctx):
     active = make_user()
     disabled = make_user(is_disabled=True)
 
-    assert services.load_user(str(active.id)) is active
-    assert services.load_user(str(disabled.id)) is None
-    assert services.load_user("nonsense") is None
+    assert queries.load_user(str(active.id)) is active
+    assert queries.load_user(str(disabled.id)) is None
+    assert queries.load_user("nonsense") is None

@@ -1,6 +1,6 @@
 import pytest
 
-from app.calendars.services import feed_cache
+from app.calendars.queries.cache import feed_cache
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.passwords import verify_password
+from app.auth.services import verify_password
 from app.demo import (
     CARAVAN_STOPS,
     DEMO_EMAILS,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.demo import BIZERTE_SLUG, PLANTED_CONFLICT_TITLE
 from app.extensions import db
 from app.models import ConferenceSession, Edition, User
-from app.program import conflicts
+from app.program.queries import conflicts
 
 CONFLICTS = f"/editions/{BIZERTE_SLUG}/manage/conflicts"
 
@@ -39,8 +39,8 @@ def test_the_demo_holds_exactly_the_planted_conflict(app):
 
 
 @pytest.mark.usefixtures("demo")
-def test_an_organiser_sees_and_resolves_the_planted_conflict(app, client, sign_in):
-    sign_in("organiser@demo.agora")
+def test_an_organiser_sees_and_resolves_the_planted_conflict(app, client, sign_in_by_email):
+    sign_in_by_email("organiser@demo.agora")
     page = text_of(client.get(CONFLICTS + "?lang=en"))
     assert "Warning:" in page and "Rim Gharbi" in page
     assert PLANTED_CONFLICT_TITLE.replace("'", "&#39;") in client.get(CONFLICTS).get_data(
@@ -80,7 +80,7 @@ def test_an_organiser_sees_and_resolves_the_planted_conflict(app, client, sign_i
 
 
 @pytest.mark.usefixtures("demo")
-def test_two_organisers_editing_a_demo_session_the_second_is_refused(app, sign_in):
+def test_two_organisers_editing_a_demo_session_the_second_is_refused(app, sign_in_by_email):
     closing = session_by_title(app, "Clôture : feuille de route et prochaines étapes")
     url = f"/sessions/{closing.id}/edit"
     values = {

@@ -48,14 +48,16 @@ def test_public_agreements_answer_everyone(app, client, kind):
 
 
 @pytest.mark.usefixtures("demo")
-def test_private_agreement_is_hidden_from_others_and_shown_to_its_parties(app, client, sign_in):
+def test_private_agreement_is_hidden_from_others_and_shown_to_its_parties(
+    app, client, sign_in_by_email
+):
     url = f"/agreements/{agreement_id(app, AgreementKind.SPONSORSHIP)}"
     assert client.get(url).status_code == 404
-    sign_in("attendee@demo.agora")
+    sign_in_by_email("attendee@demo.agora")
     assert client.get(url).status_code == 404
-    sign_in("startup@demo.agora")
+    sign_in_by_email("startup@demo.agora")
     assert client.get(url).status_code == 200
-    sign_in("organiser@demo.agora")
+    sign_in_by_email("organiser@demo.agora")
     assert client.get(url).status_code == 200
 
 
@@ -81,24 +83,24 @@ def test_edition_page_shows_theme_patronage_and_tracks(client):
 
 
 @pytest.mark.usefixtures("demo")
-def test_thinklab_page_shows_members_roadmap_and_contributions(client, sign_in):
+def test_thinklab_page_shows_members_roadmap_and_contributions(client, sign_in_by_email):
     page = text_of(client.get(f"/thinklabs/{THINKLAB_SLUG}"))
     for expected in ("Startup", "Research lab", "University", "Horizon 2027", "Horizon 2050"):
         assert expected in page
     # Contributions are members' posts: visitors only learn how many there are.
     assert "quatre chantiers" not in page
     assert "3 contributions, visible to members" in page
-    sign_in("organiser@demo.agora")  # Nadia El Idrissi sits in the thinklab
+    sign_in_by_email("organiser@demo.agora")  # Nadia El Idrissi sits in the thinklab
     assert "quatre chantiers" in text_of(client.get(f"/thinklabs/{THINKLAB_SLUG}"))
 
 
-def test_draft_edition_is_404_to_anonymous_and_shown_to_admins(app, client, demo, sign_in):
+def test_draft_edition_is_404_to_anonymous_and_shown_to_admins(app, client, demo, sign_in_by_email):
     with app.app_context():
         make_edition(slug="casablanca-smart-city-2024", status=EditionStatus.DRAFT)
         db.session.commit()
     assert client.get("/editions/casablanca-smart-city-2024").status_code == 404
     assert "casablanca-smart-city-2024" not in client.get("/").get_data(as_text=True)
-    sign_in("admin@demo.agora")
+    sign_in_by_email("admin@demo.agora")
     assert client.get("/editions/casablanca-smart-city-2024").status_code == 200
 
 

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from app.agreements.services import commitment_states, format_number
+from app.agreements.queries import commitment_states, format_number
 from app.demo import THINKLAB_SLUG, load_demo
 from app.extensions import db
 from app.models import Agreement, AgreementKind, Thinklab
-from app.thinklabs.services import roadmap_by_horizon, upcoming_meetings
+from app.thinklabs.queries import roadmap_by_horizon, upcoming_meetings
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 

@@ -5,12 +5,7 @@ from datetime import UTC, datetime
 from app.extensions import db
 from app.models import Edition, EditionRoleKind, EditionStatus, Showcase, ShowcaseStatus
 from tests.factories import grant, make_edition, make_organisation, make_showcase, make_user
-
-
-def _sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+from tests.support import sign_in
 
 
 def _world(app, status=EditionStatus.PUBLISHED):
@@ -31,7 +26,7 @@ def _world(app, status=EditionStatus.PUBLISHED):
 def test_publishing_the_programme_announces_decisions_and_ends_withdrawals(app, client):
     slug, organiser_id, showcase_id = _world(app)
     assert client.get(f"/showcases/{showcase_id}").status_code == 404
-    _sign_in(client, organiser_id)
+    sign_in(client, organiser_id)
 
     response = client.post(f"/editions/{slug}/manage/programme/publish", follow_redirects=True)
 
@@ -46,7 +41,7 @@ def test_publishing_the_programme_announces_decisions_and_ends_withdrawals(app, 
 
 def test_the_programme_is_published_once(app, client):
     slug, organiser_id, _showcase_id = _world(app)
-    _sign_in(client, organiser_id)
+    sign_in(client, organiser_id)
     client.post(f"/editions/{slug}/manage/programme/publish")
     again = client.post(f"/editions/{slug}/manage/programme/publish", follow_redirects=True)
     assert "already published" in again.get_data(as_text=True)
@@ -54,7 +49,7 @@ def test_the_programme_is_published_once(app, client):
 
 def test_a_draft_edition_cannot_publish_its_programme(app, client):
     slug, organiser_id, _showcase_id = _world(app, status=EditionStatus.DRAFT)
-    _sign_in(client, organiser_id)
+    sign_in(client, organiser_id)
     response = client.post(f"/editions/{slug}/manage/programme/publish", follow_redirects=True)
     assert "Publish the edition before its programme" in response.get_data(as_text=True)
     with app.app_context():
@@ -68,5 +63,5 @@ def test_an_attendee_cannot_publish_a_programme(app, client):
         attendee = make_user()
         db.session.commit()
         attendee_id = attendee.id
-    _sign_in(client, attendee_id)
+    sign_in(client, attendee_id)
     assert client.post(f"/editions/{slug}/manage/programme/publish").status_code == 403

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
-from app.editions import management as svc
+from app.editions import queries
+from app.editions.queries import editions as edition_queries
 from app.extensions import db
 from app.models import EditionFormat, EditionStatus
-from tests.demo.test_queries import counting_statements
 from tests.factories import make_edition, make_room, make_series, make_track, make_venue
+from tests.support import sign_in
 
 
 def build(editions: int, venues: int) -> str:
@@ -33,41 +34,36 @@ def build(editions: int, venues: int) -> str:
     return slug
 
 
-def statements(client, path: str) -> int:
-    with counting_statements() as seen:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(seen)
-
-
 @pytest.fixture
 def small(app):
     with app.app_context():
         return build(editions=2, venues=1)
 
 
-def test_home_and_edition_pages_do_not_grow_with_editions_and_venues(app, client, small):
-    home_small = statements(client, "/")
-    edition_small = statements(client, f"/editions/{small}")
+def test_home_and_edition_pages_do_not_grow_with_editions_and_venues(
+    app, client, small, counting_statements
+):
+    home_small = counting_statements.for_page(client, "/")
+    edition_small = counting_statements.for_page(client, f"/editions/{small}")
     with app.app_context():
         large = build(editions=30, venues=14)
-    assert statements(client, "/") == home_small
-    assert statements(client, f"/editions/{large}") == edition_small
+    assert counting_statements.for_page(client, "/") == home_small
+    assert counting_statements.for_page(client, f"/editions/{large}") == edition_small
     assert edition_small <= 10
 
 
-def test_a_signed_in_organiser_costs_one_more_statement_at_most(app, client, small):
+def test_a_signed_in_organiser_costs_one_more_statement_at_most(
+    app, client, small, counting_statements
+):
     from tests.factories import make_user
 
-    anonymous = statements(client, "/")
+    anonymous = counting_statements.for_page(client, "/")
     with app.app_context():
         user_id = make_user().id
         db.session.commit()
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+    sign_in(client, user_id)
     # Loading the account, then asking once whether it organises something.
-    assert statements(client, "/") <= anonymous + 2
+    assert counting_statements.for_page(client, "/") <= anonymous + 2
 
 
 @pytest.mark.parametrize(
@@ -81,7 +77,7 @@ def test_a_signed_in_organiser_costs_one_more_statement_at_most(app, client, sma
 def test_the_copy_proposes_the_next_number_in_the_title(app, title, expected):
     with app.test_request_context():
         source = make_edition(title=title, number=7, year=2023)
-        assert svc.next_edition_defaults(source)["title"] == expected
-        assert svc._renumber("The 1st edition", 1, 2) == "The 2nd edition"
-        assert svc._renumber("The 12th edition", 12, 13) == "The 13th edition"
+        assert queries.next_edition_defaults(source)["title"] == expected
+        assert edition_queries._renumber("The 1st edition", 1, 2) == "The 2nd edition"
+        assert edition_queries._renumber("The 12th edition", 12, 13) == "The 13th edition"
         db.session.rollback()

@@ -5,16 +5,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.editions import management as svc
+from app.editions import queries
 from app.extensions import db
 from app.models import Edition, EditionStatus, Room, Series, Track, Venue
 from tests.factories import make_session
-
-
-def sign_in(client, user_id: int) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+from tests.support import sign_in
 
 
 def text_of(response) -> str:
@@ -44,7 +39,7 @@ def edition_form(edition: Edition, **changes) -> dict:
         "organised_by": edition.organised_by,
         "call_opens_local": edition.call_opens_local.strftime("%Y-%m-%dT%H:%M"),
         "call_closes_local": edition.call_closes_local.strftime("%Y-%m-%dT%H:%M"),
-        "version": svc.version_of(edition),
+        "version": queries.version_of(edition),
     }
     data.update(changes)
     return data
@@ -219,7 +214,7 @@ def test_a_stale_edit_is_refused(app, client, casablanca):
     opened = load(app, casablanca.slug)
     form = text_of(client.get(f"/editions/{casablanca.slug}/manage/edit"))
     version = re.search(r'name="version" type="hidden" value="([^"]+)"', form).group(1)
-    assert version == svc.version_of(opened)
+    assert version == queries.version_of(opened)
     first = client.post(
         f"/editions/{casablanca.slug}/manage/edit",
         data=edition_form(opened, version=version, theme="Amina's theme"),

@@ -5,8 +5,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.editions import management as svc
-from app.errors import Conflict
+from app.editions import queries, services
+from app.editions.services import editions as edition_services
+from app.errors import Conflict, FormErrors
 from app.extensions import db
 from app.models import (
     Agreement,
@@ -77,7 +78,7 @@ def count_editions() -> int:
 
 def test_create_edition_derives_the_call_window_instants():
     series = make_series()
-    edition = svc.create_edition(series, edition_data())
+    edition = services.create_edition(series, edition_data())
     assert edition.status is EditionStatus.DRAFT
     assert edition.format is EditionFormat.AGORA
     # Morocco keeps UTC+1 outside Ramadan in 2024.
@@ -86,7 +87,7 @@ def test_create_edition_derives_the_call_window_instants():
 
 def test_a_creator_who_is_not_a_site_organiser_organises_the_new_edition():
     user = make_user()
-    edition = svc.create_edition(make_series(), edition_data(), created_by=user)
+    edition = services.create_edition(make_series(), edition_data(), created_by=user)
     assert [(r.user_id, r.role) for r in edition.roles] == [(user.id, EditionRoleKind.ORGANISER)]
 
 
@@ -103,25 +104,25 @@ def test_a_creator_who_is_not_a_site_organiser_organises_the_new_edition():
 def test_bad_edition_input_is_refused_by_field_and_nothing_is_saved(changes, field):
     series = make_series()
     before = count_editions()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.create_edition(series, edition_data(**changes))
+    with pytest.raises(FormErrors) as refused:
+        services.create_edition(series, edition_data(**changes))
     assert field in refused.value.errors
     assert count_editions() == before
 
 
 def test_a_duplicate_slug_or_number_is_refused():
     edition = build_casablanca()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.create_edition(edition.series, edition_data(slug=edition.slug, number=7))
+    with pytest.raises(FormErrors) as refused:
+        services.create_edition(edition.series, edition_data(slug=edition.slug, number=7))
     assert set(refused.value.errors) == {"slug", "number"}
 
 
 def test_a_slug_taken_between_check_and_save_becomes_a_field_error(monkeypatch):
     edition = build_casablanca()
-    monkeypatch.setattr(svc, "_validate_edition", lambda *a, **k: {})
+    monkeypatch.setattr(edition_services, "_validate_edition", lambda *a, **k: {})
     before = count_editions()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.create_edition(make_series(), edition_data(slug=edition.slug))
+    with pytest.raises(FormErrors) as refused:
+        services.create_edition(make_series(), edition_data(slug=edition.slug))
     assert list(refused.value.errors) == ["slug"]
     assert count_editions() == before
     assert db.session.get(Edition, edition.id).title == "Casablanca Smart City 2023"
@@ -129,8 +130,8 @@ def test_a_slug_taken_between_check_and_save_becomes_a_field_error(monkeypatch):
 
 def test_a_stale_edit_is_refused():
     edition = build_casablanca()
-    version = svc.version_of(edition)
-    svc.update_edition(
+    version = queries.version_of(edition)
+    services.update_edition(
         edition,
         edition_data(
             slug=edition.slug,
@@ -144,9 +145,9 @@ def test_a_stale_edit_is_refused():
         ),
         version=version,
     )
-    assert svc.version_of(edition) != version
-    with pytest.raises(svc.StaleEdit, match="changed meanwhile"):
-        svc.update_edition(edition, edition_data(title="Changed by Youssef"), version=version)
+    assert queries.version_of(edition) != version
+    with pytest.raises(services.StaleEdit, match="changed meanwhile"):
+        services.update_edition(edition, edition_data(title="Changed by Youssef"), version=version)
     assert edition.title == "Changed by Amina"
 
 
@@ -161,8 +162,8 @@ def test_a_published_edition_cannot_be_made_incoherent():
         call_opens_local=None,
         call_closes_local=None,
     )
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.update_edition(edition, data)
+    with pytest.raises(FormErrors) as refused:
+        services.update_edition(edition, data)
     assert any("Parc des expositions" in m for m in refused.value.errors[""])
     # The refused change was undone with its savepoint: the edition reads as before.
     assert edition.start_date == date(2023, 10, 10)
@@ -170,8 +171,8 @@ def test_a_published_edition_cannot_be_made_incoherent():
 
 def test_series_slugs_are_unique():
     make_series(slug="bizerte-smart-city")
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.create_series(slug="bizerte-smart-city", name="Bizerte")
+    with pytest.raises(FormErrors) as refused:
+        services.create_series(slug="bizerte-smart-city", name="Bizerte")
     assert list(refused.value.errors) == ["slug"]
 
 
@@ -180,10 +181,10 @@ def test_series_slugs_are_unique():
 
 def test_track_colours_must_be_hex():
     edition = build_casablanca()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.save_track(edition, name="Mobility", colour="red")
+    with pytest.raises(FormErrors) as refused:
+        services.save_track(edition, name="Mobility", colour="red")
     assert list(refused.value.errors) == ["colour"]
-    track = svc.save_track(edition, name="Mobility", colour="#ABCDEF")
+    track = services.save_track(edition, name="Mobility", colour="#ABCDEF")
     assert track.colour == "#abcdef" and track.position == 5
 
 
@@ -196,10 +197,10 @@ def test_venue_dates_outside_the_edition_and_unknown_zones_are_refused():
         "start_date": date(2023, 10, 9),
         "end_date": date(2023, 10, 13),
     }
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.save_venue(edition, data)
+    with pytest.raises(FormErrors) as refused:
+        services.save_venue(edition, data)
     assert set(refused.value.errors) == {"timezone", "start_date", "end_date"}
-    venue = svc.save_venue(
+    venue = services.save_venue(
         edition,
         {**data, "timezone": "", "start_date": date(2023, 10, 11), "end_date": date(2023, 10, 11)},
     )
@@ -219,14 +220,14 @@ def test_things_used_by_sessions_are_not_deleted():
         room=room,
     )
     for remove, obj in (
-        (svc.delete_track, track),
-        (svc.delete_venue, venue),
-        (svc.delete_room, room),
+        (services.delete_track, track),
+        (services.delete_venue, venue),
+        (services.delete_room, room),
     ):
         with pytest.raises(Conflict):
             remove(obj)
     spare = edition.tracks[1]
-    svc.delete_track(spare)
+    services.delete_track(spare)
     assert db.session.get(Track, spare.id) is None
 
 
@@ -237,14 +238,14 @@ def test_a_room_with_sessions_keeps_its_venue():
         edition, datetime(2023, 10, 10, 10), datetime(2023, 10, 10, 11), room=venue.rooms[1]
     )
     with pytest.raises(Conflict, match="Parc des expositions"):
-        svc.delete_venue(venue)
+        services.delete_venue(venue)
 
 
 # Publication ------------------------------------------------------------------------------
 
 
 def test_a_coherent_edition_has_no_problem():
-    assert svc.publication_problems(build_casablanca()) == []
+    assert queries.publication_problems(build_casablanca()) == []
 
 
 def test_publication_problems_list_everything_wrong():
@@ -256,7 +257,7 @@ def test_publication_problems_list_everything_wrong():
         call_opens_local=datetime(2027, 1, 1, 9, 0),
         call_closes_local=datetime(2027, 3, 20, 9, 0),
     )
-    problems = svc.publication_problems(edition)
+    problems = queries.publication_problems(edition)
     assert any("Mars/Olympus_Mons" in p for p in problems)
     assert any("no venue" in p for p in problems)
     assert any("closes after the edition ends" in p for p in problems)
@@ -266,7 +267,7 @@ def test_an_end_before_the_start_is_a_problem():
     edition = build_casablanca()
     with db.session.no_autoflush:
         edition.end_date = date(2023, 10, 1)
-        problems = svc.publication_problems(edition)
+        problems = queries.publication_problems(edition)
     assert "The edition ends before it starts." in problems
     db.session.rollback()
 
@@ -288,36 +289,36 @@ def test_venues_and_sessions_outside_the_edition_days_are_problems():
     make_session(
         edition, datetime(2023, 10, 12, 23, 0), datetime(2023, 10, 13, 0, 0), title="Closing party"
     )
-    problems = svc.publication_problems(edition)
+    problems = queries.publication_problems(edition)
     assert len(problems) == 2
     assert "Late stop" in problems[0] and "Call with Leshan" in problems[1]
 
 
 def test_publish_refuses_an_incoherent_edition_and_sets_published_at_otherwise():
     edition = make_edition(status=EditionStatus.DRAFT)
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.publish_edition(edition)
+    with pytest.raises(FormErrors) as refused:
+        services.publish_edition(edition)
     assert refused.value.errors[""] == ["The edition has no venue."]
     assert edition.status is EditionStatus.DRAFT and edition.published_at is None
     make_venue(edition)
     db.session.refresh(edition)
-    svc.publish_edition(edition)
+    services.publish_edition(edition)
     assert edition.status is EditionStatus.PUBLISHED and edition.published_at is not None
 
 
 def test_back_to_draft_only_when_nobody_relies_on_the_edition():
     edition = build_casablanca()
-    svc.change_status(edition, EditionStatus.DRAFT)
+    services.change_status(edition, EditionStatus.DRAFT)
     assert edition.status is EditionStatus.DRAFT and edition.published_at is None
-    svc.change_status(edition, EditionStatus.PUBLISHED)
+    services.change_status(edition, EditionStatus.PUBLISHED)
     db.session.add(Registration(user=make_user(), edition=edition))
     db.session.flush()
-    with pytest.raises(svc.FormErrors, match="registered"):
-        svc.change_status(edition, EditionStatus.DRAFT)
-    svc.change_status(edition, EditionStatus.ARCHIVED)
+    with pytest.raises(FormErrors, match="registered"):
+        services.change_status(edition, EditionStatus.DRAFT)
+    services.change_status(edition, EditionStatus.ARCHIVED)
     assert edition.status is EditionStatus.ARCHIVED
     with pytest.raises(Conflict):
-        svc.change_status(edition, EditionStatus.ARCHIVED)
+        services.change_status(edition, EditionStatus.ARCHIVED)
 
 
 # Copy -------------------------------------------------------------------------------------
@@ -326,14 +327,14 @@ def test_back_to_draft_only_when_nobody_relies_on_the_edition():
 def test_copy_builds_the_8th_casablanca_edition_from_the_7th():
     seventh = build_casablanca()
     organiser = make_user()
-    defaults = svc.next_edition_defaults(seventh)
+    defaults = queries.next_edition_defaults(seventh)
     assert defaults == {
         "number": 8,
         "year": 2024,
         "slug": "casablanca-smart-city-2024",
         "title": "Casablanca Smart City 2024",
     }
-    result = svc.copy_edition(seventh, **defaults, created_by=organiser)
+    result = services.copy_edition(seventh, **defaults, created_by=organiser)
     eighth = result.edition
     assert result.notes == []
     assert eighth.status is EditionStatus.DRAFT and eighth.series is seventh.series
@@ -358,7 +359,7 @@ def test_copy_builds_the_8th_casablanca_edition_from_the_7th():
     assert [(r.user_id, r.role) for r in eighth.roles] == [
         (organiser.id, EditionRoleKind.ORGANISER)
     ]
-    assert svc.publication_problems(eighth) == []
+    assert queries.publication_problems(eighth) == []
     # The 7th keeps its own structure.
     assert len(seventh.tracks) == 5 and seventh.venues[0].start_date == date(2023, 10, 10)
 
@@ -368,7 +369,7 @@ def test_copy_leaves_out_a_call_time_that_does_not_exist_next_year():
     # 02:30 on 14 April exists in 2023 but is skipped by Casablanca's clocks in 2024.
     seventh.call_opens_local = datetime(2023, 4, 14, 2, 30)
     seventh.refresh_instants()
-    result = svc.copy_edition(seventh, slug="casa-2024", number=8, year=2024, title="2024")
+    result = services.copy_edition(seventh, slug="casa-2024", number=8, year=2024, title="2024")
     assert result.edition.call_opens_local is None and result.edition.call_closes_local is None
     assert "does not exist" in result.notes[0]
 
@@ -376,8 +377,8 @@ def test_copy_leaves_out_a_call_time_that_does_not_exist_next_year():
 def test_copy_refuses_a_taken_slug_and_saves_nothing():
     seventh = build_casablanca()
     before = count_editions()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.copy_edition(seventh, slug=seventh.slug, number=8, year=2024, title="2024")
+    with pytest.raises(FormErrors) as refused:
+        services.copy_edition(seventh, slug=seventh.slug, number=8, year=2024, title="2024")
     assert list(refused.value.errors) == ["slug"]
     assert count_editions() == before
 
@@ -414,7 +415,7 @@ def test_dashboard_counts_what_an_organiser_follows():
         ]
     )
     db.session.flush()
-    board = svc.dashboard(edition)
+    board = queries.dashboard(edition)
     assert board.showcases_by_axis[0] == (
         "Smart governance",
         {ShowcaseStatus.SUBMITTED: 1, ShowcaseStatus.ACCEPTED: 1},
@@ -438,8 +439,8 @@ def test_organised_editions_are_those_of_the_roles():
     user = make_user()
     db.session.add(EditionRole(user=user, edition=mine, role=EditionRoleKind.ORGANISER))
     db.session.flush()
-    assert svc.organised_editions(user) == [mine]
-    assert theirs in svc.organised_editions(make_user(is_organiser=True))
+    assert queries.organised_editions(user) == [mine]
+    assert theirs in queries.organised_editions(make_user(is_organiser=True))
     assert organises_an_edition(user)
     make_track(mine)
     make_room(make_venue(mine))

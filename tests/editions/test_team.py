@@ -5,9 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.editions import management as svc
-from app.editions import team as team_svc
-from app.errors import Conflict, NotAllowed
+from app.editions import services
+from app.errors import Conflict, FormErrors, NotAllowed
 from app.extensions import db
 from app.models import (
     EditionRole,
@@ -162,9 +161,9 @@ def test_giving_up_ones_own_last_organiser_role_is_refused(app, client, casablan
         db.session.add(own)
         organiser_role = role_id(app, edition.id, "organiser@casa.test", EditionRoleKind.ORGANISER)
         # With a second organiser, the first may go.
-        team_svc.revoke_role(edition, organiser_role, actor=site)
+        services.revoke_role(edition, organiser_role, actor=site)
         with pytest.raises(Conflict, match="last organiser"):
-            team_svc.revoke_role(edition, own.id, actor=site)
+            services.revoke_role(edition, own.id, actor=site)
         assert db.session.get(EditionRole, own.id) is not None
         db.session.rollback()
 
@@ -187,17 +186,17 @@ def test_grant_services_refuse_what_the_page_refuses(app, casablanca):
 
         edition = db.session.get(Edition, casablanca.edition_id)
         organiser = db.session.get(User, casablanca.organiser_id)
-        with pytest.raises(svc.FormErrors) as refused:
-            team_svc.grant_role(
+        with pytest.raises(FormErrors) as refused:
+            services.grant_role(
                 edition, email="ghost@casa.test", role=EditionRoleKind.ORGANISER, actor=organiser
             )
         assert set(refused.value.errors) == {"email", "role"}
-        reviewer = team_svc.grant_role(
+        reviewer = services.grant_role(
             edition, email="organiser@casa.test", role=EditionRoleKind.REVIEWER, actor=organiser
         )
         assert reviewer.role is EditionRoleKind.REVIEWER
         with pytest.raises(NotAllowed):
-            team_svc.revoke_role(
+            services.revoke_role(
                 edition,
                 role_id(app, edition.id, "organiser@casa.test", EditionRoleKind.ORGANISER),
                 actor=organiser,

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db, mail
 from app.models import OutboxAttachment, OutboxAttempt, OutboxMessage
-from app.notifications.outbox import queue_email
+from app.notifications.services import queue_email
 
 
 def free_port() -> int:

@@ -1,9 +1,13 @@
-"""Harness shared by the two-worker outbox tests."""
+"""Helpers shared by the outbox tests: two workers at once, messages made due."""
 
 import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
 
 from app.extensions import db
-from app.notifications import worker
+from app.models import OutboxMessage, OutboxStatus, utcnow
+from app.notifications.services import worker
 from tests.notifications.conftest import SmtpServer
 
 
@@ -38,3 +42,13 @@ def drain_with_two_workers(
     finally:
         server.stop()
     return results, errors
+
+
+def make_due_now() -> None:
+    """Jump over the backoff: every pending message becomes due."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()

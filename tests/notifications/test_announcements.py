@@ -16,8 +16,8 @@ from app.models import (
     Thinklab,
     ThinklabMember,
 )
-from app.notifications import services as svc
-from app.notifications.preferences import set_preference
+from app.notifications import queries, services
+from app.notifications.services import set_preference
 from tests.factories import (
     grant,
     make_edition,
@@ -39,14 +39,14 @@ def test_groups_are_deduplicated_by_address(app_ctx):
     people = [make_user() for _ in range(3)]
     for user in people:
         register(edition, user)
-    assert len(svc.group_members(edition, "attendees")) == 3
+    assert len(queries.group_members(edition, "attendees")) == 3
 
     organisation = make_organisation()
     delegates = [make_user(organisation=organisation) for _ in range(2)]
     make_showcase(edition, organisation, status=ShowcaseStatus.ACCEPTED)
     make_showcase(edition, organisation, status=ShowcaseStatus.ACCEPTED)
     make_showcase(edition, make_organisation(), status=ShowcaseStatus.REJECTED)
-    assert {p.email for p in svc.group_members(edition, "showcases")} == {
+    assert {p.email for p in queries.group_members(edition, "showcases")} == {
         u.email for u in delegates
     }
 
@@ -57,7 +57,7 @@ def test_groups_are_deduplicated_by_address(app_ctx):
         db.session.add(SessionSpeaker(session=place, speaker=speaker))
     db.session.add(SessionSpeaker(session=session_b, speaker=twin))
     db.session.flush()
-    assert len(svc.group_members(edition, "speakers")) == 1
+    assert len(queries.group_members(edition, "speakers")) == 1
 
     thinklab = Thinklab(slug="t-ann", name="T", timezone="Africa/Tunis", edition=edition)
     thinklab.members.append(
@@ -65,9 +65,9 @@ def test_groups_are_deduplicated_by_address(app_ctx):
     )
     db.session.add(thinklab)
     db.session.flush()
-    assert [p.user for p in svc.group_members(edition, "thinklab", thinklab.id)] == [people[0]]
+    assert [p.user for p in queries.group_members(edition, "thinklab", thinklab.id)] == [people[0]]
     with pytest.raises(InvalidInput):
-        svc.group_members(make_edition(), "thinklab", thinklab.id)
+        queries.group_members(make_edition(), "thinklab", thinklab.id)
 
 
 def test_an_announcement_is_drafts_and_skips_who_opted_out(app, app_ctx):
@@ -79,7 +79,7 @@ def test_an_announcement_is_drafts_and_skips_who_opted_out(app, app_ctx):
     set_preference(users[2].email, "announcements", False, users[2])
 
     with app.test_request_context():
-        announcement, written = svc.create_announcement(
+        announcement, written = services.create_announcement(
             edition,
             audience="attendees",
             subject="Doors open at 9",

@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext
 
 from app.extensions import db
 from app.models import ShowcaseStatus
-from app.notifications import worker
-from app.notifications.outbox import queue_email, queue_templated_email
+from app.notifications.services import queue_email, queue_templated_email, worker
 from app.showcases.emails import draft_decision
 from tests.factories import make_edition, make_organisation, make_showcase, make_user
 

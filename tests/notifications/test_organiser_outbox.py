@@ -11,9 +11,8 @@ from app.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from app.notifications import services as svc
-from app.notifications import worker
-from app.notifications.outbox import queue_email
+from app.notifications import queries, services
+from app.notifications.services import queue_email, worker
 from tests.factories import grant, make_edition, make_user
 
 
@@ -209,6 +208,6 @@ def test_release_service_counts_only_drafts(app_ctx):
             edition_id=edition.id,
             draft=True,
         )
-    assert svc.draft_count(edition, kind="k") == 2
-    assert svc.release(edition, by=organiser, kind="k") == 2
-    assert svc.release(edition, by=organiser, kind="k") == 0
+    assert queries.draft_count(edition, kind="k") == 2
+    assert services.release(edition, by=organiser, kind="k") == 2
+    assert services.release(edition, by=organiser, kind="k") == 0

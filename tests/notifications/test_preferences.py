@@ -4,12 +4,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import NotificationPreference, OutboxMessage
-from app.notifications.outbox import queue_email
-from app.notifications.preferences import (
-    make_unsubscribe_token,
-    preferences_of,
-    set_preference,
-)
+from app.notifications.queries import preferences_of
+from app.notifications.queries.preferences import make_unsubscribe_token
+from app.notifications.services import queue_email, set_preference
 from tests.factories import make_user
 
 
@@ -101,7 +98,7 @@ def test_the_preferences_page_saves_choices(app, client, login):
 def test_a_digest_for_someone_who_opted_out_queues_nothing(app, app_ctx):
     from flask_babel import lazy_gettext
 
-    from app.notifications.outbox import queue_templated_email
+    from app.notifications.services import queue_templated_email
 
     user = make_user()
     set_preference(user.email.upper(), "digests", False, user)

@@ -5,12 +5,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import EditionRoleKind, MailTemplateOverride, OutboxMessage, ShowcaseStatus
-from app.notifications.templates import (
-    EVENTS,
-    TemplateRefused,
-    render_notification,
-    save_override,
-)
+from app.notifications.queries import EVENTS, render_notification
+from app.notifications.queries.templates import TemplateRefused
+from app.notifications.services import save_override
 from app.showcases.emails import draft_decision
 from tests.factories import grant, make_edition, make_organisation, make_showcase, make_user
 

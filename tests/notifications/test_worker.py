@@ -8,14 +8,13 @@ import time
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AttemptOutcome, OutboxMessage, OutboxStatus
 from app.models.base import utcnow
-from app.notifications import worker
-from app.notifications.outbox import Attachment
+from app.notifications.services import Attachment, worker
 from tests.notifications.conftest import queue
+from tests.notifications.support import make_due_now
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nPRODID:-//Agora//EN\r\n"
@@ -26,16 +25,6 @@ ICS = (
 def reload(message: OutboxMessage) -> OutboxMessage:
     db.session.expire_all()
     return db.session.get(OutboxMessage, message.id)
-
-
-def make_due_now() -> None:
-    """Jump over the backoff: every pending message becomes due."""
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-    )
-    db.session.commit()
 
 
 def test_delivers_headers_both_bodies_and_calendar_attachment(app_ctx, smtp_server):

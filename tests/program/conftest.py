@@ -1,20 +1,28 @@
-"""A small published programme: two days, two rooms, tracks, speakers and a showcase."""
+"""Worlds of the programme tests: a small published programme (two days, two rooms, tracks,
+speakers and a showcase), and the Paris edition whose second day starts on summer time."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import pytest
 
 from app.extensions import db
 from app.models import (
+    Edition,
+    EditionRoleKind,
+    Room,
     SessionKind,
     SessionShowcase,
     SessionSpeaker,
     SessionStatus,
     SpeakerRole,
     StakeholderCategory,
+    Venue,
 )
 from tests.factories import (
+    add_speaker,
+    grant,
     make_edition,
     make_organisation,
     make_room,
@@ -22,6 +30,7 @@ from tests.factories import (
     make_showcase,
     make_speaker,
     make_track,
+    make_user,
     make_venue,
 )
 
@@ -154,3 +163,64 @@ def programme(app) -> Programme:
         built = build_programme()
         db.session.commit()
         return built
+
+
+class ParisRooms(NamedTuple):
+    """An edition in Paris over the night the clocks go forward, one venue, two rooms."""
+
+    edition: Edition
+    venue: Venue
+    hall: Room
+    studio: Room
+
+
+def build_paris_rooms(**edition_fields) -> ParisRooms:
+    """Add the Paris edition of 27–28 March 2027 (UTC+1, then UTC+2 from 02:00 on the 28th)
+    with the venue "Centre" and its rooms "Hall" and "Studio"; flushes only."""
+    edition = make_edition(
+        timezone="Europe/Paris",
+        start_date=date(2027, 3, 27),
+        end_date=date(2027, 3, 28),
+        **edition_fields,
+    )
+    venue = make_venue(edition, name="Centre", town="Paris")
+    hall, studio = make_room(venue, name="Hall"), make_room(venue, name="Studio")
+    return ParisRooms(edition, venue, hall, studio)
+
+
+@pytest.fixture
+def paris_rooms(app_ctx) -> ParisRooms:
+    """The Paris edition and its rooms as objects, for service tests (nothing committed)."""
+    return build_paris_rooms()
+
+
+@pytest.fixture
+def speaker_with_a_talk(app) -> dict:
+    """In the Paris edition, committed: Amina speaks in the "Afternoon talk" (28 March,
+    15:00–16:00 in the Hall); an organiser of the edition and a user who is not one.
+    Returns ids: ``slug``, ``organiser``, ``outsider``, ``speaker`` and ``place`` (her
+    place in the talk, whose invitation link she uses)."""
+    with app.app_context():
+        paris = build_paris_rooms()
+        organiser = make_user()
+        grant(organiser, paris.edition, EditionRoleKind.ORGANISER)
+        speaker = make_speaker(name="Amina")
+        talk = make_session(
+            paris.edition,
+            datetime(2027, 3, 28, 15),
+            datetime(2027, 3, 28, 16),
+            title="Afternoon talk",
+            room=paris.hall,
+            venue=paris.venue,
+            timezone="Europe/Paris",
+        )
+        place = add_speaker(talk, speaker)
+        outsider = make_user()
+        db.session.commit()
+        return {
+            "slug": paris.edition.slug,
+            "organiser": organiser.id,
+            "outsider": outsider.id,
+            "speaker": speaker.id,
+            "place": place.id,
+        }

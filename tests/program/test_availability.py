@@ -1,66 +1,16 @@
 """Speakers' availability periods: stated by organisers, checked against the schedule."""
 
-from datetime import date, datetime
-
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Edition, EditionRoleKind, SessionSpeaker, SpeakerAvailability
-from app.program import conflicts
-from tests.factories import (
-    grant,
-    make_edition,
-    make_room,
-    make_session,
-    make_speaker,
-    make_user,
-    make_venue,
-)
+from app.models import Edition, SpeakerAvailability
+from app.program.queries import conflicts
+from tests.support import sign_in
 
 
-@pytest.fixture
-def world(app):
-    with app.app_context():
-        edition = make_edition(
-            slug="paris-avail",
-            timezone="Europe/Paris",
-            start_date=date(2027, 3, 27),
-            end_date=date(2027, 3, 28),
-        )
-        organiser = make_user()
-        grant(organiser, edition, EditionRoleKind.ORGANISER)
-        venue = make_venue(edition, name="Centre", town="Paris")
-        hall = make_room(venue, name="Hall")
-        speaker = make_speaker(name="Amina")
-        talk = make_session(
-            edition,
-            datetime(2027, 3, 28, 15),
-            datetime(2027, 3, 28, 16),
-            title="Afternoon talk",
-            room=hall,
-            venue=venue,
-            timezone="Europe/Paris",
-        )
-        talk.speakers.append(SessionSpeaker(speaker=speaker))
-        outsider = make_user()
-        db.session.commit()
-        return {
-            "slug": edition.slug,
-            "organiser": organiser.id,
-            "outsider": outsider.id,
-            "speaker": speaker.id,
-        }
-
-
-def sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
-
-
-def url(world):
-    return f"/editions/{world['slug']}/manage/speakers/{world['speaker']}/availability"
+def url(talk):
+    return f"/editions/{talk['slug']}/manage/speakers/{talk['speaker']}/availability"
 
 
 def count_periods(app) -> int:
@@ -68,27 +18,30 @@ def count_periods(app) -> int:
         return db.session.scalar(select(func.count(SpeakerAvailability.id)))
 
 
-def test_a_stated_period_makes_a_session_outside_it_a_conflict(app, client, world):
-    sign_in(client, world["organiser"])
-    conflicts_page = f"/editions/{world['slug']}/manage/conflicts"
+def test_a_stated_period_makes_a_session_outside_it_a_conflict(app, client, speaker_with_a_talk):
+    sign_in(client, speaker_with_a_talk["organiser"])
+    conflicts_page = f"/editions/{speaker_with_a_talk['slug']}/manage/conflicts"
     assert "not available" not in client.get(conflicts_page).get_data(as_text=True)
     saved = client.post(
-        url(world), data={"starts_local": "2027-03-28T09:00", "ends_local": "2027-03-28T12:00"}
+        url(speaker_with_a_talk),
+        data={"starts_local": "2027-03-28T09:00", "ends_local": "2027-03-28T12:00"},
     )
     assert saved.status_code == 302
-    page = client.get(url(world)).get_data(as_text=True)
+    page = client.get(url(speaker_with_a_talk)).get_data(as_text=True)
     assert "2027-03-28 09:00 – 2027-03-28 12:00" in page
     listed = client.get(conflicts_page).get_data(as_text=True)
     assert "Amina said they are not available for “Afternoon talk”" in listed
 
 
-def test_a_period_covering_the_session_clears_the_warning(app, client, world):
-    sign_in(client, world["organiser"])
+def test_a_period_covering_the_session_clears_the_warning(app, client, speaker_with_a_talk):
+    sign_in(client, speaker_with_a_talk["organiser"])
     client.post(
-        url(world), data={"starts_local": "2027-03-28T14:00", "ends_local": "2027-03-28T18:00"}
+        url(speaker_with_a_talk),
+        data={"starts_local": "2027-03-28T14:00", "ends_local": "2027-03-28T18:00"},
     )
     with app.app_context():
-        edition = db.session.scalar(select(Edition).where(Edition.slug == world["slug"]))
+        slug = speaker_with_a_talk["slug"]
+        edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
         kinds = {c.kind for c in conflicts.edition_conflicts(edition)}
     assert conflicts.OUTSIDE_AVAILABILITY not in kinds
 
@@ -102,10 +55,12 @@ def test_a_period_covering_the_session_clears_the_warning(app, client, world):
     ],
 )
 def test_bad_periods_are_refused_next_to_the_field(
-    app, client, world, starts, ends, field, message
+    app, client, speaker_with_a_talk, starts, ends, field, message
 ):
-    sign_in(client, world["organiser"])
-    refused = client.post(url(world), data={"starts_local": starts, "ends_local": ends})
+    sign_in(client, speaker_with_a_talk["organiser"])
+    refused = client.post(
+        url(speaker_with_a_talk), data={"starts_local": starts, "ends_local": ends}
+    )
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert f'id="{field}-error"' in page
@@ -114,22 +69,24 @@ def test_bad_periods_are_refused_next_to_the_field(
     assert count_periods(app) == 0
 
 
-def test_a_period_is_removed(app, client, world):
-    sign_in(client, world["organiser"])
+def test_a_period_is_removed(app, client, speaker_with_a_talk):
+    sign_in(client, speaker_with_a_talk["organiser"])
     client.post(
-        url(world), data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"}
+        url(speaker_with_a_talk),
+        data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"},
     )
     with app.app_context():
         period_id = db.session.scalar(select(SpeakerAvailability.id))
-    removed = client.post(url(world) + "/remove", data={"object_id": str(period_id)})
+    removed = client.post(url(speaker_with_a_talk) + "/remove", data={"object_id": str(period_id)})
     assert removed.status_code == 302
     assert count_periods(app) == 0
 
 
-def test_only_organisers_state_availability(app, client, world):
-    sign_in(client, world["outsider"])
+def test_only_organisers_state_availability(app, client, speaker_with_a_talk):
+    sign_in(client, speaker_with_a_talk["outsider"])
     response = client.post(
-        url(world), data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"}
+        url(speaker_with_a_talk),
+        data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"},
     )
     assert response.status_code == 403
     assert count_periods(app) == 0

@@ -1,6 +1,6 @@
 """Programme mails come from the template registry: edition overrides, regeneration."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -11,24 +11,17 @@ from app.models import (
     OutboxStatus,
     SessionSpeaker,
 )
-from app.notifications.templates import save_override
-from app.program import management as mgmt
-from tests.factories import grant, make_edition, make_room, make_speaker, make_user, make_venue
+from app.notifications.services import save_override
+from app.program import services
+from tests.factories import grant, make_speaker, make_user
+from tests.program.conftest import build_paris_rooms
+from tests.support import sign_in
 
 MOVED = {
     "subject": "Moved: {{ item.title }}",
     "body_text": "{{ recipient.name }}, {{ item.title }} is now {{ when }} in {{ place }}.",
     "body_html": "",
 }
-
-
-def _world():
-    edition = make_edition(
-        timezone="Europe/Paris", start_date=date(2027, 3, 27), end_date=date(2027, 3, 28)
-    )
-    venue = make_venue(edition, name="Centre", town="Paris")
-    hall, studio = make_room(venue, name="Hall"), make_room(venue, name="Studio")
-    return edition, hall, studio
 
 
 def _data(room, hour, title="Mobility data"):
@@ -53,15 +46,17 @@ def _change_mails():
 
 
 def test_the_editions_override_of_session_moved_writes_the_change_mail(app_ctx):
-    edition, hall, studio = _world()
+    edition, _, hall, studio = build_paris_rooms()
     save_override(edition.id, "program.session_changed", "en", **MOVED)
-    session_ = mgmt.save_session(edition, _data(hall, 10)).session
+    session_ = services.save_session(edition, _data(hall, 10)).session
     session_.speakers.append(
         SessionSpeaker(speaker=make_speaker(name="Amina", email="amina@example.org"))
     )
     db.session.flush()
-    mgmt.save_session(edition, _data(studio, 14), session_=session_)
-    mgmt.save_session(edition, _data(studio, 15, title="Mobility data, again"), session_=session_)
+    services.save_session(edition, _data(studio, 14), session_=session_)
+    services.save_session(
+        edition, _data(studio, 15, title="Mobility data, again"), session_=session_
+    )
 
     [mail] = _change_mails()
     assert mail.subject == "Moved: Mobility data, again"
@@ -76,23 +71,21 @@ def test_the_editions_override_of_session_moved_writes_the_change_mail(app_ctx):
 
 def test_an_organiser_regenerates_a_waiting_change_mail_from_the_outbox(app, client):
     with app.app_context():
-        edition, hall, studio = _world()
+        edition, _, hall, studio = build_paris_rooms()
         organiser = make_user()
         grant(organiser, edition, EditionRoleKind.ORGANISER)
-        session_ = mgmt.save_session(edition, _data(hall, 10)).session
+        session_ = services.save_session(edition, _data(hall, 10)).session
         session_.speakers.append(
             SessionSpeaker(speaker=make_speaker(name="Amina", email="amina@example.org"))
         )
         db.session.flush()
-        mgmt.save_session(edition, _data(studio, 14), session_=session_)
+        services.save_session(edition, _data(studio, 14), session_=session_)
         [mail] = _change_mails()
         assert mail.status is OutboxStatus.PENDING and mail.subject == "Changed: Mobility data"
         save_override(edition.id, "program.session_changed", "en", **MOVED)
         db.session.commit()
         slug, mail_id, organiser_id = edition.slug, mail.id, organiser.id
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(organiser_id)
-        flask_session["_fresh"] = True
+    sign_in(client, organiser_id)
 
     page = client.get(f"/editions/{slug}/outbox/{mail_id}").get_data(as_text=True)
     assert "Regenerate from the current template" in page
@@ -113,11 +106,11 @@ def test_a_sent_change_mail_cannot_be_regenerated(app_ctx):
     from app.errors import Conflict
     from app.notifications.services import regenerate
 
-    edition, hall, studio = _world()
-    session_ = mgmt.save_session(edition, _data(hall, 10)).session
+    edition, _, hall, studio = build_paris_rooms()
+    session_ = services.save_session(edition, _data(hall, 10)).session
     session_.speakers.append(SessionSpeaker(speaker=make_speaker(email="amina@example.org")))
     db.session.flush()
-    mgmt.save_session(edition, _data(studio, 14), session_=session_)
+    services.save_session(edition, _data(studio, 14), session_=session_)
     [mail] = _change_mails()
     mail.status = OutboxStatus.SENT
     db.session.flush()

@@ -2,7 +2,7 @@
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,16 +17,15 @@ from app.models import (
     SessionStatus,
     Speaker,
 )
-from app.program import management as mgmt
+from app.program import services
 from tests.factories import (
     grant,
-    make_edition,
-    make_room,
     make_session,
     make_speaker,
     make_user,
-    make_venue,
 )
+from tests.program.conftest import build_paris_rooms
+from tests.support import sign_in
 
 
 @dataclass
@@ -43,17 +42,10 @@ class Setup:
 @pytest.fixture
 def setup(app):
     with app.app_context():
-        edition = make_edition(
-            slug="paris-2027",
-            timezone="Europe/Paris",
-            start_date=date(2027, 3, 27),
-            end_date=date(2027, 3, 28),
-        )
+        edition, venue, hall, studio = build_paris_rooms()
         organiser, other = make_user(), make_user()
         grant(organiser, edition, EditionRoleKind.ORGANISER)
         grant(other, edition, EditionRoleKind.ORGANISER)
-        venue = make_venue(edition, name="Centre", town="Paris")
-        hall, studio = make_room(venue, name="Hall"), make_room(venue, name="Studio")
         opening = make_session(
             edition,
             datetime(2027, 3, 27, 9),
@@ -66,13 +58,6 @@ def setup(app):
         amina = make_speaker(name="Amina", email="amina@example.org")
         db.session.commit()
         return Setup(edition.slug, organiser.id, other.id, hall.id, studio.id, opening.id, amina.id)
-
-
-def sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
-    return client
 
 
 def form(setup, **changes):
@@ -237,7 +222,7 @@ def test_speaker_added_invited_and_answering_by_link(app, client, setup):
     assert "invited, no answer yet" in page
     with app.app_context():
         place = db.session.scalar(select(SessionSpeaker))
-        token = mgmt.invitation_token(place)
+        token = services.invitation_token(place)
         assert db.session.scalar(select(OutboxMessage.kind)) == "program.speaker_invitation"
     anonymous = app.test_client()
     shown = anonymous.get(f"/speaker-invitations/{token}")

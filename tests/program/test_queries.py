@@ -1,11 +1,8 @@
 """Page speed: the SQL statement count of the programme and speaker pages is flat."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import db
 from app.models import SessionKind, SessionShowcase, SessionSpeaker, SessionStatus, Speaker
@@ -20,21 +17,6 @@ from tests.factories import (
 )
 
 KINDS = list(SessionKind)
-
-
-@contextmanager
-def counting_statements():
-    """Count the SQL statements sent to any engine (the tests swap engines for connections)."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 def build_edition(slug: str, sessions: int) -> tuple[str, int]:
@@ -90,21 +72,14 @@ def small_and_large(app):
     return small, large
 
 
-def statements_for(client, url: str) -> int:
-    with counting_statements() as statements:
-        response = client.get(url)
-    assert response.status_code == 200, response.get_data(as_text=True)[:1000]
-    return len(statements)
-
-
 @pytest.mark.parametrize(
     "query",
     ["view=grid", "view=list", "view=list&tz=Asia/Tokyo", "view=grid&day=2027-03-10&kind=talk"],
 )
-def test_programme_query_count_does_not_grow(client, small_and_large, query):
+def test_programme_query_count_does_not_grow(client, small_and_large, query, counting_statements):
     (small, _), (large, _) = small_and_large
-    small_count = statements_for(client, f"/editions/{small}/programme?{query}")
-    large_count = statements_for(client, f"/editions/{large}/programme?{query}")
+    small_count = counting_statements.for_page(client, f"/editions/{small}/programme?{query}")
+    large_count = counting_statements.for_page(client, f"/editions/{large}/programme?{query}")
     assert small_count == large_count
     assert small_count <= 12
 
@@ -116,15 +91,15 @@ def test_programme_pages_really_list_all_sessions(client, small_and_large):
     assert html.count('<li class="session-item') == 200
 
 
-def test_speaker_page_query_count_does_not_grow(client, small_and_large):
+def test_speaker_page_query_count_does_not_grow(client, small_and_large, counting_statements):
     (_, small_star), (_, large_star) = small_and_large
-    small_count = statements_for(client, f"/speakers/{small_star}")
-    large_count = statements_for(client, f"/speakers/{large_star}")
+    small_count = counting_statements.for_page(client, f"/speakers/{small_star}")
+    large_count = counting_statements.for_page(client, f"/speakers/{large_star}")
     assert small_count == large_count
     assert small_count <= 6
 
 
-def test_session_page_query_count_is_small(client, small_and_large, app):
+def test_session_page_query_count_is_small(client, small_and_large, app, counting_statements):
     with app.app_context():
         from app.models import ConferenceSession
 
@@ -134,6 +109,6 @@ def test_session_page_query_count_is_small(client, small_and_large, app):
                 db.select(ConferenceSession).where(ConferenceSession.title.like("large session%"))
             )
         ][:3]
-    counts = {statements_for(client, f"/sessions/{id_}") for id_ in ids}
+    counts = {counting_statements.for_page(client, f"/sessions/{id_}") for id_ in ids}
     assert len(counts) == 1
     assert counts.pop() <= 6

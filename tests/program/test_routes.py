@@ -16,6 +16,7 @@ from app.models import (
 )
 from tests.factories import grant, make_edition, make_room, make_session, make_user, make_venue
 from tests.program.conftest import build_programme
+from tests.support import sign_in
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -32,12 +33,6 @@ def titles_in(html: str) -> list[str]:
 def squash(html: str) -> str:
     """The page with runs of white space made single spaces."""
     return " ".join(html.split())
-
-
-def sign_in(client, user_id: int) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
 
 
 # The programme ---------------------------------------------------------------------------

@@ -1,260 +1,542 @@
-"""Programme services: filters, ordering, filter choices, query parsing and the grid."""
+"""Service tests of the organiser side of the programme: saving, conflicts, mails, invitations."""
 
-from datetime import UTC, date, datetime
+import io
+import time
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from itsdangerous import TimestampSigner
+from sqlalchemy import select, update
 
+from app.errors import FormErrors, InvalidToken
 from app.extensions import db
-from app.models import ConferenceSession, Edition, EditionStatus, Room, SessionKind, SessionStatus
-from app.program.services import (
-    ProgrammeFilters,
-    build_grid,
-    filter_options,
-    group_by_day,
-    parse_programme_query,
-    programme_sessions,
-    speaker_with_public_sessions,
+from app.models import (
+    AgendaEntry,
+    ConferenceSession,
+    EditionFormat,
+    InvitationStatus,
+    OutboxMessage,
+    OutboxStatus,
+    SessionSpeaker,
+    SessionStatus,
+    SpeakerAvailability,
+    SpeakerRole,
 )
-from tests.factories import make_edition, make_room, make_session, make_track, make_venue
-from tests.program.conftest import build_programme
+from app.program import services
+from app.program.queries import conflicts
+from tests.factories import (
+    make_edition,
+    make_room,
+    make_session,
+    make_speaker,
+    make_user,
+    make_venue,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
-def _edition(built) -> Edition:
-    return db.session.get(Edition, built.edition_id)
+class Upload(io.BytesIO):
+    """A stand-in for an uploaded file: bytes and a name."""
+
+    def __init__(self, data: bytes, filename: str):
+        super().__init__(data)
+        self.filename = filename
 
 
-def titles(sessions: list[ConferenceSession]) -> list[str]:
-    return [s.title for s in sessions]
-
-
-def test_sessions_come_in_time_order_with_cancelled_ones(app_ctx):
-    built = build_programme()
-    sessions = programme_sessions(_edition(built))
-    assert titles(sessions) == [
-        "Opening keynote",
-        "Cancelled talk on sensors",  # 10:30-11:30 ends before the panel's 12:00
-        "Metropolitan transitions panel",
-        "Startup showcases",
-        "Moved workshop",
-    ]
-    assert [s.starts_at for s in sessions] == sorted(s.starts_at for s in sessions)
-
-
-def test_sessions_of_other_editions_stay_out(app_ctx):
-    built = build_programme()
-    other = make_edition(slug="other")
-    make_session(other, title="Elsewhere")
-    assert "Elsewhere" not in titles(programme_sessions(_edition(built)))
-
-
-def test_filter_by_track(app_ctx):
-    built = build_programme()
-    found = programme_sessions(
-        _edition(built), ProgrammeFilters(track_id=built.tracks["governance"])
-    )
-    assert titles(found) == ["Opening keynote", "Moved workshop"]
-
-
-def test_filter_by_kind(app_ctx):
-    built = build_programme()
-    found = programme_sessions(_edition(built), ProgrammeFilters(kind=SessionKind.PANEL))
-    assert titles(found) == ["Metropolitan transitions panel"]
-
-
-def test_filter_by_day_uses_the_venues_wall_clock(app_ctx):
-    edition = make_edition(
-        slug="casa-2023",
-        year=2023,
-        start_date=date(2023, 3, 9),
-        end_date=date(2023, 3, 10),
-    )
-    # 00:30 on 10 March in Casablanca (UTC+1) is still 9 March in UTC.
-    early = make_session(edition, datetime(2023, 3, 10, 0, 30), datetime(2023, 3, 10, 1, 30))
-    assert early.starts_at == datetime(2023, 3, 9, 23, 30, tzinfo=UTC)
-    make_session(edition, datetime(2023, 3, 9, 22, 0), datetime(2023, 3, 9, 23, 0), title="Eve")
-    found = programme_sessions(edition, ProgrammeFilters(day=date(2023, 3, 10)))
-    assert found == [early]
-    assert titles(programme_sessions(edition, ProgrammeFilters(day=date(2023, 3, 9)))) == ["Eve"]
-
-
-def test_filter_by_venue_includes_sessions_known_only_by_their_room(app_ctx):
-    built = build_programme()
-    edition = _edition(built)
-    annex_room = db.session.get(Room, built.rooms["lab"])
-    make_session(
-        edition,
-        datetime(2027, 3, 11, 16, 0),
-        datetime(2027, 3, 11, 17, 0),
-        title="Room only",
-        room=annex_room,
-    )
-    found = programme_sessions(edition, ProgrammeFilters(venue_id=built.venues["annex"]))
-    assert titles(found) == ["Startup showcases", "Moved workshop", "Room only"]
-
-
-def test_filters_combine(app_ctx):
-    built = build_programme()
-    edition = _edition(built)
-    found = programme_sessions(
-        edition,
-        ProgrammeFilters(track_id=built.tracks["ecology"], day=date(2027, 3, 10)),
-    )
-    assert titles(found) == ["Cancelled talk on sensors", "Metropolitan transitions panel"]
-    found = programme_sessions(
-        edition,
-        ProgrammeFilters(
-            track_id=built.tracks["ecology"], kind=SessionKind.TALK, venue_id=built.venues["centre"]
-        ),
-    )
-    assert titles(found) == ["Cancelled talk on sensors"]
-    assert (
-        programme_sessions(
-            edition, ProgrammeFilters(track_id=built.tracks["ecology"], day=date(2027, 3, 11))
-        )
-        == []
-    )
-
-
-def test_filter_options(app_ctx):
-    built = build_programme()
-    options = filter_options(_edition(built))
-    assert [t.name for t in options.tracks] == ["Smart governance", "Ecology"]
-    assert [v.name for v in options.venues] == ["Parc des expositions", "Technopark"]
-    assert options.kinds == [
-        SessionKind.KEYNOTE,
-        SessionKind.PANEL,
-        SessionKind.TALK,
-        SessionKind.SHOWCASE_SLOT,
-        SessionKind.WORKSHOP,
-    ]
-    assert options.days == [date(2027, 3, 10), date(2027, 3, 11)]
-
-
-def test_parse_reads_good_values(app_ctx):
-    built = build_programme()
-    options = filter_options(_edition(built))
-    parsed = parse_programme_query(
-        {
-            "view": "list",
-            "track": str(built.tracks["ecology"]),
-            "kind": "panel",
-            "day": "2027-03-10",
-            "venue": str(built.venues["centre"]),
-            "tz": "Europe/Paris",
-        },
-        options,
-    )
-    assert parsed.notices == []
-    assert parsed.view == "list"
-    assert parsed.zone == "Europe/Paris"
-    assert parsed.filters == ProgrammeFilters(
-        track_id=built.tracks["ecology"],
-        kind=SessionKind.PANEL,
-        day=date(2027, 3, 10),
-        venue_id=built.venues["centre"],
-    )
-    assert parsed.as_query() == {
-        "view": "list",
-        "track": str(built.tracks["ecology"]),
-        "kind": "panel",
-        "day": "2027-03-10",
-        "venue": str(built.venues["centre"]),
-        "tz": "Europe/Paris",
+def data(room=None, starts=(2027, 3, 27, 10, 0), ends=(2027, 3, 27, 11, 0), **changes) -> dict:
+    values = {
+        "kind": "talk",
+        "title": "Mobility data",
+        "abstract": "",
+        "track_id": None,
+        "room_id": room.id if room is not None else None,
+        "venue_id": None,
+        "online_url": None,
+        "starts_local": datetime(*starts),
+        "ends_local": datetime(*ends),
+        "status": "tentative",
     }
+    values.update(changes)
+    return values
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        {"track": "999999"},
-        {"track": "abc"},
-        {"track": "-1"},
-        {"kind": "circus"},
-        {"day": "2027-13-45"},
-        {"day": "tomorrow"},
-        {"day": "2031-01-01"},
-        {"venue": "0"},
-        {"tz": "Mars/Olympus_Mons"},
-        {"view": "calendar"},
-    ],
-)
-def test_parse_ignores_bad_values_and_says_so(app_ctx, args):
-    built = build_programme()
-    parsed = parse_programme_query(args, filter_options(_edition(built)))
-    assert parsed.filters == ProgrammeFilters()
-    assert parsed.zone is None
-    assert parsed.view == "grid"
-    assert len(parsed.notices) == 1
+def speak(session_, speaker, role=SpeakerRole.SPEAKER):
+    session_.speakers.append(SessionSpeaker(speaker=speaker, role=role))
+    db.session.flush()
 
 
-def test_parse_refuses_a_track_of_another_edition(app_ctx):
-    built = build_programme()
-    foreign = make_track(make_edition(slug="elsewhere"), name="Foreign")
-    parsed = parse_programme_query({"track": str(foreign.id)}, filter_options(_edition(built)))
-    assert parsed.filters.track_id is None
-    assert parsed.notices
+# Saving: zones, bad input, sequence ---------------------------------------------------------
 
 
-def test_grid_lays_rooms_across_and_spans_rows(app_ctx):
-    built = build_programme()
-    grid = build_grid(programme_sessions(_edition(built)))
-    assert [g.day for g in grid] == [date(2027, 3, 10), date(2027, 3, 11)]
-    first = grid[0]
-    assert [c.room.name for c in first.columns] == ["Hall A", "Studio B"]
-    assert not first.has_several_venues
-    # Bounds 09:00, 10:00, 10:30, 11:30 (12:00 closes the day).
-    assert [r.starts_at.hour * 60 + r.starts_at.minute for r in first.rows] == [
-        540,
-        600,
-        630,
-        690,
-    ]
-    panel_cell = first.rows[2].cells[1]
-    assert panel_cell.rowspan == 2
-    assert titles(panel_cell.sessions) == ["Metropolitan transitions panel"]
-    assert first.rows[3].cells[1] is True  # spanned by the panel
-    assert first.rows[1].cells == [None, None]
+def test_a_session_takes_its_venue_zone_and_starts_at_sequence_zero(paris_rooms):
+    edition, venue, hall, _ = paris_rooms
+    venue.timezone = "Africa/Casablanca"
+    saved = services.save_session(edition, data(hall))
+    assert saved.session.timezone == "Africa/Casablanca"
+    assert saved.session.sequence == 0
+    assert saved.session.starts_local == datetime(2027, 3, 27, 10, 0)
 
 
-def test_grid_puts_overlapping_sessions_of_a_room_in_one_cell(app_ctx):
-    edition = make_edition(slug="overlap")
-    room = make_room(make_venue(edition))
+def test_an_online_session_takes_the_edition_zone(paris_rooms):
+    edition, *_ = paris_rooms
+    saved = services.save_session(edition, data(online_url="https://meet.example.org/x"))
+    assert saved.session.timezone == "Europe/Paris"
+    assert saved.session.room is None
+
+
+def test_a_session_needs_a_room_a_venue_or_a_link(paris_rooms):
+    edition, *_ = paris_rooms
+    with pytest.raises(FormErrors) as caught:
+        services.save_session(edition, data())
+    assert "room_id" in caught.value.errors
+
+
+def test_end_before_start_is_refused_next_to_the_end(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    with pytest.raises(FormErrors) as caught:
+        services.save_session(edition, data(hall, ends=(2027, 3, 27, 9, 0)))
+    assert caught.value.errors == {"ends_local": ["The session must end after it starts."]}
+    assert db.session.scalar(select(ConferenceSession.id)) is None
+
+
+def test_a_time_in_the_dst_gap_is_refused_next_to_its_field(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    # Paris skips from 02:00 to 03:00 on 28 March 2027.
+    with pytest.raises(FormErrors) as caught:
+        services.save_session(edition, data(hall, (2027, 3, 28, 2, 30), (2027, 3, 28, 4, 0)))
+    assert list(caught.value.errors) == ["starts_local"]
+    assert "does not exist in Europe/Paris" in caught.value.errors["starts_local"][0]
+    assert db.session.scalar(select(ConferenceSession.id)) is None
+
+
+def test_calendar_changes_grow_the_sequence_and_others_do_not(paris_rooms):
+    edition, _, hall, studio = paris_rooms
+    session_ = services.save_session(edition, data(hall)).session
+    values = data(hall)
+    for change, grows in (
+        ({"abstract": "More words"}, False),
+        ({"kind": "panel"}, False),
+        ({"online_url": "https://meet.example.org/x"}, False),
+        ({"title": "Renamed"}, True),
+        ({"room_id": studio.id}, True),
+        ({"starts_local": datetime(2027, 3, 27, 9, 0)}, True),
+        ({"ends_local": datetime(2027, 3, 27, 12, 0)}, True),
+        ({"status": "confirmed"}, True),
+    ):
+        before = session_.sequence
+        values = {**values, **change}
+        services.save_session(edition, values, session_=session_)
+        assert session_.sequence == before + (1 if grows else 0), change
+    assert session_.sequence == 5
+    assert session_.changed_at is not None
+
+
+def test_a_stale_version_is_refused(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    session_ = services.save_session(edition, data(hall)).session
+    db.session.flush()
+    opened = session_.version_id
+    services.save_session(
+        edition, data(hall, title="First save"), session_=session_, version=opened
+    )
+    db.session.flush()
+    with pytest.raises(services.StaleSession):
+        services.save_session(
+            edition, data(hall, title="Second"), session_=session_, version=opened
+        )
+    assert session_.title == "First save"
+
+
+# Conflicts ------------------------------------------------------------------------------------
+
+
+def test_a_room_overlap_blocks_the_save_and_names_the_other_session(paris_rooms):
+    edition, _, hall, _ = paris_rooms
     make_session(
         edition,
-        datetime(2027, 3, 10, 10),
-        datetime(2027, 3, 10, 11),
-        title="Old",
-        room=room,
+        datetime(2027, 3, 27, 10, 30),
+        datetime(2027, 3, 27, 11, 30),
+        title="Opening",
+        room=hall,
+        timezone="Europe/Paris",
+    )
+    with pytest.raises(FormErrors) as caught:
+        services.save_session(edition, data(hall, title="Clash"), accept_warnings=True)
+    assert "Opening" in caught.value.errors["room_id"][0]
+    assert (
+        db.session.scalar(select(ConferenceSession).where(ConferenceSession.title == "Clash"))
+        is None
+    )
+
+
+def test_back_to_back_sessions_and_cancelled_ones_do_not_overlap(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    make_session(
+        edition,
+        datetime(2027, 3, 27, 9),
+        datetime(2027, 3, 27, 10),
+        room=hall,
+        timezone="Europe/Paris",
+    )
+    make_session(
+        edition,
+        datetime(2027, 3, 27, 10),
+        datetime(2027, 3, 27, 11),
+        room=hall,
         status=SessionStatus.CANCELLED,
+        timezone="Europe/Paris",
     )
+    saved = services.save_session(edition, data(hall))
+    assert saved.warnings == []
+
+
+def test_a_double_booked_speaker_is_a_warning_the_organiser_can_accept(paris_rooms):
+    edition, _, hall, studio = paris_rooms
+    amina = make_speaker(name="Amina")
+    other = make_session(
+        edition,
+        room=studio,
+        title="Panel",
+        timezone="Europe/Paris",
+        starts=datetime(2027, 3, 27, 10, 30),
+        ends=datetime(2027, 3, 27, 12),
+    )
+    speak(other, amina)
+    session_ = services.save_session(edition, data(hall)).session
+    speak(session_, amina)
+    with pytest.raises(services.ScheduleWarnings) as caught:
+        services.save_session(edition, data(hall, title="Moved"), session_=session_)
+    assert caught.value.warnings[0].kind == conflicts.SPEAKER_DOUBLE_BOOKED
+    assert "Amina" in caught.value.warnings[0].message
+    saved = services.save_session(
+        edition, data(hall, title="Moved"), session_=session_, accept_warnings=True
+    )
+    assert saved.session.title == "Moved" and len(saved.warnings) == 1
+
+
+def test_adding_a_busy_speaker_warns(paris_rooms):
+    edition, _, hall, studio = paris_rooms
+    karim = make_speaker(name="Karim")
+    speak(
+        make_session(
+            edition,
+            room=studio,
+            timezone="Europe/Paris",
+            starts=datetime(2027, 3, 27, 10),
+            ends=datetime(2027, 3, 27, 11),
+        ),
+        karim,
+    )
+    session_ = services.save_session(edition, data(hall)).session
+    with pytest.raises(services.ScheduleWarnings):
+        services.add_speaker(session_, karim, SpeakerRole.PANELLIST)
+    db.session.expire_all()
+    assert session_.speakers == []
+    services.add_speaker(session_, karim, SpeakerRole.PANELLIST, accept_warnings=True)
+    assert [p.speaker.name for p in session_.speakers] == ["Karim"]
+
+
+@pytest.fixture
+def caravan(app_ctx):
+    edition = make_edition(
+        format=EditionFormat.CARAVAN,
+        timezone="Africa/Tunis",
+        start_date=date(2027, 6, 1),
+        end_date=date(2027, 6, 7),
+    )
+    sbeitla = make_venue(
+        edition,
+        name="Sbeitla stop",
+        town="Sbeitla",
+        start_date=date(2027, 6, 1),
+        end_date=date(2027, 6, 1),
+    )
+    kasserine = make_venue(
+        edition,
+        name="Kasserine stop",
+        town="Kasserine",
+        start_date=date(2027, 6, 1),
+        end_date=date(2027, 6, 2),
+    )
+    return edition, make_room(sbeitla, name="Town hall"), make_room(kasserine, name="Theatre")
+
+
+def test_a_speaker_needs_two_hours_between_towns_on_one_day(caravan):
+    edition, sbeitla, kasserine = caravan
+    nour = make_speaker(name="Nour")
+    first = make_session(
+        edition,
+        datetime(2027, 6, 1, 9),
+        datetime(2027, 6, 1, 10),
+        room=sbeitla,
+        venue=sbeitla.venue,
+        title="Sbeitla talk",
+    )
+    speak(first, nour)
+    second = make_session(
+        edition,
+        datetime(2027, 6, 1, 11),
+        datetime(2027, 6, 1, 12),
+        room=kasserine,
+        venue=kasserine.venue,
+        title="Kasserine talk",
+    )
+    speak(second, nour)
+    found = conflicts.session_conflicts(second)
+    assert [c.kind for c in found] == [conflicts.SPEAKER_TRAVEL]
+    assert "60 minutes" in found[0].message
+    second.set_times(datetime(2027, 6, 1, 12), datetime(2027, 6, 1, 13), "Africa/Tunis")
+    db.session.flush()
+    assert conflicts.session_conflicts(second) == []
+    assert [c.kind for c in conflicts.edition_conflicts(edition)] == []
+
+
+def test_sessions_outside_the_edition_or_the_stop_are_warnings(caravan):
+    edition, sbeitla, _ = caravan
+    late = make_session(
+        edition,
+        datetime(2027, 6, 2, 9),
+        datetime(2027, 6, 2, 10),
+        room=sbeitla,
+        venue=sbeitla.venue,
+    )
+    assert [c.kind for c in conflicts.session_conflicts(late)] == [conflicts.OUTSIDE_VENUE]
+    later = make_session(
+        edition,
+        datetime(2027, 6, 9, 9),
+        datetime(2027, 6, 9, 10),
+        online_url="https://meet.example.org",
+    )
+    assert [c.kind for c in conflicts.session_conflicts(later)] == [conflicts.OUTSIDE_EDITION]
+
+
+def test_a_speaker_outside_their_stated_availability_is_a_warning(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    lea = make_speaker(name="Léa")
+    for start, end in ((9, 10), (10, 12)):  # two adjoining periods count as one
+        period = SpeakerAvailability(speaker=lea, edition_id=edition.id)
+        period.set_times(datetime(2027, 3, 27, start), datetime(2027, 3, 27, end), "Europe/Paris")
+        db.session.add(period)
+    inside = make_session(
+        edition,
+        datetime(2027, 3, 27, 9, 30),
+        datetime(2027, 3, 27, 11, 30),
+        room=hall,
+        timezone="Europe/Paris",
+    )
+    speak(inside, lea)
+    outside = make_session(
+        edition,
+        datetime(2027, 3, 27, 14),
+        datetime(2027, 3, 27, 15),
+        room=hall,
+        timezone="Europe/Paris",
+    )
+    speak(outside, lea)
+    assert conflicts.session_conflicts(inside) == []
+    found = conflicts.session_conflicts(outside)
+    assert [c.kind for c in found] == [conflicts.OUTSIDE_AVAILABILITY]
+    assert "Léa" in found[0].message
+
+
+def test_the_whole_edition_check_lists_every_kind(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    sami = make_speaker(name="Sami")
+    a = make_session(
+        edition,
+        datetime(2027, 3, 27, 10),
+        datetime(2027, 3, 27, 12),
+        room=hall,
+        timezone="Europe/Paris",
+        title="A",
+    )
+    b = make_session(
+        edition,
+        datetime(2027, 3, 27, 11),
+        datetime(2027, 3, 27, 13),
+        room=hall,
+        timezone="Europe/Paris",
+        title="B",
+    )
+    speak(a, sami)
+    speak(b, sami)
     make_session(
         edition,
-        datetime(2027, 3, 10, 10, 30),
-        datetime(2027, 3, 10, 11, 30),
-        title="New",
-        room=room,
+        datetime(2027, 3, 30, 10),
+        datetime(2027, 3, 30, 11),
+        room=hall,
+        timezone="Europe/Paris",
+        title="After",
     )
-    (day,) = build_grid(programme_sessions(edition))
-    cell = day.rows[0].cells[0]
-    assert titles(cell.sessions) == ["Old", "New"]
-    assert cell.rowspan == len(day.rows) == 3
+    kinds = sorted(c.kind for c in conflicts.edition_conflicts(edition))
+    assert kinds == sorted(
+        [conflicts.ROOM_OVERLAP, conflicts.SPEAKER_DOUBLE_BOOKED, conflicts.OUTSIDE_EDITION]
+    )
 
 
-def test_group_by_day(app_ctx):
-    built = build_programme()
-    days = group_by_day(programme_sessions(_edition(built)))
-    assert [(day, len(items)) for day, items in days] == [
-        (date(2027, 3, 10), 3),
-        (date(2027, 3, 11), 2),
-    ]
+def test_the_sweep_handles_thousands_of_sessions_quickly():
+    start = datetime(2027, 6, 14, 7, tzinfo=UTC)
+    slots = []
+    for n in range(5000):
+        begins = start + timedelta(minutes=20 * (n // 6))
+        slots.append(
+            conflicts.Slot(
+                n,
+                f"S{n}",
+                n % 6,
+                1,
+                begins,
+                begins + timedelta(minutes=25),
+                begins.replace(tzinfo=None),
+                (begins + timedelta(minutes=25)).replace(tzinfo=None),
+                (n % 700,),
+            )
+        )
+    context = conflicts.Context(date(2027, 6, 1), date(2027, 6, 30))
+    started = time.perf_counter()
+    found = conflicts.detect(slots, context)
+    assert time.perf_counter() - started < 1.0
+    # every session after the first of its room overlaps the one before it by 5 minutes
+    assert sum(c.kind == conflicts.ROOM_OVERLAP for c in found) == 5000 - 6
 
 
-def test_speaker_sessions_only_in_public_editions(app_ctx):
-    built = build_programme()
-    draft = build_programme(slug="draft-2027", status=EditionStatus.DRAFT)
-    speaker, places = speaker_with_public_sessions(built.speakers["amina"])
-    assert speaker.name == "Amina Benali"
-    assert [p.session.edition.slug for p in places] == ["casa-2027", "casa-2027"]
-    _, none = speaker_with_public_sessions(draft.speakers["karim"])
-    assert none == []
-    assert speaker_with_public_sessions(987654) == (None, [])
+# Mails ----------------------------------------------------------------------------------------
+
+
+def outbox(kind_prefix="program."):
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind.startswith(kind_prefix))
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def test_a_burst_of_edits_yields_one_mail_per_person_with_the_final_state(paris_rooms):
+    edition, _, hall, studio = paris_rooms
+    amina = make_speaker(name="Amina", email="amina@example.org")
+    fan = make_user(email="fan@example.org")
+    session_ = services.save_session(edition, data(hall)).session
+    speak(session_, amina)
+    db.session.add(AgendaEntry(user=fan, session=session_))
+    db.session.flush()
+    assert outbox() == []
+    for n, hour in enumerate((12, 13, 14)):
+        services.save_session(
+            edition,
+            data(studio, (2027, 3, 27, hour), (2027, 3, 27, hour + 1), title=f"V{n}"),
+            session_=session_,
+        )
+    mails = outbox()
+    assert sorted(m.recipient for m in mails) == ["amina@example.org", "fan@example.org"]
+    for mail in mails:
+        assert "V2" in mail.subject and "14:00" in mail.body_text
+        assert "12:00" not in mail.body_text
+        assert mail.next_attempt_at > datetime.now(UTC) + timedelta(minutes=4)
+        [invite] = mail.attachments
+        assert "method=REQUEST" in invite.content_type
+        assert b"METHOD:REQUEST" in invite.data and b"SEQUENCE:3" in invite.data
+    # Once sent, the next change is a new mail.
+    for mail in mails:
+        mail.status = OutboxStatus.SENT
+    services.save_session(edition, data(studio, title="V3"), session_=session_)
+    assert len(outbox()) == 4
+
+
+def test_cancelling_keeps_the_session_and_mails_a_cancellation(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    amina = make_speaker(name="Amina", email="amina@example.org")
+    silent = make_speaker(name="No mail")
+    session_ = services.save_session(edition, data(hall, title="Keynote")).session
+    speak(session_, amina)
+    speak(session_, silent)
+    services.cancel_session(session_)
+    assert db.session.get(ConferenceSession, session_.id).status is SessionStatus.CANCELLED
+    assert session_.sequence == 1
+    [mail] = outbox()
+    assert mail.kind == "program.session_cancelled"
+    assert mail.subject == "Cancelled: Keynote"
+    assert mail.recipient == "amina@example.org"
+    assert b"METHOD:CANCEL" in mail.attachments[0].data
+
+
+def test_an_invitation_link_confirms_or_declines_without_a_password(paris_rooms, monkeypatch):
+    # The link is signed with the current second: hold the clock so that the mail's link
+    # and the one signed again below are the same token.
+    now = int(time.time())
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: now)
+    edition, _, hall, _ = paris_rooms
+    amina = make_speaker(name="Amina", email="amina@example.org")
+    session_ = services.save_session(edition, data(hall, title="Keynote")).session
+    speak(session_, amina)
+    place = session_.speakers[0]
+    services.invite_speaker(place)
+    assert place.invitation is InvitationStatus.INVITED
+    [mail] = outbox("program.speaker_invitation")
+    token = services.invitation_token(place)
+    assert f"/speaker-invitations/{token}" in mail.body_text
+    found = services.invitation_from_token(token)
+    services.answer_invitation(found, accept=False)
+    assert place.invitation is InvitationStatus.DECLINED and place.responded_at is not None
+    with pytest.raises(InvalidToken):
+        services.invitation_from_token(token[:-2] + "xx")
+
+
+def test_a_speaker_without_email_cannot_be_invited(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    session_ = services.save_session(edition, data(hall)).session
+    speak(session_, make_speaker(name="Offline"))
+    with pytest.raises(FormErrors):
+        services.invite_speaker(session_.speakers[0])
+    assert outbox() == []
+
+
+# Speaker profiles -------------------------------------------------------------------------------
+
+
+def test_a_speaker_profile_takes_a_png_or_jpeg_photo_by_its_bytes(
+    app_ctx, tmp_path, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    fields = {"name": "Amina", "category": "city", "email": "a@example.org"}
+    speaker = services.save_speaker(fields, photo=Upload(JPEG, "face.png"))
+    assert speaker.photo_path.endswith(".jpg")
+    assert (tmp_path / speaker.photo_path).read_bytes() == JPEG
+    for bad in (b"GIF89a....", b"<svg onload=alert(1)>", b"%PDF-1.4"):
+        with pytest.raises(FormErrors) as caught:
+            services.save_speaker(fields, speaker=speaker, photo=Upload(bad, "face.png"))
+        assert "photo" in caught.value.errors
+    services.save_speaker(fields, speaker=speaker, photo=Upload(PNG, "face.jpg"))
+    assert speaker.photo_path.endswith(".png")
+
+
+def test_a_speaker_profile_links_an_account_by_email_once(app_ctx):
+    user = make_user(email="Karim@Example.org")
+    first = services.save_speaker({"name": "Karim", "account_email": "karim@example.org"})
+    assert first.user_id == user.id
+    with pytest.raises(FormErrors) as caught:
+        services.save_speaker({"name": "Karim bis", "account_email": "karim@example.org"})
+    assert "account_email" in caught.value.errors
+    with pytest.raises(FormErrors):
+        services.save_speaker({"name": "Nobody", "account_email": "nobody@example.org"})
+
+
+def test_a_save_racing_another_commit_is_refused_by_the_version_column(paris_rooms):
+    edition, _, hall, _ = paris_rooms
+    session_ = services.save_session(edition, data(hall)).session
+    db.session.flush()
+    opened = session_.version_id
+    # Another organiser's save lands between this one's check and its write.
+    db.session.execute(
+        update(ConferenceSession)
+        .where(ConferenceSession.id == session_.id)
+        .values(title="Theirs", version_id=opened + 1)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(services.StaleSession):
+        services.save_session(edition, data(hall, title="Mine"), session_=session_, version=opened)
+    db.session.expire_all()
+    assert db.session.get(ConferenceSession, session_.id).title == "Theirs"

@@ -1,55 +1,23 @@
 """Speakers state their own availability from their invitation link, without a password."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import EditionRoleKind, SessionSpeaker, SpeakerAvailability
-from app.program import management as mgmt
-from tests.factories import (
-    grant,
-    make_edition,
-    make_room,
-    make_session,
-    make_speaker,
-    make_user,
-    make_venue,
-)
+from app.models import SessionSpeaker, SpeakerAvailability
+from app.program import services
+from tests.support import sign_in
 
 
 @pytest.fixture
-def world(app):
+def invitation_url(app, speaker_with_a_talk) -> str:
+    """The link of Amina's invitation to her talk."""
     with app.app_context():
-        edition = make_edition(
-            slug="paris-own-avail",
-            timezone="Europe/Paris",
-            start_date=date(2027, 3, 27),
-            end_date=date(2027, 3, 28),
-        )
-        organiser = make_user()
-        grant(organiser, edition, EditionRoleKind.ORGANISER)
-        hall = make_room(make_venue(edition, name="Centre", town="Paris"), name="Hall")
-        speaker = make_speaker(name="Amina")
-        talk = make_session(
-            edition,
-            datetime(2027, 3, 28, 15),
-            datetime(2027, 3, 28, 16),
-            title="Afternoon talk",
-            room=hall,
-            venue=hall.venue,
-            timezone="Europe/Paris",
-        )
-        place = SessionSpeaker(speaker=speaker)
-        talk.speakers.append(place)
-        db.session.commit()
-        return {
-            "slug": edition.slug,
-            "organiser": organiser.id,
-            "url": f"/speaker-invitations/{mgmt.invitation_token(place)}",
-        }
+        place = db.session.get(SessionSpeaker, speaker_with_a_talk["place"])
+        return f"/speaker-invitations/{services.invitation_token(place)}"
 
 
 def periods(app) -> list[tuple[datetime, datetime]]:
@@ -60,40 +28,40 @@ def periods(app) -> list[tuple[datetime, datetime]]:
         return [tuple(row) for row in rows]
 
 
-def test_the_invitation_page_offers_the_availability_form(client, world):
-    page = Markup(client.get(world["url"]).get_data(as_text=True)).unescape()
+def test_the_invitation_page_offers_the_availability_form(client, invitation_url):
+    page = Markup(client.get(invitation_url).get_data(as_text=True)).unescape()
     assert "Your availability" in page
     assert "(2027-03-27 to 2027-03-28), on the wall clock of Europe/Paris" in page
     assert 'for="starts_local"' in page and 'for="ends_local"' in page
 
 
-def test_a_stated_period_reaches_the_organisers_conflicts_page(app, client, world):
+def test_a_stated_period_reaches_the_organisers_conflicts_page(
+    app, client, speaker_with_a_talk, invitation_url
+):
     saved = client.post(
-        world["url"] + "/availability",
+        invitation_url + "/availability",
         data={"starts_local": "2027-03-28T09:00", "ends_local": "2027-03-28T12:00"},
     )
     assert saved.status_code == 302
     assert saved.location.endswith("#availability")
     assert periods(app) == [(datetime(2027, 3, 28, 9), datetime(2027, 3, 28, 12))]
-    page = client.get(world["url"]).get_data(as_text=True)
+    page = client.get(invitation_url).get_data(as_text=True)
     assert "2027-03-28 09:00 – 2027-03-28 12:00" in page
 
-    organiser = app.test_client()
-    with organiser.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(world["organiser"])
-        flask_session["_fresh"] = True
-    listed = organiser.get(f"/editions/{world['slug']}/manage/conflicts").get_data(as_text=True)
+    organiser = sign_in(app.test_client(), speaker_with_a_talk["organiser"])
+    conflicts_page = f"/editions/{speaker_with_a_talk['slug']}/manage/conflicts"
+    listed = organiser.get(conflicts_page).get_data(as_text=True)
     assert "Amina said they are not available for “Afternoon talk”" in listed
 
 
-def test_the_speaker_removes_a_period(app, client, world):
+def test_the_speaker_removes_a_period(app, client, invitation_url):
     client.post(
-        world["url"] + "/availability",
+        invitation_url + "/availability",
         data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"},
     )
     with app.app_context():
         period_id = db.session.scalar(select(SpeakerAvailability.id))
-    removed = client.post(world["url"] + "/availability/remove", data={"object_id": period_id})
+    removed = client.post(invitation_url + "/availability/remove", data={"object_id": period_id})
     assert removed.status_code == 302
     assert periods(app) == []
 
@@ -118,10 +86,10 @@ def test_the_speaker_removes_a_period(app, client, world):
     ],
 )
 def test_bad_periods_are_refused_next_to_the_field(
-    app, client, world, starts, ends, field, message
+    app, client, invitation_url, starts, ends, field, message
 ):
     refused = client.post(
-        world["url"] + "/availability", data={"starts_local": starts, "ends_local": ends}
+        invitation_url + "/availability", data={"starts_local": starts, "ends_local": ends}
     )
     assert refused.status_code == 422
     page = Markup(refused.get_data(as_text=True)).unescape()
@@ -130,9 +98,9 @@ def test_bad_periods_are_refused_next_to_the_field(
     assert periods(app) == []
 
 
-def test_a_tampered_link_states_nothing(app, client, world):
+def test_a_tampered_link_states_nothing(app, client, invitation_url):
     refused = client.post(
-        world["url"] + "x/availability",
+        invitation_url + "x/availability",
         data={"starts_local": "2027-03-27T09:00", "ends_local": "2027-03-27T18:00"},
     )
     assert refused.status_code == 400

@@ -5,13 +5,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AgendaEntry, ConferenceSession
 from tests.factories import make_user
-from tests.program.test_queries import build_edition, statements_for
-
-
-def sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+from tests.program.test_queries import build_edition
+from tests.support import sign_in
 
 
 def first_session_id(slug: str) -> int:
@@ -44,7 +39,7 @@ def test_star_and_unstar_from_the_session_page(app, client):
     assert "Add to my agenda" in client.get(f"/sessions/{session_id}").get_data(as_text=True)
 
 
-def test_signed_in_programme_stays_flat(app, client):
+def test_signed_in_programme_stays_flat(app, client, counting_statements):
     with app.app_context():
         build_edition("small", 10)
         build_edition("large", 200)
@@ -58,6 +53,6 @@ def test_signed_in_programme_stays_flat(app, client):
         user_id = user.id
     sign_in(client, user_id)
     for query in ("view=list", "view=grid"):
-        small = statements_for(client, f"/editions/small/programme?{query}")
-        large = statements_for(client, f"/editions/large/programme?{query}")
+        small = counting_statements.for_page(client, f"/editions/small/programme?{query}")
+        large = counting_statements.for_page(client, f"/editions/large/programme?{query}")
         assert small == large

@@ -173,24 +173,19 @@ def uploads_dir(app, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def world(app_ctx, uploads_dir) -> Agora:
-    """The objects, for service tests (one app context, nothing committed)."""
+def open_call(app_ctx, uploads_dir) -> Agora:
+    """The Agora whose call is open, as objects, for service tests (one app context,
+    nothing committed)."""
     return build_agora()
 
 
 @pytest.fixture
 def agora(app, uploads_dir) -> Agora:
-    """The ids, committed, for route tests."""
+    """The same Agora as ``open_call``, committed, as ids, for route tests."""
     with app.app_context():
         built = build_agora()
         db.session.commit()
         return ids_of(built)
-
-
-def sign_in(client, user_id: int) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
 
 
 def stored_files(folder) -> list:

@@ -16,8 +16,8 @@ from app.models import (
 )
 from app.notifications import services as outbox
 from app.showcases import services
-from tests.showcases.conftest import sign_in
 from tests.showcases.test_routes import submitted_showcase
+from tests.support import sign_in
 
 S = ShowcaseStatus
 TITLE = "Casa Covoit'"

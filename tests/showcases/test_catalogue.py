@@ -2,12 +2,9 @@
 address, and a statement count that does not grow with the number of showcases."""
 
 import html
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from app.extensions import db
 from app.models import (
@@ -168,20 +165,6 @@ def test_an_accepted_showcase_page_is_public_the_others_are_not(app, client, she
 # Page speed ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 def fill(prefix: str, count: int) -> None:
     edition = make_edition(slug=f"{prefix}-edition", title=f"{prefix} edition")
     tracks = [make_track(edition, name=f"{prefix} axis {n}") for n in range(3)]
@@ -203,7 +186,7 @@ def fill(prefix: str, count: int) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "q=smart", "q=project&country=MA", "page=2"])
-def test_catalogue_statements_do_not_grow_with_showcases(app, query):
+def test_catalogue_statements_do_not_grow_with_showcases(app, query, counting_statements):
     counts = []
     for prefix, size in (("small", 10), ("large", 100)):
         with app.app_context():
@@ -220,7 +203,7 @@ def test_catalogue_statements_do_not_grow_with_showcases(app, query):
     assert counts[0] <= 8
 
 
-def test_a_showcase_page_takes_few_statements(app, client, shelves):
+def test_a_showcase_page_takes_few_statements(app, client, shelves, counting_statements):
     with app.app_context():
         showcase_id = db.session.scalar(
             db.select(Showcase.id).where(Showcase.title == "Casa Covoit'")

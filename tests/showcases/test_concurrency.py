@@ -22,7 +22,8 @@ from app.models import (
 from app.showcases import services
 from tests.factories import make_edition, make_organisation, make_track, make_user
 from tests.file_database import app_on_file_database
-from tests.showcases.conftest import set_call, sign_in
+from tests.showcases.conftest import set_call
+from tests.support import sign_in
 
 
 @pytest.fixture

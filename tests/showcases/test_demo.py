@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.demo import load_demo
 from app.extensions import db
 from app.models import Organisation, Showcase, ShowcaseStatus, User
-from tests.showcases.conftest import sign_in
+from tests.support import sign_in
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus, Showcase, ShowcaseStatus, User
-from app.notifications import worker
+from app.notifications.services import worker
 from tests.factories import PASSWORD
 from tests.notifications.conftest import smtp_server, use_mail_server  # noqa: F401
-from tests.showcases.conftest import PDF, sign_in
+from tests.showcases.conftest import PDF
+from tests.support import sign_in
 
 
 def text(response) -> str:

@@ -24,7 +24,8 @@ from app.models import (
 )
 from app.models.organisations import OrganisationInvitation
 from app.showcases import services
-from tests.showcases.conftest import HTML, PDF, PNG, SVG, set_call, sign_in, stored_files
+from tests.showcases.conftest import HTML, PDF, PNG, SVG, set_call, stored_files
+from tests.support import sign_in
 
 S = ShowcaseStatus
 

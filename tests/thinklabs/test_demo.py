@@ -2,20 +2,11 @@
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 
-from app.demo import load_demo
 from app.extensions import db
 from app.models import Thinklab
-from app.thinklabs.recurrence import occurrences
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo()
-        db.session.commit()
+from app.thinklabs.queries.recurrence import occurrences
 
 
 def test_working_groups_meet_weekly_and_quarterly_for_two_years(app, demo):

@@ -17,7 +17,7 @@ from app.models import (
     ThinklabMember,
     User,
 )
-from app.thinklabs import management as svc
+from app.thinklabs import services
 from app.timezones import get_zone
 from tests.calendars.parsers import _forget_vobject_zones
 from tests.factories import make_user
@@ -97,7 +97,7 @@ def _by_recipient(mails):
 def test_a_new_member_gets_the_whole_series_with_the_feeds_uid(app, client, lab):
     with app.test_request_context():
         newcomer = make_user(display_name="Nora", locale="fr")
-        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        services.add_member(_lab(), {"email": newcomer.email, "category": "city"})
         db.session.commit()
         (message,) = _mails()
         assert message.recipient == newcomer.email
@@ -123,7 +123,7 @@ def test_a_new_member_gets_the_whole_series_with_the_feeds_uid(app, client, lab)
 
 def test_a_member_without_email_gets_nothing(app, lab):
     with app.test_request_context():
-        svc.add_member(_lab(), {"name": "Guest", "category": "city"})
+        services.add_member(_lab(), {"name": "Guest", "category": "city"})
         db.session.commit()
         assert _mails() == []
 
@@ -144,11 +144,11 @@ def test_a_changed_recurrence_sends_one_folded_request_per_member(app, lab):
             "meeting_mode": "online",
             "online_url": "https://meet.example.org/lab",
         }
-        svc.save_thinklab(data, user=organiser, thinklab=thinklab)
+        services.save_thinklab(data, user=organiser, thinklab=thinklab)
         db.session.commit()
         assert _lab().sequence == before + 1
         # A second edit a moment later folds into the same waiting mail.
-        svc.save_thinklab(
+        services.save_thinklab(
             {**data, "rrule": "FREQ=WEEKLY;BYDAY=WE"}, user=organiser, thinklab=_lab()
         )
         db.session.commit()
@@ -169,7 +169,7 @@ def test_a_changed_recurrence_sends_one_folded_request_per_member(app, lab):
 def test_moving_a_meeting_sends_the_master_and_its_override(app, client, lab):
     with app.test_request_context():
         before = _lab().sequence
-        svc.move_meeting(
+        services.move_meeting(
             _lab(),
             SECOND,
             starts_local=datetime(2027, 1, 13, 9),
@@ -200,7 +200,7 @@ def test_moving_a_meeting_sends_the_master_and_its_override(app, client, lab):
 
 def test_skipping_a_meeting_cancels_that_occurrence_and_restoring_requests_it(app, client, lab):
     with app.test_request_context():
-        svc.skip_meeting(_lab(), SECOND, "Holiday")
+        services.skip_meeting(_lab(), SECOND, "Holiday")
         db.session.commit()
         mails = _by_recipient(_mails())
         assert set(mails) == {lab["amel"], lab["sami"]}
@@ -225,7 +225,7 @@ def test_skipping_a_meeting_cancels_that_occurrence_and_restoring_requests_it(ap
         for message in _mails():
             message.status = OutboxStatus.SENT
         change = db.session.scalar(select(MeetingChange))
-        svc.restore_meeting(_lab(), change.id)
+        services.restore_meeting(_lab(), change.id)
         db.session.commit()
         mails = _by_recipient([m for m in _mails() if m.status is OutboxStatus.PENDING])
         assert set(mails) == {lab["amel"], lab["sami"]}
@@ -240,13 +240,13 @@ def test_skipping_a_meeting_cancels_that_occurrence_and_restoring_requests_it(ap
 
 def test_a_skip_refreshes_a_waiting_request_so_it_keeps_the_cancellation(app, lab):
     with app.test_request_context():
-        svc.move_meeting(
+        services.move_meeting(
             _lab(),
             FIRST,
             starts_local=datetime(2027, 1, 6, 18),
             ends_local=datetime(2027, 1, 6, 19),
         )
-        svc.skip_meeting(_lab(), SECOND)
+        services.skip_meeting(_lab(), SECOND)
         db.session.commit()
         waiting = [m for m in _mails() if _invite(m).content_type.endswith("method=REQUEST")]
         assert len(waiting) == 2
@@ -276,7 +276,7 @@ def test_a_waiting_invitation_regenerates_with_the_same_wording(app, lab):
 
     with app.test_request_context():
         newcomer = make_user(display_name="Nora", locale="fr")
-        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        services.add_member(_lab(), {"email": newcomer.email, "category": "city"})
         db.session.commit()
         (message,) = _mails()
         subject, text = message.subject, message.body_text
@@ -295,7 +295,7 @@ def _member_id(email: str) -> int:
 def test_a_removed_member_gets_one_cancellation_of_the_whole_series(app, client, lab):
     with app.test_request_context():
         # Sami got the series and the override of a moved meeting: both are sent.
-        svc.move_meeting(
+        services.move_meeting(
             _lab(),
             SECOND,
             starts_local=datetime(2027, 1, 13, 9),
@@ -309,7 +309,7 @@ def test_a_removed_member_gets_one_cancellation_of_the_whole_series(app, client,
             received = max([received, *(int(e["SEQUENCE"]) for e in calendar.walk("VEVENT"))])
         db.session.commit()
         organiser = db.session.get(User, lab["organiser"])
-        svc.remove_member(_lab(), _member_id(lab["sami"]), actor=organiser)
+        services.remove_member(_lab(), _member_id(lab["sami"]), actor=organiser)
         db.session.commit()
         (message,) = [m for m in _mails() if m.status is OutboxStatus.PENDING]
         assert message.recipient == lab["sami"]
@@ -334,14 +334,14 @@ def test_a_removed_member_gets_one_cancellation_of_the_whole_series(app, client,
 
 def test_removal_discards_the_members_waiting_request_and_leaves_others_alone(app, lab):
     with app.test_request_context():
-        svc.skip_meeting(_lab(), SECOND)  # Amel and Sami: a cancellation of one meeting
+        services.skip_meeting(_lab(), SECOND)  # Amel and Sami: a cancellation of one meeting
         newcomer = make_user(display_name="Nora", locale="fr")
-        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        services.add_member(_lab(), {"email": newcomer.email, "category": "city"})
         db.session.commit()
         (waiting,) = [m for m in _mails() if m.recipient == newcomer.email]
         assert _invite(waiting).content_type.endswith("method=REQUEST")
         before = {m.id for m in _mails()}
-        svc.remove_member(_lab(), _member_id(newcomer.email))
+        services.remove_member(_lab(), _member_id(newcomer.email))
         db.session.commit()
         assert db.session.get(OutboxMessage, waiting.id).status is OutboxStatus.DISCARDED
         (new,) = [m for m in _mails() if m.id not in before]
@@ -359,7 +359,7 @@ def test_removing_a_member_without_email_sends_nothing(app, lab):
             select(ThinklabMember.id).where(ThinklabMember.name == "No Email")
         )
         sequence = _lab().sequence
-        svc.remove_member(_lab(), member_id)
+        services.remove_member(_lab(), member_id)
         db.session.commit()
         assert _mails() == []
         assert _lab().sequence == sequence
@@ -389,12 +389,12 @@ def test_every_kind_of_invitation_reads_alike_in_icaljs_and_vobject(app, lab):
     attachments = {}
     with app.test_request_context():
         newcomer = make_user(display_name="Nora", locale="en")
-        svc.add_member(_lab(), {"email": newcomer.email, "category": "city"})
+        services.add_member(_lab(), {"email": newcomer.email, "category": "city"})
         db.session.commit()
         attachments["series"] = _invite(_mails()[-1]).data
         for message in _mails():
             message.status = OutboxStatus.SENT
-        svc.move_meeting(
+        services.move_meeting(
             _lab(),
             SECOND,
             starts_local=datetime(2027, 1, 13, 9),
@@ -404,11 +404,11 @@ def test_every_kind_of_invitation_reads_alike_in_icaljs_and_vobject(app, lab):
         attachments["moved"] = _invite(_mails()[-1]).data
         for message in _mails():
             message.status = OutboxStatus.SENT
-        svc.skip_meeting(_lab(), FIRST + timedelta(weeks=2))
+        services.skip_meeting(_lab(), FIRST + timedelta(weeks=2))
         db.session.commit()
         attachments["skipped"] = _invite(_mails()[-1]).data
         organiser = db.session.get(User, lab["organiser"])
-        svc.remove_member(_lab(), _member_id(newcomer.email), actor=organiser)
+        services.remove_member(_lab(), _member_id(newcomer.email), actor=organiser)
         db.session.commit()
         attachments["removed"] = _invite(_mails()[-1]).data
 

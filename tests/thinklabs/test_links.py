@@ -5,12 +5,7 @@ from datetime import date
 from app.extensions import db
 from app.models import EditionRoleKind
 from tests.factories import grant, make_edition, make_user
-
-
-def sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+from tests.support import sign_in
 
 
 def test_edition_menu_links_to_programme_and_thinklab_pages(app, client):

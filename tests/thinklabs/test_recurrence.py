@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import MeetingChange, MeetingMode, Thinklab
-from app.thinklabs import management as svc
-from app.thinklabs.recurrence import (
+from app.thinklabs import services
+from app.thinklabs.queries.recurrence import (
     MAX_OCCURRENCES,
     InvalidRecurrence,
     occurrences,
@@ -59,7 +59,7 @@ def test_an_occurrence_in_the_spring_gap_moves_forward():
 
 def test_a_skipped_occurrence_is_left_out_or_marked():
     thinklab = weekly_paris()
-    svc.skip_meeting(thinklab, datetime(2027, 1, 12, 18), "Holiday")
+    services.skip_meeting(thinklab, datetime(2027, 1, 12, 18), "Holiday")
     db.session.refresh(thinklab)
     days = [o.day.day for o in occurrences(thinklab, utc(2027, 1, 1), utc(2027, 1, 25))]
     assert days == [5, 19]
@@ -70,7 +70,7 @@ def test_a_skipped_occurrence_is_left_out_or_marked():
 
 def test_a_moved_occurrence_keeps_its_own_time_mode_and_place():
     thinklab = weekly_paris()
-    svc.move_meeting(
+    services.move_meeting(
         thinklab,
         datetime(2027, 1, 12, 18),
         starts_local=datetime(2027, 1, 14, 9),
@@ -91,16 +91,16 @@ def test_a_moved_occurrence_keeps_its_own_time_mode_and_place():
 
 def test_moving_refuses_a_time_that_does_not_exist_and_a_date_without_meeting():
     thinklab = weekly_paris()
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.move_meeting(
+    with pytest.raises(services.FormErrors) as refused:
+        services.move_meeting(
             thinklab,
             datetime(2027, 3, 23, 18),
             starts_local=datetime(2027, 3, 28, 2, 15),
             ends_local=datetime(2027, 3, 28, 4),
         )
     assert "starts_local" in refused.value.errors
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.skip_meeting(thinklab, datetime(2027, 3, 24, 18))
+    with pytest.raises(services.FormErrors) as refused:
+        services.skip_meeting(thinklab, datetime(2027, 3, 24, 18))
     assert "no meeting" in refused.value.errors["original"][0]
     assert db.session.scalars(db.select(MeetingChange)).all() == []
 
@@ -149,12 +149,12 @@ def test_saving_a_thinklab_puts_the_rule_error_next_to_its_field():
         "meeting_mode": "online",
         "online_url": "https://visio.example.org/x",
     }
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.save_thinklab(data, user=organiser)
+    with pytest.raises(services.FormErrors) as refused:
+        services.save_thinklab(data, user=organiser)
     assert list(refused.value.errors) == ["rrule"]
     assert db.session.scalar(db.select(Thinklab).where(Thinklab.slug == "bad-rule")) is None
     data["rrule"] = "FREQ=WEEKLY;BYDAY=TU"
     data["first_meeting_local"] = datetime(2027, 3, 28, 2, 30)
-    with pytest.raises(svc.FormErrors) as refused:
-        svc.save_thinklab(data, user=organiser)
+    with pytest.raises(services.FormErrors) as refused:
+        services.save_thinklab(data, user=organiser)
     assert "does not exist" in refused.value.errors["first_meeting_local"][0]

@@ -17,8 +17,9 @@ from app.models import (
     Thinklab,
     ThinklabMember,
 )
-from app.thinklabs.contributions import queue_digests
+from app.thinklabs.emails import queue_digests
 from tests.factories import make_user
+from tests.support import sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -62,12 +63,6 @@ def lab(app):
             "organiser": organiser.id,
             "id": thinklab.id,
         }
-
-
-def sign_in(client, user_id):
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
 
 
 def text(response) -> str:

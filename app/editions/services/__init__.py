@@ -1,0 +1,56 @@
+"""Operations that change series and editions: their details, structure, status, copy, team.
+
+Functions flush and never commit: the caller owns the transaction.
+"""
+
+from app.editions.services.editions import (
+    EDITION_FIELDS,
+    SERIES_FIELDS,
+    StaleEdit,
+    change_status,
+    copy_edition,
+    create_edition,
+    create_series,
+    publish_edition,
+    publish_programme,
+    update_edition,
+    update_series,
+)
+from app.editions.services.structure import (
+    delete_room,
+    delete_track,
+    delete_venue,
+    save_room,
+    save_track,
+    save_venue,
+)
+from app.editions.services.team import (
+    delete_criterion,
+    grant_role,
+    revoke_role,
+    save_criterion,
+)
+
+__all__ = [
+    "EDITION_FIELDS",
+    "SERIES_FIELDS",
+    "StaleEdit",
+    "change_status",
+    "copy_edition",
+    "create_edition",
+    "create_series",
+    "delete_criterion",
+    "delete_room",
+    "delete_track",
+    "delete_venue",
+    "grant_role",
+    "publish_edition",
+    "publish_programme",
+    "revoke_role",
+    "save_criterion",
+    "save_room",
+    "save_track",
+    "save_venue",
+    "update_edition",
+    "update_series",
+]

@@ -1,0 +1,363 @@
+"""Reads behind the public programme: filters and their choices, session and speaker pages."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    AgendaEntry,
+    ConferenceSession,
+    Edition,
+    EditionStatus,
+    Room,
+    SessionKind,
+    SessionShowcase,
+    SessionSpeaker,
+    SessionStatus,
+    Showcase,
+    Speaker,
+    SpeakerRole,
+    Track,
+    Venue,
+)
+from app.timezones import is_valid_zone
+
+PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
+VIEWS = ("grid", "list")
+
+STATUS_LABELS = {
+    SessionStatus.TENTATIVE: _l("Tentative"),
+    SessionStatus.CONFIRMED: _l("Confirmed"),
+    SessionStatus.CANCELLED: _l("Cancelled"),
+}
+ROLE_LABELS = {
+    SpeakerRole.SPEAKER: _l("Speaker"),
+    SpeakerRole.MODERATOR: _l("Moderator"),
+    SpeakerRole.PANELLIST: _l("Panellist"),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about something the reader typed, such as an unknown filter value.
+
+    Flask-Babel's lazy strings count as safe HTML in templates, so the reader's value is
+    kept apart and filled in by ``str()``; Jinja then escapes the whole message.
+    """
+
+    message: str
+    value: str
+
+    def __str__(self) -> str:
+        return str(self.message) % {"value": self.value}
+
+
+@dataclass(frozen=True)
+class ProgrammeFilters:
+    """What a programme view is narrowed to; ``None`` means no narrowing."""
+
+    track_id: int | None = None
+    kind: SessionKind | None = None
+    day: date | None = None
+    venue_id: int | None = None
+
+    def as_query(self) -> dict[str, str]:
+        """Return the filters as query-string parameters (only those that are set)."""
+        query = {}
+        if self.track_id is not None:
+            query["track"] = str(self.track_id)
+        if self.kind is not None:
+            query["kind"] = self.kind.value
+        if self.day is not None:
+            query["day"] = self.day.isoformat()
+        if self.venue_id is not None:
+            query["venue"] = str(self.venue_id)
+        return query
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_query()
+
+
+@dataclass
+class FilterOptions:
+    """The choices an edition's programme can be filtered by."""
+
+    tracks: list[Track]
+    kinds: list[SessionKind]
+    days: list[date]
+    venues: list[Venue]
+
+
+@dataclass
+class ProgrammeQuery:
+    """A parsed programme address: view, filters, display zone and what was ignored."""
+
+    view: str = "grid"
+    filters: ProgrammeFilters = field(default_factory=ProgrammeFilters)
+    zone: str | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    def as_query(self) -> dict[str, str]:
+        query = {"view": self.view, **self.filters.as_query()}
+        if self.zone:
+            query["tz"] = self.zone
+        return query
+
+
+def edition_by_slug(slug: str) -> Edition | None:
+    """Return the edition called ``slug`` (public or not), with its series, or None."""
+    return db.session.scalar(
+        select(Edition).where(Edition.slug == slug).options(joinedload(Edition.series))
+    )
+
+
+def _session_loading():
+    """Eager loads that keep a page's query count flat, whatever the number of sessions."""
+    return (
+        joinedload(ConferenceSession.track),
+        joinedload(ConferenceSession.venue),
+        joinedload(ConferenceSession.room).joinedload(Room.venue),
+        selectinload(ConferenceSession.speakers)
+        .joinedload(SessionSpeaker.speaker)
+        .joinedload(Speaker.organisation),
+        selectinload(ConferenceSession.showcases)
+        .joinedload(SessionShowcase.showcase)
+        .joinedload(Showcase.organisation),
+    )
+
+
+def session_filter_clauses(edition: Edition, filters: ProgrammeFilters | None = None) -> list:
+    """Return the SQL conditions that pick an edition's sessions narrowed by ``filters``.
+
+    The day is the venue's wall-clock day. The calendar feeds version their content with
+    the same conditions, so a feed and its programme page always count the same sessions.
+    """
+    filters = filters or ProgrammeFilters()
+    clauses = [ConferenceSession.edition_id == edition.id]
+    if filters.track_id is not None:
+        clauses.append(ConferenceSession.track_id == filters.track_id)
+    if filters.kind is not None:
+        clauses.append(ConferenceSession.kind == filters.kind)
+    if filters.day is not None:
+        start = datetime.combine(filters.day, time(0, 0))
+        clauses.append(ConferenceSession.starts_local >= start)
+        clauses.append(ConferenceSession.starts_local < start + timedelta(days=1))
+    if filters.venue_id is not None:
+        in_room_of_venue = ConferenceSession.room_id.in_(
+            select(Room.id).where(Room.venue_id == filters.venue_id)
+        )
+        clauses.append(
+            (ConferenceSession.venue_id == filters.venue_id)
+            | (ConferenceSession.venue_id.is_(None) & in_room_of_venue)
+        )
+    return clauses
+
+
+def programme_sessions(
+    edition: Edition, filters: ProgrammeFilters | None = None
+) -> list[ConferenceSession]:
+    """Return an edition's sessions, cancelled ones included, in time order.
+
+    Tracks, rooms, venues, speakers and showcases come loaded in a fixed number of
+    queries. The day is the venue's wall-clock day.
+
+    :param edition: the edition whose programme it is.
+    :param filters: the track, kind, day and venue to narrow to.
+    """
+    query = select(ConferenceSession).where(*session_filter_clauses(edition, filters))
+    query = query.options(*_session_loading()).order_by(
+        ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def filter_options(edition: Edition) -> FilterOptions:
+    """Return the tracks, kinds, days (venue wall clock) and venues to filter by.
+
+    Kinds and days are those the edition's sessions use; the edition's own days are
+    always offered.
+
+    :param edition: the edition whose programme is filtered.
+    """
+    tracks = list(
+        db.session.scalars(
+            select(Track).where(Track.edition_id == edition.id).order_by(Track.position, Track.id)
+        )
+    )
+    venues = list(
+        db.session.scalars(
+            select(Venue)
+            .where(Venue.edition_id == edition.id)
+            .order_by(Venue.position, Venue.start_date, Venue.id)
+        )
+    )
+    used_kinds = set(
+        db.session.scalars(
+            select(ConferenceSession.kind)
+            .where(ConferenceSession.edition_id == edition.id)
+            .distinct()
+        )
+    )
+    kinds = [kind for kind in SessionKind if kind in used_kinds]
+    days = {
+        edition.start_date + timedelta(days=n)
+        for n in range((edition.end_date - edition.start_date).days + 1)
+    }
+    days.update(
+        starts.date()
+        for starts in db.session.scalars(
+            select(ConferenceSession.starts_local)
+            .where(ConferenceSession.edition_id == edition.id)
+            .distinct()
+        )
+    )
+    return FilterOptions(tracks=tracks, kinds=kinds, days=sorted(days), venues=venues)
+
+
+def _as_id(value: str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def parse_programme_query(args: Mapping[str, str], options: FilterOptions) -> ProgrammeQuery:
+    """Read view, filters and zone from query parameters; ignore what does not fit, saying so.
+
+    A value that this edition does not know (a track of another edition, a day outside
+    the programme, a kind or zone that does not exist) is dropped and a notice explains it,
+    so that an old or mistyped shared link still shows a programme.
+
+    :param args: the query parameters (``view``, ``track``, ``kind``, ``day``, ``venue``,
+        ``tz``).
+    :param options: the edition's filter choices, from :func:`filter_options`.
+    """
+    parsed = ProgrammeQuery()
+    notices = parsed.notices
+
+    view = (args.get("view") or "").strip()
+    if view in VIEWS:
+        parsed.view = view
+    elif view:
+        notices.append(Notice(_l("There is no “%(value)s” view; showing the grid."), view))
+
+    track_id = kind = day = venue_id = None
+    raw = (args.get("track") or "").strip()
+    if raw:
+        track_id = _as_id(raw)
+        if track_id not in {track.id for track in options.tracks}:
+            track_id = None
+            notices.append(Notice(_l("Unknown track “%(value)s”: the filter was ignored."), raw))
+    raw = (args.get("kind") or "").strip()
+    if raw:
+        kind = next((k for k in SessionKind if k.value == raw), None)
+        if kind is None:
+            notices.append(
+                Notice(_l("Unknown kind of session “%(value)s”: the filter was ignored."), raw)
+            )
+    raw = (args.get("day") or "").strip()
+    if raw:
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            notices.append(
+                Notice(_l("“%(value)s” is not a date (YYYY-MM-DD): the filter was ignored."), raw)
+            )
+        else:
+            if day not in options.days:
+                notices.append(
+                    Notice(_l("The programme has no day %(value)s: the filter was ignored."), raw)
+                )
+                day = None
+    raw = (args.get("venue") or "").strip()
+    if raw:
+        venue_id = _as_id(raw)
+        if venue_id not in {venue.id for venue in options.venues}:
+            venue_id = None
+            notices.append(Notice(_l("Unknown venue “%(value)s”: the filter was ignored."), raw))
+    parsed.filters = ProgrammeFilters(track_id=track_id, kind=kind, day=day, venue_id=venue_id)
+    parsed.zone = parse_zone(args.get("tz"), notices)
+    return parsed
+
+
+def parse_zone(value: str | None, notices: list[Notice]) -> str | None:
+    """Return the viewer's zone if ``value`` names one, else None (the venue's zone).
+
+    An unknown zone is ignored and a notice is added to ``notices``.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if is_valid_zone(value):
+        return value
+    notices.append(
+        Notice(_l("Unknown time zone “%(value)s”: times are shown in the venue’s zone."), value)
+    )
+    return None
+
+
+# Session and speaker pages -------------------------------------------------------------
+
+
+def session_with_details(session_id: int) -> ConferenceSession | None:
+    """Return a session with its edition, track, room, venue, speakers and showcases."""
+    return db.session.scalar(
+        select(ConferenceSession)
+        .where(ConferenceSession.id == session_id)
+        .options(joinedload(ConferenceSession.edition), *_session_loading())
+    )
+
+
+def speaker_with_public_sessions(
+    speaker_id: int,
+) -> tuple[Speaker | None, list[SessionSpeaker]]:
+    """Return a speaker and their places in sessions of public editions, in time order.
+
+    :param speaker_id: the speaker's id.
+    :returns: ``(None, [])`` when there is no such speaker.
+    """
+    speaker = db.session.scalar(
+        select(Speaker).where(Speaker.id == speaker_id).options(joinedload(Speaker.organisation))
+    )
+    if speaker is None:
+        return None, []
+    places = db.session.scalars(
+        select(SessionSpeaker)
+        .join(SessionSpeaker.session)
+        .join(ConferenceSession.edition)
+        .where(SessionSpeaker.speaker_id == speaker_id, Edition.status.in_(PUBLIC_STATUSES))
+        .options(
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.edition),
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.track),
+            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.venue),
+            joinedload(SessionSpeaker.session)
+            .joinedload(ConferenceSession.room)
+            .joinedload(Room.venue),
+        )
+        .order_by(ConferenceSession.starts_at, ConferenceSession.id)
+    )
+    return speaker, list(places.unique())
+
+
+def starred_session_ids(user, edition: Edition, session_id: int | None = None) -> set[int]:
+    """The ids of ``edition``'s sessions in ``user``'s agenda, in one query (none if signed out).
+
+    :param session_id: look at this one session only.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    query = (
+        select(AgendaEntry.session_id)
+        .join(ConferenceSession, ConferenceSession.id == AgendaEntry.session_id)
+        .where(AgendaEntry.user_id == user.id, ConferenceSession.edition_id == edition.id)
+    )
+    if session_id is not None:
+        query = query.where(AgendaEntry.session_id == session_id)
+    return set(db.session.scalars(query))
