@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import database  # noqa: F401  (SQLite engine events)
+from app.caching import register_edition_stamps
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from config import Config, config_from_env
 
@@ -31,6 +32,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     configure_logging(app)
     register_extensions(app)
+    register_edition_stamps()
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)
