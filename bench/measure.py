@@ -10,6 +10,7 @@ object: for every measured request its timings (ms), status and SQL statements.
 import argparse
 import gc
 import json
+import os
 import resource
 import secrets
 import socket
@@ -85,6 +86,7 @@ class Bench:
         started = time.perf_counter()
         self.app = create_app(BenchConfig)
         self.start_ms = (time.perf_counter() - started) * 1000
+        self.warm_ms = 0.0
         self.slug = bench_slug(sessions)
         self.sessions = sessions
         self.repeat = repeat
@@ -153,6 +155,16 @@ class Bench:
             db.session.commit()
         self.organiser = self._logged_in(ORGANISER_EMAIL)
         self.submitter = self._logged_in(self.submitter_email)
+
+    def warm(self) -> None:
+        """What a worker does before its first request (gunicorn.conf.py), when it exists."""
+        try:
+            from app.warmup import warm_up
+        except ImportError:
+            return
+        started = time.perf_counter()
+        warm_up(self.app)
+        self.warm_ms = (time.perf_counter() - started) * 1000
 
     def _logged_in(self, email: str):
         client = self.app.test_client()
@@ -257,6 +269,8 @@ class Bench:
         self.outbox()
         self.results["_process"] = {
             "app_start_ms": round(self.start_ms, 1),
+            "warm_up_ms": round(self.warm_ms, 1),
+            "load_average": os.getloadavg()[0],
             "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
         return self.results
@@ -307,8 +321,8 @@ class Bench:
         from aiosmtpd.controller import Controller
 
         from app.extensions import db, mail
-        from app.notifications import worker
-        from app.notifications.outbox import queue_email
+        from app.notifications.services import worker
+        from app.notifications.services.outbox import queue_email
 
         received = []
         lock = threading.Lock()
@@ -378,6 +392,7 @@ def main() -> None:
     assert gc.isenabled()
     bench = Bench(args.url, args.sessions, args.repeat, args.warmup)
     bench.prepare()
+    bench.warm()
     print(json.dumps(bench.run()))
 
 
