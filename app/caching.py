@@ -33,8 +33,12 @@ from app.models.base import utcnow
 class VersionedCache:
     """Built answers kept by (what, version): in process (LRU), or in Redis when configured."""
 
-    def __init__(self, prefix: str, size: int = 256, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(
+        self, prefix: str, size: int = 256, max_bytes: int = 64 * 2**20, *, shared: bool = True
+    ) -> None:
         self.prefix = prefix
+        # Small pieces are kept in the process only: a round trip to Redis costs more.
+        self.shared = shared
         self.size = size
         # A 2,000-session programme or feed weighs 1–3 MB: the count alone does not bound it.
         self.max_bytes = max_bytes
@@ -67,7 +71,7 @@ class VersionedCache:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        client = self._redis_client()
+        client = self._redis_client() if self.shared else None
         body = None
         if client is not None:
             redis_key = f"agora:{self.prefix}:" + hashlib.sha256(repr(key).encode()).hexdigest()

@@ -3,11 +3,12 @@
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.access import Audience, access
 from app.caching import VersionedCache
@@ -37,6 +38,8 @@ from app.timezones import all_zones, utc_to_local, zone_label
 
 # Public pages as anonymous readers get them, kept per data version of their edition.
 page_cache = VersionedCache("page")
+# One session as the programme shows it, kept per change of the session or its edition.
+item_cache = VersionedCache("item", size=50_000, max_bytes=64 * 2**20, shared=False)
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +149,7 @@ def _render_programme(edition, options, parsed) -> str:
     if options is NO_OPTIONS:
         options = filter_options(edition)
     sessions = programme_sessions(edition, parsed.filters, for_page=True)
+    starred = starred_session_ids(current_user, edition)
     current = parsed.as_query()
 
     def programme_url(**changes) -> str:
@@ -156,6 +160,7 @@ def _render_programme(edition, options, parsed) -> str:
 
     return render_template(
         "program/programme.html",
+        programme_item=_item_renderer(edition, parsed.zone, starred),
         edition=edition,
         options=options,
         parsed=parsed,
@@ -166,8 +171,47 @@ def _render_programme(edition, options, parsed) -> str:
         days=group_by_day(sessions) if parsed.view == "list" else None,
         programme_url=programme_url,
         zone_groups=zone_groups(),
-        starred=starred_session_ids(current_user, edition),
+        starred=starred,
     )
+
+
+def _item_renderer(edition, zone: str | None, starred: set[int]):
+    """Return the template's ``programme_item``: one session's HTML, rendered once per change.
+
+    The key holds everything the piece shows: the session's own stamp and times, its
+    edition's stamp (moved by any change to a track, room, venue or speaker of it), the
+    reader's zone and language, the day and zone label of its column, and the star.
+    """
+    module = current_app.jinja_env.get_template("program/_programme_item.html").make_module(
+        program_helpers()
+    )
+    macros = {"grid": module.grid_item, "list": module.list_item}
+    locale = str(get_locale() or "")
+    stamp = edition.updated_at
+
+    def programme_item(view: str, s: ConferenceSession, day, day_label) -> Markup:
+        is_starred = s.id in starred
+        key = (
+            view,
+            s.id,
+            s.updated_at,
+            s.starts_at,
+            s.ends_at,
+            s.sequence,
+            s.changed_at,
+            stamp,
+            zone,
+            day,
+            day_label,
+            is_starred,
+            locale,
+        )
+        body = item_cache.get_or_build(
+            key, lambda: str(macros[view](s, zone, day, day_label, is_starred)).encode()
+        )
+        return Markup(body.decode())
+
+    return programme_item
 
 
 @bp.get("/sessions/<int:id>")

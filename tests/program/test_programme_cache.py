@@ -3,17 +3,19 @@
 import pytest
 
 from app.extensions import db
-from app.models import ConferenceSession, Room, SessionSpeaker, Speaker, Track
-from app.program.routes import page_cache
+from app.models import AgendaEntry, ConferenceSession, Room, SessionSpeaker, Speaker, Track
+from app.program.routes import item_cache, page_cache
 from tests.factories import make_speaker, make_user
 from tests.support import sign_in
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_cache():
+def _empty_caches():
     page_cache.clear()
+    item_cache.clear()
     yield
     page_cache.clear()
+    item_cache.clear()
 
 
 def html(client, url: str) -> str:
@@ -90,3 +92,19 @@ def test_a_signed_in_reader_gets_their_own_page(app, client, programme):
     sign_in(client, user_id)
     own = html(client, f"/editions/{programme.slug}/programme?view=list")
     assert "Nadia Reader" in own or own != anonymous
+
+
+def test_a_signed_in_reader_sees_changes_and_stars_at_once(app, client, programme):
+    with app.app_context():
+        user_id = make_user().id
+        db.session.commit()
+    sign_in(client, user_id)
+    url = f"/editions/{programme.slug}/programme?view=list"
+    assert "In my agenda" not in html(client, url)
+    with app.app_context():
+        db.session.add(AgendaEntry(user_id=user_id, session_id=programme.sessions["panel"]))
+        db.session.get(ConferenceSession, programme.sessions["panel"]).title = "Metro panel"
+        db.session.commit()
+    page = html(client, url)
+    assert "Metro panel" in page
+    assert "In my agenda" in page
