@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 
-.PHONY: demo test venv dev-venv translations i18n-update i18n-check migrate lint format clean serve worker bench
+.PHONY: demo test venv dev-venv translations i18n-update i18n-check migrate lint format clean serve worker bench load
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -91,6 +91,17 @@ test: dev-venv translations
 	else \
 		echo "PostgreSQL does not answer at $(PG_TEST_URL): the suite ran on SQLite only."; \
 	fi
+
+# Public pages, feeds and exports at 100, 500 and 2,000 sessions, on SQLite and on
+# PostgreSQL (a scratch database, agora_bench, dropped and built again): results in
+# bench/results/; fails when a request's SQL statement count grows with the sessions.
+bench: dev-venv translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The production shape (PostgreSQL, Redis, gunicorn with 2 workers) under a locust
+# audience for 90 seconds; fails on any failed request or worker restart.
+load: dev-venv translations
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 lint: dev-venv
 	$(BIN)/ruff check .

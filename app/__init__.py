@@ -12,6 +12,7 @@ from app import (
     database,  # noqa: F401  (SQLite engine events)
     formatting,
 )
+from app.caching import register_edition_stamps
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from app.forms import invalid_form_status
@@ -38,6 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     configure_logging(app)
     register_input_guards(app)
     register_extensions(app)
+    register_edition_stamps()
     register_blueprints(app)
     register_template_helpers(app)
     register_security_headers(app)

@@ -62,6 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASET_SCRIPT = ROOT.parent / "shared" / "bench" / "make_dataset.py"
 DEFAULT_SEED = 42
 ATTENDEES_PER_SESSION = 10
+PAST = datetime(2026, 1, 1, tzinfo=UTC)
 # Every attendee's password: the accounts exist to load pages, never in production.
 ATTENDEE_PASSWORD = "agora-bench-2026"
 # The dataset's submission types, as session kinds; a lightning talk presents a showcase.
@@ -191,8 +192,13 @@ class _Builder:
         self.slug = self.event["slug"]
         self.first_day = date.fromisoformat(self.event["date_from"])
         self.created: dict[str, int] = {}
-        # A fixed instant, so two builds write the same timestamps.
-        self.now = datetime.combine(self.first_day - timedelta(days=30), datetime.min.time(), UTC)
+        # A fixed instant, so two builds write the same timestamps. It lies in the past:
+        # the feeds' data versions take the latest change, and a row stamped in the
+        # future would hide every real edit made before that date.
+        self.now = min(
+            datetime.combine(self.first_day - timedelta(days=30), datetime.min.time(), UTC),
+            PAST,
+        )
 
     def run(self) -> dict[str, int]:
         self._edition()

@@ -107,7 +107,7 @@ def run(url: str, sizes: list[int], repeat: int, folder: Path) -> list[tuple]:
 
     from app import create_app
     from app.extensions import db
-    from app.program.conflicts import edition_conflicts
+    from app.program.queries import edition_conflicts
     from config import TestingConfig, _database_url
 
     class BenchConfig(TestingConfig):

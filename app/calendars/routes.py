@@ -17,6 +17,8 @@ from app.extensions import db
 from app.models import Speaker
 from app.permissions import can_organise, can_see_agreement, can_see_edition
 from app.program.queries import (
+    NO_OPTIONS,
+    asks_for_filters,
     edition_by_slug,
     filter_options,
     parse_programme_query,
@@ -74,7 +76,7 @@ def _visible_edition(slug: str):
 @access(Audience.ANONYMOUS)
 def edition_calendar(slug: str):
     edition = _visible_edition(slug)
-    options = filter_options(edition)
+    options = filter_options(edition) if asks_for_filters(request.args) else NO_OPTIONS
     filters = parse_programme_query(request.args, options).filters
     version = feeds.edition_version(edition, filters)
 

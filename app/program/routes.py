@@ -3,11 +3,15 @@
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask import session as flask_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.access import Audience, access
+from app.caching import VersionedCache
 from app.formatting import comma, isolate, local_time, long_date
 from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
 from app.models import ConferenceSession
@@ -15,9 +19,11 @@ from app.permissions import can_see_edition
 from app.program.blueprint import bp
 from app.program.queries.grid import build_grid, group_by_day
 from app.program.queries.programme import (
+    NO_OPTIONS,
     ROLE_LABELS,
     STATUS_LABELS,
     Notice,
+    asks_for_filters,
     edition_by_slug,
     filter_options,
     parse_programme_query,
@@ -27,7 +33,13 @@ from app.program.queries.programme import (
     speaker_with_public_sessions,
     starred_session_ids,
 )
+from app.program.queries.versions import edition_version
 from app.timezones import all_zones, utc_to_local, zone_label
+
+# Public pages as anonymous readers get them, kept per data version of their edition.
+page_cache = VersionedCache("page")
+# One session as the programme shows it, kept per change of the session or its edition.
+item_cache = VersionedCache("item", size=50_000, max_bytes=64 * 2**20, shared=False)
 
 
 @lru_cache(maxsize=1)
@@ -52,10 +64,22 @@ def session_time(
     date is added when it differs from ``day`` (a viewer's zone can move it). The zone
     label is left out when it equals ``shown_label``, which the page already shows above.
     """
-    zone = zone or session_.timezone
-    starts = utc_to_local(session_.starts_at, zone)
-    label = zone_label(session_.starts_at, zone)
-    text = f"{local_time(session_.starts_at, zone)}–{local_time(session_.ends_at, zone)}"
+    return _time_text(
+        session_.starts_at,
+        session_.ends_at,
+        zone or session_.timezone,
+        day,
+        shown_label,
+        str(get_locale() or ""),
+    )
+
+
+# A programme of 2,000 sessions has a few hundred distinct slots: each is formatted once.
+@lru_cache(maxsize=8192)
+def _time_text(starts_at, ends_at, zone: str, day, shown_label, locale: str) -> str:
+    starts = utc_to_local(starts_at, zone)
+    label = zone_label(starts_at, zone)
+    text = f"{local_time(starts_at, zone)}–{local_time(ends_at, zone)}"
     if label != shown_label:
         text = f"{text} {isolate(f'({label})')}"
     if day is not None and starts.date() != day:
@@ -77,13 +101,18 @@ def changed_on(session_: ConferenceSession, zone: str | None = None) -> str:
     return _("Changed on %(date)s", date=long_date(changed.date()))
 
 
+def _translated(labels: dict) -> dict:
+    """The labels in the reader's language, translated once rather than once per row."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 @bp.context_processor
 def program_helpers():
     return {
-        "kind_labels": SESSION_KIND_LABELS,
-        "status_labels": STATUS_LABELS,
-        "role_labels": ROLE_LABELS,
-        "category_labels": CATEGORY_LABELS,
+        "kind_labels": _translated(SESSION_KIND_LABELS),
+        "status_labels": _translated(STATUS_LABELS),
+        "role_labels": _translated(ROLE_LABELS),
+        "category_labels": _translated(CATEGORY_LABELS),
         "session_time": session_time,
         "session_when": session_when,
         "changed_on": changed_on,
@@ -97,9 +126,30 @@ def programme(slug: str):
     edition = edition_by_slug(slug)
     if edition is None or not can_see_edition(current_user, edition):
         abort(404)
-    options = filter_options(edition)
+    # The filter choices check the filters asked for; a kept page needs them for nothing else.
+    options = filter_options(edition) if asks_for_filters(request.args) else NO_OPTIONS
     parsed = parse_programme_query(request.args, options)
-    sessions = programme_sessions(edition, parsed.filters)
+    if current_user.is_authenticated or parsed.notices or "_flashes" in flask_session:
+        # Starred marks, notices and messages are the reader's own: built for them alone.
+        return _render_programme(edition, options, parsed)
+    key = (
+        "programme",
+        edition.id,
+        edition_version(edition).etag,
+        tuple(sorted(request.args.items(multi=True))),
+        str(get_locale() or ""),
+    )
+    body = page_cache.get_or_build(
+        key, lambda: _render_programme(edition, options, parsed).encode()
+    )
+    return Response(body, mimetype="text/html")
+
+
+def _render_programme(edition, options, parsed) -> str:
+    if options is NO_OPTIONS:
+        options = filter_options(edition)
+    sessions = programme_sessions(edition, parsed.filters, for_page=True)
+    starred = starred_session_ids(current_user, edition)
     current = parsed.as_query()
 
     def programme_url(**changes) -> str:
@@ -110,6 +160,7 @@ def programme(slug: str):
 
     return render_template(
         "program/programme.html",
+        programme_item=_item_renderer(edition, parsed.zone, starred),
         edition=edition,
         options=options,
         parsed=parsed,
@@ -120,8 +171,47 @@ def programme(slug: str):
         days=group_by_day(sessions) if parsed.view == "list" else None,
         programme_url=programme_url,
         zone_groups=zone_groups(),
-        starred=starred_session_ids(current_user, edition),
+        starred=starred,
     )
+
+
+def _item_renderer(edition, zone: str | None, starred: set[int]):
+    """Return the template's ``programme_item``: one session's HTML, rendered once per change.
+
+    The key holds everything the piece shows: the session's own stamp and times, its
+    edition's stamp (moved by any change to a track, room, venue or speaker of it), the
+    reader's zone and language, the day and zone label of its column, and the star.
+    """
+    module = current_app.jinja_env.get_template("program/_programme_item.html").make_module(
+        program_helpers()
+    )
+    macros = {"grid": module.grid_item, "list": module.list_item}
+    locale = str(get_locale() or "")
+    stamp = edition.updated_at
+
+    def programme_item(view: str, s: ConferenceSession, day, day_label) -> Markup:
+        is_starred = s.id in starred
+        key = (
+            view,
+            s.id,
+            s.updated_at,
+            s.starts_at,
+            s.ends_at,
+            s.sequence,
+            s.changed_at,
+            stamp,
+            zone,
+            day,
+            day_label,
+            is_starred,
+            locale,
+        )
+        body = item_cache.get_or_build(
+            key, lambda: str(macros[view](s, zone, day, day_label, is_starred)).encode()
+        )
+        return Markup(body.decode())
+
+    return programme_item
 
 
 @bp.get("/sessions/<int:id>")

@@ -100,6 +100,10 @@ def main() -> int:
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "RATELIMIT_ENABLED": False},
     )
     app = create_app(config)
+    # The programme kept per data version would spare every request after the first its
+    # load and render; the crash needs both, so each programme request renders again.
+    from app.program.routes import page_cache
+
     addresses = page_addresses(app, bench_slug(args.sessions))
     client = app.test_client()
     print(f"Python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}", flush=True)
@@ -108,6 +112,7 @@ def main() -> int:
     total = args.rounds * len(addresses)
     for number in range(total):
         address = addresses[number % len(addresses)]
+        page_cache.clear()
         response = client.get(address)
         if response.status_code != 200:
             failures += 1

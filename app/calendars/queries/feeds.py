@@ -5,13 +5,10 @@ sequence sums); subscribers that poll get 304 without the feed being built, and 
 feed that is built is kept per version (``cache``), so it is built once per change.
 """
 
-import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.extensions import db
 from app.models import (
@@ -29,87 +26,33 @@ from app.models import (
     ThinklabMember,
     User,
 )
-from app.program.queries import PUBLIC_STATUSES, ProgrammeFilters, session_filter_clauses
+from app.program.queries import PUBLIC_STATUSES
+from app.program.queries.versions import (
+    Version,
+    edition_version,
+    latest,
+    make_version,
+    session_aggregate,
+    session_version,
+)
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-# Data versions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Version:
-    """What a feed's content depends on: an ETag and the moment of the latest change."""
-
-    etag: str
-    last_modified: datetime
-
-
-def make_version(*parts, last_modified: datetime | None = None) -> Version:
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return Version(etag=digest, last_modified=(last_modified or EPOCH).replace(microsecond=0))
-
-
-def _latest(*moments) -> datetime | None:
-    found = [moment for moment in moments if moment is not None]
-    if not found:
-        return None
-    return max(m if m.tzinfo else m.replace(tzinfo=UTC) for m in found)
-
-
-def _session_aggregate(where) -> tuple:
-    row = db.session.execute(
-        select(
-            func.count(ConferenceSession.id),
-            func.max(ConferenceSession.updated_at),
-            func.max(ConferenceSession.changed_at),
-            func.coalesce(func.sum(ConferenceSession.sequence), 0),
-            func.coalesce(func.sum(ConferenceSession.id), 0),
-        ).where(*where)
-    ).one()
-    return tuple(row)
-
-
-def edition_version(edition: Edition, filters: ProgrammeFilters | None = None) -> Version:
-    """The version of an edition's sessions (filtered) and of the edition itself."""
-    filters = filters or ProgrammeFilters()
-    aggregate = _session_aggregate(session_filter_clauses(edition, filters))
-    return make_version(
-        "edition",
-        edition.id,
-        edition.updated_at,
-        filters.as_query(),
-        aggregate,
-        last_modified=_latest(edition.updated_at, aggregate[1], aggregate[2]),
-    )
-
-
-def session_version(session_: ConferenceSession) -> Version:
-    return make_version(
-        "session",
-        session_.id,
-        session_.updated_at,
-        session_.changed_at,
-        session_.sequence,
-        session_.edition.updated_at,
-        last_modified=_latest(session_.updated_at, session_.changed_at),
-    )
+__all__ = ["Version", "edition_version", "make_version", "session_version"]
 
 
 def sessions_version(kind: str, key, session_ids_query) -> Version:
-    aggregate = _session_aggregate([ConferenceSession.id.in_(session_ids_query)])
-    return make_version(kind, key, aggregate, last_modified=_latest(aggregate[1], aggregate[2]))
+    aggregate = session_aggregate([ConferenceSession.id.in_(session_ids_query)])
+    return make_version(kind, key, aggregate, last_modified=latest(aggregate[1], aggregate[2]))
 
 
 def speaker_version(speaker: Speaker) -> tuple[Version, int]:
     """The version of a speaker's feed, and how many public sessions it has."""
-    aggregate = _session_aggregate([ConferenceSession.id.in_(speaker_session_ids(speaker.id))])
+    aggregate = session_aggregate([ConferenceSession.id.in_(speaker_session_ids(speaker.id))])
     version = make_version(
         "speaker",
         speaker.id,
         speaker.name,
         aggregate,
-        last_modified=_latest(aggregate[1], aggregate[2]),
+        last_modified=latest(aggregate[1], aggregate[2]),
     )
     return version, aggregate[0]
 
@@ -129,7 +72,7 @@ def thinklab_version(thinklab: Thinklab) -> Version:
         thinklab.updated_at,
         thinklab.sequence,
         tuple(changes),
-        last_modified=_latest(thinklab.updated_at, changes[1]),
+        last_modified=latest(thinklab.updated_at, changes[1]),
     )
 
 
@@ -152,7 +95,7 @@ def agreement_version(agreement: Agreement) -> Version:
         agreement.updated_at,
         tuple(commitments),
         tuple(tuple(row) for row in parties),
-        last_modified=_latest(agreement.updated_at, commitments[1]),
+        last_modified=latest(agreement.updated_at, commitments[1]),
     )
 
 
@@ -165,7 +108,7 @@ def session_loading():
         joinedload(ConferenceSession.track),
         joinedload(ConferenceSession.venue),
         joinedload(ConferenceSession.room).joinedload(Room.venue),
-        selectinload(ConferenceSession.speakers)
+        subqueryload(ConferenceSession.speakers)
         .joinedload(SessionSpeaker.speaker)
         .joinedload(Speaker.organisation),
     )
@@ -314,5 +257,5 @@ def agenda_version(user: User) -> Version:
         sessions.etag,
         tuple(tuple(row) for row in thinklabs),
         tuple(changes),
-        last_modified=_latest(sessions.last_modified, changes[1], *(row[1] for row in thinklabs)),
+        last_modified=latest(sessions.last_modified, changes[1], *(row[1] for row in thinklabs)),
     )

@@ -5,10 +5,12 @@ Other areas import these names from here; inside the area, import the submodule.
 
 from app.program.queries.conflicts import ScheduleConflict, edition_conflicts, session_conflicts
 from app.program.queries.programme import (
+    NO_OPTIONS,
     PUBLIC_STATUSES,
     FilterOptions,
     ProgrammeFilters,
     ProgrammeQuery,
+    asks_for_filters,
     edition_by_slug,
     filter_options,
     parse_programme_query,
@@ -20,6 +22,8 @@ from app.program.queries.programme import (
 )
 
 __all__ = [
+    "NO_OPTIONS",
+    "asks_for_filters",
     "PUBLIC_STATUSES",
     "FilterOptions",
     "ProgrammeFilters",

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defaultload, defer, joinedload, subqueryload
 
 from app.extensions import db
 from app.models import (
@@ -118,15 +118,19 @@ def edition_by_slug(slug: str) -> Edition | None:
 
 
 def _session_loading():
-    """Eager loads that keep a page's query count flat, whatever the number of sessions."""
+    """Eager loads that keep a page's query count flat, whatever the number of sessions.
+
+    Collections come by ``subqueryload``, one statement each: ``selectinload`` sends one
+    more statement for every 500 sessions.
+    """
     return (
         joinedload(ConferenceSession.track),
         joinedload(ConferenceSession.venue),
         joinedload(ConferenceSession.room).joinedload(Room.venue),
-        selectinload(ConferenceSession.speakers)
+        subqueryload(ConferenceSession.speakers)
         .joinedload(SessionSpeaker.speaker)
         .joinedload(Speaker.organisation),
-        selectinload(ConferenceSession.showcases)
+        subqueryload(ConferenceSession.showcases)
         .joinedload(SessionShowcase.showcase)
         .joinedload(Showcase.organisation),
     )
@@ -160,7 +164,7 @@ def session_filter_clauses(edition: Edition, filters: ProgrammeFilters | None = 
 
 
 def programme_sessions(
-    edition: Edition, filters: ProgrammeFilters | None = None
+    edition: Edition, filters: ProgrammeFilters | None = None, *, for_page: bool = False
 ) -> list[ConferenceSession]:
     """Return an edition's sessions, cancelled ones included, in time order.
 
@@ -169,12 +173,31 @@ def programme_sessions(
 
     :param edition: the edition whose programme it is.
     :param filters: the track, kind, day and venue to narrow to.
+    :param for_page: leave out the long texts the programme page does not show
+        (abstracts, biographies, showcase summaries); feeds and exports need them.
     """
     query = select(ConferenceSession).where(*session_filter_clauses(edition, filters))
+    if for_page:
+        query = query.options(
+            defer(ConferenceSession.abstract),
+            defaultload(ConferenceSession.speakers)
+            .defaultload(SessionSpeaker.speaker)
+            .defer(Speaker.bio),
+        )
     query = query.options(*_session_loading()).order_by(
         ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id
     )
     return list(db.session.scalars(query).unique())
+
+
+FILTER_PARAMETERS = ("track", "kind", "day", "venue")
+# What an address without filters is parsed against: no choice is needed to check it.
+NO_OPTIONS = FilterOptions(tracks=[], kinds=[], days=[], venues=[])
+
+
+def asks_for_filters(args: Mapping[str, str]) -> bool:
+    """Tell whether an address names a filter (so the filter choices must be read)."""
+    return any(args.get(name) for name in FILTER_PARAMETERS)
 
 
 def filter_options(edition: Edition) -> FilterOptions:

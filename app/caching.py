@@ -1,0 +1,146 @@
+"""Answers kept per data version, and the edition stamp that makes every change a new version.
+
+A public page or feed is a pure function of its data version (and the reader's
+language), so keeping the built answer per version changes nothing anyone sees; it only
+spares building the same bytes again. An edition's version takes its sessions' latest
+change and the edition's own ``updated_at``; tracks, venues, rooms, speakers and their
+places in sessions have no timestamp of their own, so a change to one of them stamps the
+editions it appears in (:func:`stamp_editions`), in the same flush.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.models import (
+    ConferenceSession,
+    Edition,
+    Room,
+    SessionShowcase,
+    SessionSpeaker,
+    Speaker,
+    Track,
+    Venue,
+)
+from app.models.base import utcnow
+
+
+class VersionedCache:
+    """Built answers kept by (what, version): in process (LRU), or in Redis when configured."""
+
+    def __init__(
+        self, prefix: str, size: int = 256, max_bytes: int = 64 * 2**20, *, shared: bool = True
+    ) -> None:
+        self.prefix = prefix
+        # Small pieces are kept in the process only: a round trip to Redis costs more.
+        self.shared = shared
+        self.size = size
+        # A 2,000-session programme or feed weighs 1–3 MB: the count alone does not bound it.
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._redis = None
+        self._redis_url = None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _redis_client(self):
+        url = current_app.config.get("REDIS_URL")
+        if not url:
+            return None
+        if self._redis is None or self._redis_url != url:
+            import redis  # needed only where REDIS_URL is set
+
+            self._redis = redis.Redis.from_url(url, socket_timeout=1)
+            self._redis_url = url
+        return self._redis
+
+    def get_or_build(self, key: tuple, build: Callable[[], bytes]) -> bytes:
+        # The process keeps what it built or fetched: a hit costs no round trip to Redis.
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        client = self._redis_client() if self.shared else None
+        body = None
+        if client is not None:
+            redis_key = f"agora:{self.prefix}:" + hashlib.sha256(repr(key).encode()).hexdigest()
+            try:
+                body = client.get(redis_key)
+            except Exception:  # a cache outage must not break the answer
+                body = None
+            if body is None:
+                body = build()
+                try:
+                    client.setex(redis_key, 24 * 3600, body)
+                except Exception:  # nor a failed write to the cache
+                    pass
+        if body is None:
+            body = build()
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = body
+                self._bytes += len(body)
+            self._items.move_to_end(key)
+            while len(self._items) > 1 and (
+                len(self._items) > self.size or self._bytes > self.max_bytes
+            ):
+                self._bytes -= len(self._items.popitem(last=False)[1])
+        return body
+
+
+def _editions_of(item) -> object | None:
+    """A select of the edition ids whose programme shows ``item``, or one id, or None."""
+    if isinstance(item, (Track, Venue)):
+        return item.edition_id
+    if isinstance(item, Room):
+        return select(Venue.edition_id).where(Venue.id == item.venue_id)
+    if isinstance(item, (SessionSpeaker, SessionShowcase)):
+        return select(ConferenceSession.edition_id).where(ConferenceSession.id == item.session_id)
+    if isinstance(item, Speaker) and item.id is not None:
+        return (
+            select(ConferenceSession.edition_id)
+            .join(SessionSpeaker, SessionSpeaker.session_id == ConferenceSession.id)
+            .where(SessionSpeaker.speaker_id == item.id)
+        )
+    return None
+
+
+def stamp_editions(session: Session, flush_context, instances) -> None:
+    """Stamp the editions whose programme shows something changed in this flush."""
+    ids, queries = set(), []
+    for item in (*session.new, *session.dirty, *session.deleted):
+        if item in session.dirty and not session.is_modified(item):
+            continue
+        found = _editions_of(item)
+        if found is None:
+            continue
+        if isinstance(found, int):
+            ids.add(found)
+        else:
+            queries.append(found)
+    if not ids and not queries:
+        return
+    clauses = []
+    if ids:
+        clauses.append(Edition.id.in_(ids))
+    clauses += [Edition.id.in_(query) for query in queries]
+    session.connection().execute(
+        update(Edition.__table__).where(or_(*clauses)).values(updated_at=utcnow())
+    )
+
+
+def register_edition_stamps() -> None:
+    """Listen to every flush (once per process)."""
+    if not event.contains(Session, "before_flush", stamp_editions):
+        event.listen(Session, "before_flush", stamp_editions)
