@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database  # noqa: F401  (SQLite engine events)
+from app import audit, database  # noqa: F401  (audit and SQLite engine events)
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from config import Config, config_from_env
 
@@ -95,7 +95,7 @@ def register_extensions(app: Flask) -> None:
 # Each area's blueprint, in the order they are registered, with the view modules that
 # attach their routes to it (importing a service never runs these).
 BLUEPRINTS = {
-    "auth": ("routes",),
+    "auth": ("routes", "manage"),
     "editions": ("routes", "manage"),
     "showcases": ("routes", "manage"),
     "program": ("routes", "manage"),
