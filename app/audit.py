@@ -3,7 +3,7 @@
 ``record`` adds an ``AuditEntry`` to the database session, so it commits or rolls back
 with the change itself. The values before a change are known even when the service
 flushed in between: a flush listener keeps, for the length of the transaction, the first
-value each changed column had.
+value each changed column had, and which objects were new.
 """
 
 import datetime as dt
@@ -12,6 +12,7 @@ import enum
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import event, inspect
@@ -26,6 +27,7 @@ SECRET_COLUMNS = frozenset({"password_hash", "token_digest", "calendar_token", "
 NOISE_COLUMNS = frozenset({"updated_at", "version_id"})
 
 _ORIGINALS = "audit_originals"
+_INSERTED = "audit_inserted"
 
 
 def _json_value(value: Any) -> Any:
@@ -66,22 +68,49 @@ def values_of(target) -> dict[str, Any]:
 @event.listens_for(Session, "before_flush")
 def _keep_originals(session: Session, flush_context, instances) -> None:
     originals = session.info.setdefault(_ORIGINALS, {})
+    session.info.setdefault(_INSERTED, set()).update(session.new)
     for target in session.dirty:
         state = inspect(target)
         if state.identity is None:
             continue
         kept = originals.setdefault((type(target), state.identity), {})
+        unknown = []
         for key in _columns(target):
             history = state.attrs[key].history
-            if history.deleted and key not in kept:
+            if key in kept:
+                continue
+            if history.deleted:
                 kept[key] = history.deleted[0]
+            elif history.added:
+                unknown.append(key)
+        if unknown:
+            # Set after the object was expired (a commit): its stored value was never loaded.
+            kept.update(_stored_values(session, target, unknown))
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_originals(session: Session, *args) -> None:
-    session.info.pop(_ORIGINALS, None)
+def _stored_values(session: Session, target, keys: list[str]) -> dict[str, Any]:
+    mapper = inspect(target).mapper
+    columns = [mapper.column_attrs[key].columns[0] for key in keys]
+    primary_key = mapper.primary_key_from_instance(target)
+    with session.no_autoflush:
+        row = session.execute(
+            sa.select(*columns).where(
+                *(
+                    column == value
+                    for column, value in zip(mapper.primary_key, primary_key, strict=True)
+                )
+            )
+        ).first()
+    return dict(zip(keys, row, strict=True)) if row is not None else {}
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_originals(session: Session, transaction) -> None:
+    # Savepoints end inside the transaction (and fire after_commit too): only the end of
+    # the outermost one ends what the log must remember.
+    if transaction.parent is None:
+        session.info.pop(_ORIGINALS, None)
+        session.info.pop(_INSERTED, None)
 
 
 def _changes(target) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -136,7 +165,7 @@ def record(
     state = inspect(target)
     if removed:
         computed_before, computed_after = values_of(target), None
-    elif state.identity is None or state.pending:
+    elif state.identity is None or state.pending or target in db.session.info.get(_INSERTED, ()):
         db.session.flush()
         computed_before, computed_after = None, values_of(target)
     else:
