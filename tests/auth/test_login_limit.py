@@ -5,8 +5,9 @@ import pytest
 from app import create_app
 from app.auth.services import throttle
 from app.extensions import db, limiter
+from app.models import EditionStatus
 from config import TestingConfig
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_edition, make_user
 
 
 class LimitedConfig(TestingConfig):
@@ -17,12 +18,16 @@ class LimitedConfig(TestingConfig):
 
 
 @pytest.fixture
-def limited(monkeypatch):
+def limited(monkeypatch, tmp_path):
     # The limiter is one object shared by every app: give it back its state afterwards.
     monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     # Without the per-address headers, whose Retry-After (the larger of both waits) follows
     # the real clock, not this test's.
     monkeypatch.setattr(limiter, "_headers_enabled", False)
+    # An app of its own commits for real: on a database file of its own, whatever the suite's.
+    monkeypatch.setattr(
+        LimitedConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'limit.sqlite3'}"
+    )
     application = create_app(LimitedConfig)
     with application.app_context():
         db.create_all()
@@ -91,3 +96,19 @@ def test_another_account_is_not_slowed_down(limited):
         "/login", data={"email": "someone@example.org", "password": "wrong guess"}
     )
     assert other.status_code == 200
+
+
+def test_a_venue_sharing_one_address_reads_the_programme_and_feeds_unlimited(limited):
+    application, _clock = limited
+    with application.app_context():
+        edition = make_edition(status=EditionStatus.PUBLISHED)
+        db.session.commit()
+        slug = edition.slug
+    client = application.test_client()
+    paths = [f"/editions/{slug}/programme", f"/editions/{slug}/calendar.ics", "/"]
+    statuses = {
+        client.get(path, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code
+        for _ in range(70)
+        for path in paths
+    }
+    assert statuses == {200}
