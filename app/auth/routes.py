@@ -76,6 +76,8 @@ def _too_many_attempts(wait: int):
 @bp.before_app_request
 def _note_session_in_use():
     """Keep the last-seen time and address of the signed-in session roughly current."""
+    if request.endpoint == "static":
+        return
     if current_user.is_authenticated and services.touch_session(current_user, **_client()):
         db.session.commit()
 

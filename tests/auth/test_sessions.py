@@ -1,7 +1,10 @@
 """Sessions that end: logout, a password change or reset, the list of sessions."""
 
+from datetime import timedelta
+
+from app.auth import queries, services
 from app.extensions import db
-from app.models import UserSession
+from app.models import User, UserSession, utcnow
 from tests.auth.test_routes import NEW_PASSWORD, add_user, last_mail, page, token_in
 from tests.factories import PASSWORD
 
@@ -124,3 +127,31 @@ def test_a_session_of_another_account_cannot_be_ended(app):
     me.post(f"/account/sessions/{their_session}/end")
 
     assert _session_count(app, theirs.id) == 1
+
+
+def test_a_session_in_use_notes_when_and_where_it_was_last_seen(app):
+    account = add_user(app)
+    with app.test_request_context():
+        user = db.session.get(User, account.id)
+        secret = services.start_session(user, remember=False, address="192.0.2.1")
+        assert not services.touch_session(queries.load_user(secret), address="192.0.2.9")
+        row = db.session.scalar(db.select(UserSession).where(UserSession.user_id == account.id))
+        row.last_seen_at = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+
+        assert services.touch_session(queries.load_user(secret), address="192.0.2.9")
+        db.session.commit()
+        db.session.refresh(row)
+        assert row.address == "192.0.2.9"
+        assert utcnow() - row.last_seen_at < timedelta(minutes=1)
+
+
+def test_a_browser_session_unused_for_too_long_has_ended(app):
+    account = add_user(app)
+    with app.test_request_context():
+        user = db.session.get(User, account.id)
+        secret = services.start_session(user, remember=False)
+        row = db.session.scalar(db.select(UserSession).where(UserSession.user_id == account.id))
+        row.last_seen_at = utcnow() - timedelta(seconds=app.config["SESSION_IDLE_SECONDS"] + 60)
+        db.session.commit()
+        assert queries.load_user(secret) is None
