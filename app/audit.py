@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
 from app.models import AuditEntry, Edition, User
@@ -200,7 +200,11 @@ def audit_entries(
     :param edition_id: only the entries of this edition.
     :param object_type: only the entries about this kind of object (a table name).
     """
-    query = db.select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    query = (
+        db.select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
     if edition_id is not None:
         query = query.where(AuditEntry.edition_id == edition_id)
     if object_type:
