@@ -114,3 +114,13 @@ def test_dates_and_enums_are_stored_as_text(app):
         assert values["format"] == edition.format.value
         assert values["start_date"] == edition.start_date.isoformat()
         assert isinstance(date.fromisoformat(values["start_date"]), date)
+
+
+def test_admins_find_the_accounts_and_the_log_from_the_manage_page(app, client):
+    with app.app_context():
+        admin = make_user(is_admin=True)
+        db.session.commit()
+        admin_id = admin.id
+    sign_in(client, admin_id)
+    text = client.get("/manage").get_data(as_text=True)
+    assert "/manage/accounts" in text and "/manage/audit" in text
