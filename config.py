@@ -1,6 +1,7 @@
 """Configuration of Agora, read once from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -78,7 +79,17 @@ class Config:
     SINGLE_PROCESS = _bool("AGORA_SINGLE_PROCESS")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
+    # After this many wrong passwords for one account within the window, each further
+    # attempt for it waits: the base delay, doubled each time, never more than the cap.
+    LOGIN_FAILURES_BEFORE_DELAY = _int("AGORA_LOGIN_FAILURES_BEFORE_DELAY", 10)
+    LOGIN_FAILURE_WINDOW_SECONDS = _int("AGORA_LOGIN_FAILURE_WINDOW_SECONDS", 3600)
+    LOGIN_DELAY_BASE_SECONDS = _int("AGORA_LOGIN_DELAY_BASE_SECONDS", 15)
+    LOGIN_DELAY_MAX_SECONDS = _int("AGORA_LOGIN_DELAY_MAX_SECONDS", 300)
     SESSION_COOKIE_HTTPONLY = True
+    # A signed-in session unused for this long ends (a remember-me one lasts as long as
+    # its cookie, REMEMBER_COOKIE_DURATION).
+    SESSION_IDLE_SECONDS = _int("AGORA_SESSION_IDLE_SECONDS", 14 * 24 * 3600)
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("AGORA_REMEMBER_DAYS", 365))
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PASSWORD_RESET_MAX_AGE = _int("AGORA_PASSWORD_RESET_MAX_AGE", 3600)

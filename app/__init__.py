@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
+    audit,  # noqa: F401  (audit hooks)
     database,  # noqa: F401  (SQLite engine events)
     formatting,
 )
@@ -109,7 +110,7 @@ def register_extensions(app: Flask) -> None:
 # Each area's blueprint, in the order they are registered, with the view modules that
 # attach their routes to it (importing a service never runs these).
 BLUEPRINTS = {
-    "auth": ("routes",),
+    "auth": ("routes", "manage"),
     "editions": ("routes", "manage"),
     "registrations": ("routes", "manage"),
     "showcases": ("routes", "manage"),

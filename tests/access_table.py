@@ -106,6 +106,8 @@ def build_one_of_everything() -> World:
     )
     db.session.add_all([thinklab, agreement, criterion, material])
     users["delegate"].calendar_token = "access-agenda-token"
+    # An account for the administration pages to act on, so no kind of user is disabled.
+    bystander = make_user()
     db.session.flush()
     values = {
         "editions": {"slug": edition.slug},
@@ -131,6 +133,7 @@ def build_one_of_everything() -> World:
             "criterion_id": criterion.id,
             "material_id": material.id,
             "message_id": 1,
+            "user_id": bystander.id,
         },
     }
     return World(users={k: u.id for k, u in users.items()}, values=values)

@@ -30,6 +30,7 @@ from app import create_app
 from app.demo import load_demo
 from app.extensions import db
 from config import TestingConfig
+from tests.support import session_secret
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -113,7 +114,7 @@ def dom(browser: str, url: str, width: int = 375, height: int = 812) -> str:
 
 def session_cookie(app: Flask, user_id: int, **values) -> str:
     """The ``Cookie`` header of a signed-in, fresh session of user ``user_id``."""
-    data = {"_user_id": str(user_id), "_fresh": True, **values}
+    data = {"_user_id": session_secret(app, user_id), "_fresh": True, **values}
     signed = app.session_interface.get_signing_serializer(app).dumps(data)
     return f"{app.config['SESSION_COOKIE_NAME']}={signed}"
 

@@ -3,16 +3,42 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.auth.services import start_session
+from app.extensions import db
+from app.models import User
 
-def sign_in(client: FlaskClient, user_id: int) -> FlaskClient:
-    """Sign the user in on ``client`` without going through the login form; return it."""
+
+def session_secret(app: Flask, user_id: int) -> str:
+    """Open a session for user ``user_id`` (committed) and return what Flask-Login keeps."""
+    if has_app_context() and current_app._get_current_object() is app:
+        # A second context would have its own database session, whose commit the first
+        # one's teardown could roll back.
+        return _open_session(user_id)
+    with app.app_context():
+        return _open_session(user_id)
+
+
+def _open_session(user_id: int) -> str:
+    secret = start_session(db.session.get(User, user_id), remember=False, user_agent="tests")
+    db.session.commit()
+    return secret
+
+
+def sign_in(client: FlaskClient, user_id: int, **values) -> FlaskClient:
+    """Sign the user in on ``client`` without going through the login form; return it.
+
+    :param values: more keys to put in the Flask session (``lang``, ...).
+    """
+    secret = session_secret(client.application, user_id)
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
+        flask_session["_user_id"] = secret
         flask_session["_fresh"] = True
+        flask_session.update(values)
     return client
 
 

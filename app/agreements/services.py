@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
+from app import audit
 from app.agreements.queries import STATUS_LABELS, document_folder, document_path
 from app.errors import FormErrors, TransitionRefused
 from app.extensions import db
@@ -173,6 +174,7 @@ def save_agreement(
                 AgreementTransition(actor_id=user.id, from_status=None, to_status=S.DRAFT)
             )
         db.session.flush()
+    audit.record("agreement.created" if created else "agreement.saved", agreement, actor=user)
     return agreement
 
 
@@ -247,6 +249,7 @@ def transition(
     )
     agreement.status = to_status
     agreement.transitions.append(step)
+    audit.record("agreement.status_changed", agreement, actor=actor)
     db.session.flush()
     return step
 
@@ -291,6 +294,7 @@ def renew(agreement: Agreement, *, actor: User, note: str = "") -> Agreement:
     )
     db.session.add(term)
     db.session.flush()
+    audit.record("agreement.renewed", term, actor=actor)
     return term
 
 
@@ -412,6 +416,7 @@ def save_commitment(agreement: Agreement, commitment: Commitment | None, data: d
         commitment.start_date = data.get("start_date")
         commitment.target_value = target
         db.session.flush()
+    audit.record("commitment.saved", commitment, edition_id=agreement.edition_id)
     return commitment
 
 

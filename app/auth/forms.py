@@ -126,3 +126,15 @@ class ChangePasswordForm(FlaskForm):
     new_password = _new_password_field(_l("New password"))
     new_password_confirm = _confirmation_field("new_password")
     submit = SubmitField(_l("Change my password"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Please enter your password."))],
+    )
+    confirm = BooleanField(
+        _l("I understand that my account and my personal data will be deleted for good."),
+        validators=[DataRequired(message=_l("Please tick the box to confirm."))],
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -5,13 +5,16 @@ A token is signed and time-limited: it proves that whoever holds it received the
 invitation).
 """
 
+import enum
 import hashlib
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import User
+from app.models import User, UserSession, utcnow
 
 CONFIRM_SALT = "confirm-email"
 RESET_SALT = "password-reset"
@@ -76,15 +79,72 @@ def read_token(token: str, *, salt: str, max_age: int) -> dict:
 # Accounts ---------------------------------------------------------------------------------
 
 
+def session_digest(secret: str) -> str:
+    """Return the digest under which a session's secret is kept."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def session_expiry_cutoffs() -> tuple[datetime, datetime]:
+    """Return the instants before which a session unseen since then has ended:
+    (browser sessions, remembered sessions)."""
+    now = utcnow()
+    idle = timedelta(seconds=current_app.config["SESSION_IDLE_SECONDS"])
+    remembered = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if not isinstance(remembered, timedelta):
+        remembered = timedelta(seconds=int(remembered))
+    return now - idle, now - remembered
+
+
+def _live(query):
+    browser, remembered = session_expiry_cutoffs()
+    return query.where(
+        db.or_(
+            UserSession.last_seen_at >= browser,
+            db.and_(UserSession.is_remembered.is_(True), UserSession.last_seen_at >= remembered),
+        )
+    )
+
+
+def find_session(secret: str) -> UserSession | None:
+    """Return the live session whose secret is ``secret``, with its account, or None."""
+    if not isinstance(secret, str) or not secret or len(secret) > 128:
+        return None
+    return db.session.scalar(
+        _live(
+            db.select(UserSession)
+            .options(joinedload(UserSession.user))
+            .where(UserSession.token_digest == session_digest(secret))
+        )
+    )
+
+
 def load_user(user_id: str) -> User | None:
-    """Return the active user with id ``user_id`` for Flask-Login, or None."""
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+    """Return the active user of the session whose secret Flask-Login kept, or None.
+
+    Flask-Login stores what ``User.get_id`` returns: the secret of one row of
+    ``user_sessions``, not the account's id. Once that row is gone (logout, a password
+    change or reset, a session ended from the account page, a disabled or deleted account)
+    the session cookie and the remember-me cookie that carry it open nothing.
+    """
+    found = find_session(user_id)
+    if found is None or found.user.is_disabled:
         return None
-    if user is None or user.is_disabled:
-        return None
+    user = found.user
+    user.session_token = user_id
+    user.session_id = found.id
+    user.session_last_seen_at = found.last_seen_at
     return user
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    """Return ``user``'s live sessions, the most recently seen first."""
+    return list(
+        db.session.scalars(
+            _live(db.select(UserSession).where(UserSession.user_id == user.id)).order_by(
+                UserSession.last_seen_at.desc(), UserSession.id.desc()
+            )
+        )
+    )
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -93,3 +153,66 @@ def find_user_by_email(email: str) -> User | None:
     if not normalised:
         return None
     return db.session.scalar(db.select(User).where(User.email == normalised))
+
+
+def accounts_page(*, search: str = "", page: int = 1, per_page: int = 50):
+    """Return one page of accounts for administrators, by email, optionally searched."""
+    query = db.select(User).order_by(User.email)
+    if search:
+        pattern = "%" + search.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            db.or_(User.email.like(pattern), db.func.lower(User.display_name).like(pattern))
+        )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+# Columns that are secrets rather than data about the person.
+_SECRET_COLUMNS = frozenset({"password_hash", "token_digest", "calendar_token"})
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def _row(mapping) -> dict:
+    return {key: _jsonable(value) for key, value in mapping.items() if key not in _SECRET_COLUMNS}
+
+
+def personal_data(user: User) -> dict:
+    """Return everything Agora holds about ``user``, as JSON-ready data.
+
+    Every table with a column that points at the account is searched, so a table added
+    later is included without a change here. The rows come whole (secrets left out):
+    whatever the row says, it says in connection with the person.
+    """
+    records: dict[str, list[dict]] = {}
+    for table in db.metadata.sorted_tables:
+        if table.name == "users":
+            continue
+        columns = [
+            column
+            for column in table.columns
+            if any(key.column.table.name == "users" for key in column.foreign_keys)
+        ]
+        if not columns:
+            continue
+        rows = db.session.execute(
+            db.select(table).where(db.or_(*(column == user.id for column in columns)))
+        ).mappings()
+        found = [_row(row) for row in rows]
+        if found:
+            records[table.name] = found
+    account = db.session.execute(db.select(User.__table__).where(User.id == user.id)).mappings()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "account": _row(account.one()),
+        "records": records,
+    }

@@ -2,8 +2,9 @@
 
 import logging
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -12,6 +13,7 @@ from app.auth import emails, services
 from app.auth.blueprint import bp
 from app.auth.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     EmptyForm,
     ForgotPasswordForm,
     LoginForm,
@@ -19,7 +21,8 @@ from app.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from app.errors import DomainError, InvalidToken
+from app.auth.queries import active_sessions, personal_data
+from app.errors import DomainError, InvalidToken, LoginFailed, error_response
 from app.extensions import db, limiter
 from app.forms import show_error
 from app.timezones import all_zones
@@ -40,7 +43,43 @@ def _address_and_email() -> str:
 
 
 def _signed_in_user() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
+
+
+def _client() -> dict:
+    return {"user_agent": request.user_agent.string, "address": request.remote_addr or ""}
+
+
+def _sign_in(user, *, remember: bool) -> None:
+    """Open a session row for ``user`` (committed) and give its secret to Flask-Login."""
+    services.start_session(user, remember=remember, **_client())
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def _too_many_attempts(wait: int):
+    response = make_response(
+        error_response(
+            429,
+            _("Too many attempts"),
+            _(
+                "Too many wrong passwords for this account. Please try again in "
+                "%(seconds)d seconds.",
+                seconds=wait,
+            ),
+        )
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@bp.before_app_request
+def _note_session_in_use():
+    """Keep the last-seen time and address of the signed-in session roughly current."""
+    if request.endpoint == "static":
+        return
+    if current_user.is_authenticated and services.touch_session(current_user, **_client()):
+        db.session.commit()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -63,7 +102,7 @@ def register():
             show_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            _sign_in(user, remember=False)
             flash(
                 _(
                     "Welcome to Agora! We sent a link to %(email)s to confirm your address.",
@@ -118,14 +157,21 @@ def login():
         return redirect(next_path or url_for("editions.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = services.login_wait(form.email.data)
+        if wait:
+            return _too_many_attempts(wait)
         try:
             user = services.authenticate(form.email.data, form.password.data)
+        except LoginFailed as error:
+            db.session.rollback()
+            services.record_login_failure(form.email.data)
+            flash(error.message, "error")
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            services.record_login_success(form.email.data)
+            _sign_in(user, remember=bool(form.remember.data))
             return redirect(next_path or url_for("editions.home"))
     return render_template("auth/login.html", form=form)
 
@@ -134,6 +180,10 @@ def login():
 @bp.post("/logout")
 @access(Audience.ANONYMOUS)
 def logout():
+    if current_user.is_authenticated:
+        # The server forgets the session, so a copy of its cookies opens nothing either.
+        services.end_session(current_user, current_user.session_id)
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("editions.home"))
@@ -224,7 +274,10 @@ def account():
                 show_error(password_form, error)
             else:
                 db.session.commit()
-                flash(_("Your password is changed."), "success")
+                flash(
+                    _("Your password is changed. Your other sessions are logged out."),
+                    "success",
+                )
                 return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html",
@@ -234,3 +287,78 @@ def account():
         resend_form=EmptyForm(),
         zones=all_zones(),
     )
+
+
+@bp.get("/account/sessions")
+@access(Audience.USER)
+def sessions():
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/sessions.html",
+        rows=active_sessions(user),
+        current_id=user.session_id,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@access(Audience.USER)
+def end_session(session_id: int):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+    elif session_id == current_user.session_id:
+        flash(_("To end this session, log out."), "info")
+    elif services.end_session(current_user, session_id):
+        db.session.commit()
+        flash(_("That session is logged out."), "success")
+    else:
+        flash(_("That session had already ended."), "info")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@access(Audience.USER)
+def end_other_sessions():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+    else:
+        ended = services.end_other_sessions(current_user)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d other session is logged out.",
+                "%(num)d other sessions are logged out.",
+                ended,
+            ),
+            "success",
+        )
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.get("/account/data.json")
+@access(Audience.USER)
+def my_data():
+    response = jsonify(personal_data(current_user._get_current_object()))
+    response.headers["Content-Disposition"] = 'attachment; filename="agora-my-data.json"'
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@access(Audience.USER)
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.delete_account(user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account is deleted. Goodbye."), "info")
+            return redirect(url_for("editions.home"))
+    return render_template("auth/delete_account.html", form=form)

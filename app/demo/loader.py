@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app import audit
 from app.auth.services import hash_password
 from app.demo.accounts import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS
 from app.extensions import db
@@ -17,6 +18,7 @@ from app.models import (
     CommitmentProgress,
     ConferenceSession,
     Edition,
+    EditionRole,
     EditionStatus,
     InvitationStatus,
     Organisation,
@@ -26,6 +28,8 @@ from app.models import (
     SessionShowcase,
     SessionSpeaker,
     SessionStatus,
+    Showcase,
+    ShowcaseTransition,
     Speaker,
     Thinklab,
     ThinklabMember,
@@ -33,6 +37,20 @@ from app.models import (
     Venue,
 )
 from app.models.scheduling import LocalTimesMixin
+
+# What the audit log shows of the demo: the organisers' work on editions, programmes,
+# showcases and agreements.
+AUDITED = (
+    Edition,
+    EditionRole,
+    ConferenceSession,
+    Showcase,
+    ShowcaseTransition,
+    Agreement,
+    AgreementTransition,
+    Commitment,
+)
+DEMO_ORGANISER = "organiser@demo.agora"
 
 
 def utc(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -51,7 +69,25 @@ class Loader:
         db.session.add(obj)
         db.session.flush()
         self.created[type(obj).__name__] += 1
+        if isinstance(obj, AUDITED):
+            self._audit(obj)
         return obj
+
+    def _audit(self, obj) -> None:
+        """Log what the organisers of the real cases did, as the services would have."""
+        actor_id = getattr(obj, "actor_id", None) or getattr(obj, "owner_id", None)
+        actor = db.session.get(User, actor_id) if actor_id else None
+        edition_id = getattr(obj, "edition_id", None)
+        if isinstance(obj, ShowcaseTransition):
+            edition_id = db.session.get(Showcase, obj.showcase_id).edition_id
+        elif isinstance(obj, AgreementTransition | Commitment):
+            edition_id = db.session.get(Agreement, obj.agreement_id).edition_id
+        audit.record(
+            f"{obj.__tablename__}.created",
+            obj,
+            actor=actor or self.users.get(DEMO_ORGANISER),
+            edition_id=edition_id,
+        )
 
     def get_or_create(self, model, defaults: dict | None = None, **lookup):
         """Return ``(object, created)`` for the row matching ``lookup``."""

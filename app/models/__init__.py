@@ -10,6 +10,7 @@ from app.models.agreements import (
     Commitment,
     CommitmentProgress,
 )
+from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
 from app.models.editions import (
     Edition,
@@ -72,12 +73,13 @@ from app.models.thinklabs import (
     Thinklab,
     ThinklabMember,
 )
-from app.models.users import EditionRole, EditionRoleKind, User
+from app.models.users import EditionRole, EditionRoleKind, User, UserSession
 
 __all__ = [
     "AgendaEntry",
     "Agreement",
     "Announcement",
+    "AuditEntry",
     "AgreementDocument",
     "AgreementKind",
     "AgreementParty",
@@ -136,6 +138,7 @@ __all__ = [
     "ThinklabMember",
     "Track",
     "User",
+    "UserSession",
     "Venue",
     "utcnow",
 ]

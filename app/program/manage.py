@@ -98,7 +98,7 @@ def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | Non
             edition,
             _session_data(form),
             session_=session_,
-            version=form.version.data,
+            version=form.version.data or "",
             accept_warnings=form.accept_warnings.data,
             actor=current_user,
         )
@@ -167,7 +167,7 @@ def cancel_session(id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.cancel_session(session_, version=form.version.data, actor=current_user)
+        services.cancel_session(session_, version=form.version.data or "", actor=current_user)
     except services.StaleSession:
         db.session.rollback()
         flash(_("This session was changed meanwhile by someone else. Check it again."), "error")
@@ -308,7 +308,7 @@ def place_session(id: int):
             session_,
             room_id=form.room_id.data,
             starts_local=form.starts_local.data,
-            version=form.version.data,
+            version=form.version.data or "",
             accept_warnings=form.accept_warnings.data,
             actor=current_user,
         )

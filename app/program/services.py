@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import audit
 from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
 from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
@@ -207,10 +208,12 @@ def _checked_place(edition: Edition, data: dict) -> _Place:
 
 
 def _refuse_if_stale(session_: ConferenceSession | None, version: int | str | None) -> None:
+    # None: the caller does not check (a script, another service). Anything else must be
+    # the current version: an empty or unreadable one is refused, never taken as "any".
     if (
         session_ is not None
-        and version not in (None, "")
-        and str(version) != str(session_.version_id)
+        and version is not None
+        and str(version).strip() != str(session_.version_id)
     ):
         raise StaleSession(_("This session was changed meanwhile by someone else."))
 
@@ -230,7 +233,8 @@ def save_session(
     else the edition's). A change a calendar must see grows ``sequence``, stamps
     ``changed_at`` and notifies the speakers and the attendees who starred the session.
 
-    :param version: the session's ``version_id`` when the form was opened.
+    :param version: the session's ``version_id`` when the form was opened; None skips
+        the check, an empty or unreadable value is refused.
     :param accept_warnings: save even if the non-blocking checks found something.
     :raises StaleSession: if someone saved the session since the form was opened.
     :raises FormErrors: for bad input, a time the clocks skip, an end before the start,
@@ -273,6 +277,7 @@ def save_session(
                 )
     except StaleDataError as error:
         raise StaleSession(_("This session was changed meanwhile by someone else.")) from error
+    audit.record("session.created" if is_new else "session.saved", target, actor=actor)
     return SavedSession(target, warnings, calendar_changed)
 
 

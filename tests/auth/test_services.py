@@ -135,7 +135,7 @@ def test_authenticate_refuses_a_disabled_account(request_ctx):
 def test_authenticate_upgrades_a_weak_hash(request_ctx, monkeypatch):
     user = make_user()
     old_hash = user.password_hash
-    monkeypatch.setattr(services, "needs_rehash", lambda password_hash: True)
+    monkeypatch.setattr(services.accounts, "needs_rehash", lambda password_hash: True)
 
     services.authenticate(user.email, PASSWORD)
 
@@ -303,7 +303,16 @@ def test_create_admin_needs_a_password_for_a_new_account(request_ctx):
 def test_load_user_skips_disabled_accounts(request_ctx):
     active = make_user()
     disabled = make_user(is_disabled=True)
+    active_secret = services.start_session(active, remember=False)
+    disabled_secret = services.start_session(disabled, remember=False)
 
-    assert queries.load_user(str(active.id)) is active
-    assert queries.load_user(str(disabled.id)) is None
+    assert queries.load_user(active_secret) is active
+    assert queries.load_user(disabled_secret) is None
     assert queries.load_user("nonsense") is None
+
+
+def test_load_user_takes_a_session_secret_not_an_account_id(request_ctx):
+    user = make_user()
+    services.start_session(user, remember=False)
+
+    assert queries.load_user(str(user.id)) is None

@@ -14,6 +14,7 @@ from app.models import (
 )
 from tests.calendars.parsers import same_reading
 from tests.factories import make_edition, make_session, make_speaker, make_user
+from tests.support import sign_in
 
 
 def test_agenda_has_starred_sessions_talks_and_thinklabs_and_rotation_kills_it(app, client):
@@ -37,9 +38,7 @@ def test_agenda_has_starred_sessions_talks_and_thinklabs_and_rotation_kills_it(a
         db.session.commit()
         user_id, ids = user.id, (starred.id, spoken.id, other.id)
         session_uids = [s.ical_uid for s in (starred, spoken, other)]
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+    sign_in(client, user_id)
     assert client.post(f"/sessions/{ids[0]}/star").status_code == 302
     response = client.post("/account/agenda-token")
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from app.calendars.queries.exports import safe_cell
 from app.extensions import db
 from app.models import EditionRoleKind
 from tests.factories import grant, make_edition, make_session, make_user
+from tests.support import sign_in
 
 
 def test_csv_is_for_organisers_and_neutralises_formulas(app, client):
@@ -18,11 +19,9 @@ def test_csv_is_for_organisers_and_neutralises_formulas(app, client):
         grant(organiser, edition, EditionRoleKind.ORGANISER)
         db.session.commit()
         ids = organiser.id, stranger.id
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(ids[1])
+    sign_in(client, ids[1])
     assert client.get("/editions/csv-edition/sessions.csv").status_code == 403
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(ids[0])
+    sign_in(client, ids[0])
     response = client.get("/editions/csv-edition/sessions.csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))

@@ -20,6 +20,7 @@ from flask_wtf.file import FileField, MultipleFileField
 
 from app.access import access_table
 from tests.access_table import World
+from tests.support import sign_in
 
 # One object of every kind, with a user of every kind (the access test's fixture).
 
@@ -99,9 +100,7 @@ class Probe:
     def client(self, role: str):
         client = self.app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as flask_session:
-                flask_session["_user_id"] = str(self.world.users[role])
-                flask_session["_fresh"] = True
+            sign_in(client, self.world.users[role])
         return client
 
     def send(self, role, label, method, url, *, expect=None, **kwargs):

@@ -4,6 +4,7 @@ from app.auth.emails import notify_password_reset
 from app.extensions import db
 from app.models import OutboxMessage
 from tests.factories import make_user
+from tests.support import sign_in
 
 
 def test_the_browser_language_is_used_for_visitors(client):
@@ -30,9 +31,7 @@ def test_the_profile_language_wins_over_the_browser(app, client):
         user = make_user(locale="fr")
         db.session.commit()
         user_id = user.id
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+    sign_in(client, user_id)
     text = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in text
 

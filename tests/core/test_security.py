@@ -11,6 +11,7 @@ from app.extensions import db, limiter
 from app.models import ShowcaseMaterial
 from config import ProductionConfig, TestingConfig
 from tests.factories import make_edition, make_organisation, make_showcase, make_user
+from tests.support import sign_in
 
 
 @pytest.fixture
@@ -20,9 +21,7 @@ def signed_in(app, client):
         edition = make_edition(slug="headers-edition")
         db.session.commit()
         user_id, slug = user.id, edition.slug
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user_id)
-        flask_session["_fresh"] = True
+    sign_in(client, user_id)
     return slug
 
 
@@ -97,8 +96,7 @@ def test_a_material_download_keeps_its_sandbox(app, client, tmp_path, monkeypatc
         db.session.commit()
         url = f"/showcases/{showcase.id}/materials/{material.id}"
         admin_id = admin.id
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(admin_id)
+    sign_in(client, admin_id)
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers.getlist("Content-Security-Policy") == ["sandbox; default-src 'none'"]

@@ -10,6 +10,7 @@ from app.demo import BIZERTE_SLUG, PLANTED_CONFLICT_TITLE
 from app.extensions import db
 from app.models import ConferenceSession, Edition, User
 from app.program.queries import conflicts
+from tests.support import sign_in
 
 CONFLICTS = f"/editions/{BIZERTE_SLUG}/manage/conflicts"
 
@@ -101,10 +102,7 @@ def test_two_organisers_editing_a_demo_session_the_second_is_refused(app, sign_i
         browser = app.test_client()
         with app.app_context():
             user_id = db.session.scalar(select(User.id).where(User.email == email))
-        with browser.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
-            flask_session["_fresh"] = True
-            flask_session["lang"] = "en"
+        sign_in(browser, user_id, lang="en")
         assert browser.get(url).status_code == 200
         browsers.append(browser)
     first, second = browsers

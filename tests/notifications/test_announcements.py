@@ -27,6 +27,7 @@ from tests.factories import (
     make_speaker,
     make_user,
 )
+from tests.support import sign_in
 
 
 def register(edition, user):
@@ -109,9 +110,7 @@ def test_a_wrong_copy_address_is_refused_when_entered(app, client):
         register(edition, make_user())
         db.session.commit()
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     data = {
         "audience": "attendees",
         "subject": "Hello",
@@ -135,9 +134,7 @@ def test_the_page_counts_recipients_writes_drafts_releases_and_shows_progress(ap
             register(edition, make_user())
         db.session.commit()
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     url = f"/editions/{slug}/announcements"
     data = {"audience": "attendees", "subject": "Programme", "body": "It is online."}
 

@@ -14,6 +14,7 @@ from app.models import (
 from app.notifications import queries, services
 from app.notifications.services import queue_email, worker
 from tests.factories import grant, make_edition, make_user
+from tests.support import sign_in
 
 
 @pytest.fixture
@@ -57,9 +58,7 @@ def desk(app, client):
         db.session.commit()
         ids = {"drafts": [m.id for m in drafts], "failed": failed.id}
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     return slug, ids
 
 

@@ -8,6 +8,7 @@ from app.notifications.queries import preferences_of
 from app.notifications.queries.preferences import make_unsubscribe_token
 from app.notifications.services import queue_email, set_preference
 from tests.factories import make_user
+from tests.support import sign_in
 
 
 def optional_mail(user, **fields):
@@ -78,9 +79,7 @@ def test_the_preferences_page_saves_choices(app, client, login):
         user = make_user()
         db.session.commit()
         user_id = user.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user_id)
-        s["_fresh"] = True
+    sign_in(client, user_id)
     page = client.get("/account/notifications")
     assert page.status_code == 200
     response = client.post("/account/notifications", data={"reminders": "y", "announcements": "y"})

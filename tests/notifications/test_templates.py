@@ -10,6 +10,7 @@ from app.notifications.queries.templates import TemplateRefused
 from app.notifications.services import save_override
 from app.showcases.emails import draft_decision
 from tests.factories import grant, make_edition, make_organisation, make_showcase, make_user
+from tests.support import sign_in
 
 REQUIRED_EVENTS = {
     "showcases.received",
@@ -161,9 +162,7 @@ def test_template_page_refuses_a_bad_placeholder_next_to_the_field(app, client):
         grant(organiser, edition, EditionRoleKind.ORGANISER)
         db.session.commit()
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     url = f"/editions/{slug}/mail-templates/edit?event=showcases.received&locale=en"
 
     assert client.get(url).status_code == 200
@@ -191,9 +190,7 @@ def test_every_template_page_previews_its_default(app, client):
         organiser = make_user(is_organiser=True)
         db.session.commit()
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     assert client.get(f"/editions/{slug}/mail-templates").status_code == 200
     for key in EVENTS:
         for locale in ("en", "fr"):
@@ -209,9 +206,7 @@ def test_the_live_preview_answers_json_and_names_a_bad_placeholder(app, client):
         organiser = make_user(is_organiser=True)
         db.session.commit()
         slug, organiser_id = edition.slug, organiser.id
-    with client.session_transaction() as s:
-        s["_user_id"] = str(organiser_id)
-        s["_fresh"] = True
+    sign_in(client, organiser_id)
     url = f"/editions/{slug}/mail-templates/edit?event=auth.password_reset&locale=fr"
     headers = {"Accept": "application/json"}
 

@@ -325,3 +325,32 @@ def test_speaker_profile_with_a_photo(app, client, setup, tmp_path, monkeypatch)
     photo = client.get(f"/speakers/{karim_id}/photo")
     assert photo.status_code == 200 and photo.mimetype == "image/png"
     assert app.test_client().get(f"/speakers/{karim_id}/photo").status_code == 404
+
+
+@pytest.mark.parametrize("version", [None, "", "\x00", "garbage"])
+def test_an_edit_without_a_readable_version_is_refused(app, client, setup, version):
+    sign_in(client, setup.organiser_id)
+    values = form(setup, title="Overwritten", starts_local="2027-03-27T09:00")
+    values["ends_local"] = "2027-03-27T10:00"
+    if version is not None:
+        values["version"] = version
+    response = client.post(f"/sessions/{setup.session_id}/edit", data=values)
+    assert response.status_code == 200
+    assert "changed meanwhile" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ConferenceSession, setup.session_id).title == "Opening"
+
+
+@pytest.mark.parametrize("version", [None, "\x00", "garbage"])
+def test_a_move_or_cancel_without_a_readable_version_is_refused(app, client, setup, version):
+    sign_in(client, setup.organiser_id)
+    extra = {} if version is None else {"version": version}
+    client.post(
+        f"/sessions/{setup.session_id}/place",
+        data={"room_id": setup.studio_id, "starts_local": "2027-03-28T14:00", **extra},
+    )
+    client.post(f"/sessions/{setup.session_id}/cancel", data=extra)
+    with app.app_context():
+        opening = db.session.get(ConferenceSession, setup.session_id)
+        assert (opening.room_id, opening.status) == (setup.hall_id, SessionStatus.TENTATIVE)
+        assert opening.sequence == 0

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import User
 from app.registrations import services
 from tests.factories import make_edition, make_user
+from tests.support import sign_in as sign_in_client
 
 
 def open_edition(capacity: int | None = None, *, closes_local: datetime | None = None, **fields):
@@ -46,8 +47,6 @@ def sign_in(client, app):
     def do_sign_in(email: str) -> None:
         with app.app_context():
             user_id = db.session.scalar(select(User.id).where(User.email == email))
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user_id)
-            flask_session["_fresh"] = True
+        sign_in_client(client, user_id)
 
     return do_sign_in

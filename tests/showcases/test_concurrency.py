@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AuditEntry,
     Edition,
     EditionRole,
     Organisation,
@@ -18,6 +19,7 @@ from app.models import (
     ShowcaseTransition,
     Track,
     User,
+    UserSession,
 )
 from app.showcases import services
 from tests.factories import make_edition, make_organisation, make_track, make_user
@@ -43,6 +45,8 @@ def _clean(app, ids: dict) -> None:
     with app.app_context():
         for model, column, value in (
             (OutboxMessage, OutboxMessage.recipient, "race@darmobility.ma"),
+            (AuditEntry, AuditEntry.edition_id, ids["edition"]),
+            (UserSession, UserSession.user_id, ids["user"]),
             (ShowcaseTransition, ShowcaseTransition.showcase_id, ids["showcase"]),
             (Showcase, Showcase.id, ids["showcase"]),
             (EditionRole, EditionRole.edition_id, ids["edition"]),
@@ -81,9 +85,11 @@ def test_two_simultaneous_submits_make_one_submission(shared_app):
         answers: list[int] = []
         errors: list[BaseException] = []
 
+        # Signed in one after the other: signing in writes a session row.
+        clients = [sign_in(shared_app.test_client(), ids["user"]) for _ in range(2)]
+
         def click() -> None:
-            client = shared_app.test_client()
-            sign_in(client, ids["user"])
+            client = clients.pop()
             try:
                 start.wait()
                 answers.append(client.post(f"/showcases/{ids['showcase']}/submit", data=form))

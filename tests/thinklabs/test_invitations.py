@@ -21,6 +21,7 @@ from app.thinklabs import services
 from app.timezones import get_zone
 from tests.calendars.parsers import _forget_vobject_zones
 from tests.factories import make_user
+from tests.support import sign_in
 
 ZONE = "Europe/Paris"
 FIRST = datetime(2027, 1, 5, 18)
@@ -257,9 +258,7 @@ def test_a_skip_refreshes_a_waiting_request_so_it_keeps_the_cancellation(app, la
 
 
 def test_the_skip_route_sends_one_cancellation_per_member(app, client, lab):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(lab["organiser"])
-        session["_fresh"] = True
+    sign_in(client, lab["organiser"])
     response = client.post(
         "/thinklabs/lab/manage/skip", data={"original": "2027-01-12T18:00", "note": ""}
     )
@@ -366,9 +365,7 @@ def test_removing_a_member_without_email_sends_nothing(app, lab):
 
 
 def test_the_remove_route_sends_the_cancellation(app, client, lab):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(lab["organiser"])
-        session["_fresh"] = True
+    sign_in(client, lab["organiser"])
     with app.app_context():
         member_id = _member_id(lab["amel"])
     response = client.post(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.editions.queries.editions import (
     edition_number_taken,
     edition_slug_taken,
@@ -188,6 +189,7 @@ def create_edition(series: Series, data: dict, *, created_by: User | None = None
     if created_by is not None and not is_site_organiser(created_by):
         edition.roles.append(EditionRole(user_id=created_by.id, role=EditionRoleKind.ORGANISER))
     _save_or_slug_conflict(_("Another edition already uses this address or number."), edition)
+    audit.record("edition.created", edition, actor=created_by)
     return edition
 
 
@@ -222,6 +224,7 @@ def update_edition(
                     raise FormErrors({"": problems})
     except IntegrityError as error:
         raise FormErrors({"slug": [_("Another edition already uses this address.")]}) from error
+    audit.record("edition.updated", edition)
     return edition
 
 
@@ -251,6 +254,7 @@ def publish_edition(edition: Edition) -> None:
         raise FormErrors({"": problems})
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = utcnow()
+    audit.record("edition.published", edition)
     db.session.flush()
 
 
@@ -264,6 +268,7 @@ def unpublish_edition(edition: Edition) -> None:
         raise FormErrors({"": problems})
     edition.status = EditionStatus.DRAFT
     edition.published_at = None
+    audit.record("edition.unpublished", edition)
     db.session.flush()
 
 
@@ -275,6 +280,7 @@ def archive_edition(edition: Edition) -> None:
     if edition.status is not EditionStatus.PUBLISHED:
         raise Conflict(_("Only a published edition can be archived."))
     edition.status = EditionStatus.ARCHIVED
+    audit.record("edition.archived", edition)
     db.session.flush()
 
 
@@ -292,6 +298,7 @@ def publish_programme(edition: Edition) -> int:
     if edition.programme_published_at is not None:
         raise Conflict(_("The programme is already published."))
     edition.programme_published_at = utcnow()
+    audit.record("edition.programme_published", edition)
     return announce_decisions(edition, edition.programme_published_at)
 
 

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.editions.queries.team import scores_of
 from app.errors import Conflict, FieldErrors, FormErrors, NotAllowed, NotFound
 from app.extensions import db
@@ -57,6 +58,7 @@ def grant_role(edition: Edition, *, email: str, role: EditionRoleKind, actor: Us
             {"email": [_("%(name)s already has this role.", name=user.display_name)]}
         ) from error
     db.session.expire(edition, ["roles"])
+    audit.record("role.granted", granted, actor=actor)
     return granted
 
 
@@ -97,6 +99,7 @@ def revoke_role(edition: Edition, role_id: int, *, actor: User) -> EditionRole:
                     "else before giving it up."
                 )
             )
+    audit.record("role.revoked", granted, actor=actor, removed=True)
     db.session.delete(granted)
     db.session.flush()
     db.session.expire(edition, ["roles"])

@@ -10,6 +10,7 @@ from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import audit
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import Edition, OutboxMessage, OutboxStatus, User, utcnow
@@ -147,5 +148,6 @@ def release(edition: Edition, *, by: User, kind=None, ids=None, announcement_id=
     db.session.expire_all()
     logger.info("%s released %s mails of edition %s", by.id, result.rowcount, edition.id)
     if result.rowcount:
+        audit.record("mails.released", edition, actor=by, after={"mails": result.rowcount})
         drafts_released.send(edition)
     return result.rowcount

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app import audit
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import MailTemplateOverride
@@ -46,6 +47,7 @@ def save_override(
     override = find_override(edition_id, event_key, locale)
     if not (subject or body_text.strip() or body_html.strip()):
         if override is not None:
+            audit.record("mail_template.reset", override, actor=by, removed=True)
             db.session.delete(override)
             db.session.flush()
         return None
@@ -56,5 +58,6 @@ def save_override(
     override.body_text = body_text
     override.body_html = body_html
     override.updated_by_id = by.id if by is not None else None
+    audit.record("mail_template.saved", override, actor=by)
     db.session.flush()
     return override

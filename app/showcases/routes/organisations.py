@@ -190,7 +190,7 @@ def organisation_showcases(organisation_id: int):
 
 
 def _signed_in_user() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 @bp.post("/organisations/<int:organisation_id>/invitations")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
+from app import audit
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import Edition, OutboxMessage, OutboxStatus, Showcase, ShowcaseStatus, User, utcnow
@@ -60,6 +61,7 @@ def decide(
         free_place(showcase)
     record_transition(showcase, decision, by, clean_text(note))
     showcase.decided_at = utcnow()
+    audit.record("showcase.decided", showcase, actor=by)
     db.session.flush()
     mail, already = emails.draft_decision(showcase, by)
     _sync_decision_released([showcase])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import audit
 from app.errors import Conflict, FieldErrors, FormErrors, NotAllowed
 from app.extensions import db
 from app.models import (
@@ -157,6 +158,7 @@ def create_draft(user: User, edition: Edition, data: dict) -> Created:
     )
     db.session.add(showcase)
     db.session.flush()
+    audit.record("showcase.created", showcase, actor=user)
     return Created(showcase, True)
 
 
@@ -179,6 +181,7 @@ def update_showcase(showcase: Showcase, user: User, data: dict, *, version) -> S
     showcase.summary = values["summary"]
     showcase.kind = values["kind"]
     showcase.track = values["track"]
+    audit.record("showcase.updated", showcase, actor=user)
     db.session.flush()
     if showcase.status is not S.DRAFT and showcase.track_id != old_track_id:
         assign_track_reviewers(showcase)
@@ -239,6 +242,7 @@ def submit(showcase: Showcase, user: User, *, version, track_id=None) -> Submitt
     showcase.submitted_at = utcnow()
     showcase.submitted_by = user
     record_transition(showcase, S.SUBMITTED, user)
+    audit.record("showcase.submitted", showcase, actor=user)
     db.session.flush()
     emails.notify_received(showcase, user)
     assign_track_reviewers(showcase)
@@ -260,6 +264,7 @@ def withdraw(showcase: Showcase, user: User, note: str = "") -> bool:
     free_place(showcase)
     drop_draft_decision_mails(showcase)
     record_transition(showcase, S.WITHDRAWN, user, clean_text(note))
+    audit.record("showcase.withdrawn", showcase, actor=user)
     db.session.flush()
     return True
 

@@ -24,6 +24,7 @@ from app.auth.queries import (
     password_fingerprint,
     read_token,
 )
+from app.auth.services.sessions import end_all_sessions, end_other_sessions
 from app.errors import (
     AccountDisabled,
     EmailTaken,
@@ -352,7 +353,8 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password through a reset token, which then stops working.
+    """Set a new password through a reset token, which then stops working, and end every
+    session and remember-me cookie of the account.
 
     Following the link proves the address, so an unconfirmed address becomes confirmed.
 
@@ -364,13 +366,16 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+    # Whoever knew the old password may hold a session or a remember-me cookie: end them.
+    end_all_sessions(user)
     db.session.flush()
     logger.info("password reset for user %s", user.id)
     return user
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace ``user``'s password after checking the current one.
+    """Replace ``user``'s password after checking the current one, and end every other
+    session of the account (the one ``user`` was loaded for stays signed in).
 
     :raises InvalidInput: (field ``current_password``) if the current password is wrong.
     :raises WeakPassword: if the new password is not acceptable.
@@ -379,6 +384,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise InvalidInput(_("Your current password is not correct."), field="current_password")
     check_password_strength(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
+    end_other_sessions(user)
     db.session.flush()
 
 
