@@ -10,6 +10,16 @@ from app.models.agreements import (
     Commitment,
     CommitmentProgress,
 )
+from app.models.api import (
+    ApiToken,
+    DeliveryStatus,
+    IdempotentRequest,
+    TokenScope,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from app.models.base import Base, utcnow
 from app.models.editions import (
     Edition,
@@ -70,6 +80,14 @@ from app.models.thinklabs import (
 from app.models.users import EditionRole, EditionRoleKind, User
 
 __all__ = [
+    "WebhookEvent",
+    "WebhookDelivery",
+    "WebhookAttempt",
+    "Webhook",
+    "TokenScope",
+    "IdempotentRequest",
+    "DeliveryStatus",
+    "ApiToken",
     "AgendaEntry",
     "Agreement",
     "Announcement",

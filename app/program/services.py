@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
 from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
@@ -272,6 +273,12 @@ def save_session(
                 )
     except StaleDataError as error:
         raise StaleSession(_("This session was changed meanwhile by someone else.")) from error
+    if is_new:
+        signals.session_scheduled.send(target, actor=actor)
+    elif calendar_changed and target.is_cancelled and not was_cancelled:
+        signals.session_cancelled.send(target, actor=actor)
+    elif calendar_changed:
+        signals.session_changed.send(target, actor=actor)
     return SavedSession(target, warnings, calendar_changed)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from app import signals
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import Edition, OutboxMessage, OutboxStatus, Showcase, ShowcaseStatus, User, utcnow
@@ -62,6 +63,7 @@ def decide(
     db.session.flush()
     mail, already = emails.draft_decision(showcase, by)
     _sync_decision_released([showcase])
+    signals.showcase_decided.send(showcase, actor=by, decision=decision)
     return Decided(showcase, True, mail, already)
 
 
