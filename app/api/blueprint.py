@@ -19,6 +19,12 @@ bp = Blueprint("api", __name__)
 
 PREFIX = "/api/v1"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_BODY = 1024 * 1024
+API_MESSAGES = {
+    401: "Authenticate: send a personal token as 'Authorization: Bearer <token>'.",
+    403: "You may not do this.",
+    404: "There is nothing at this address.",
+}
 
 v1 = ApiBlueprint(
     "api_v1",
@@ -64,10 +70,13 @@ def _register_v1(state) -> None:
     app.config.setdefault("API_RATE_LIMIT", "300/minute")
     api.init_app(app)
     csrf.exempt(v1)
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(v1)
     api.register_blueprint(v1)
     # A JSON client that is not signed in gets 401, not the login page.
     app.login_manager.blueprint_login_views["api_v1"] = None
+
+
+def rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def rate_limit_key() -> str:
@@ -77,6 +86,10 @@ def rate_limit_key() -> str:
     if scheme.lower() == "bearer" and secret.strip():
         return "token:" + queries.token_digest(secret.strip())[:24]
     return f"addr:{request.remote_addr}"
+
+
+# Once, at import: each call adds a limit to the blueprint's, for every app.
+limiter.limit(rate_limit, key_func=rate_limit_key, scope="api")(v1)
 
 
 def _has_nul() -> bool:
@@ -89,6 +102,8 @@ def _has_nul() -> bool:
 @v1.before_request
 def authenticate():
     """Bearer tokens for programs, the session cookie (with its CSRF token) for the pages."""
+    if (request.content_length or 0) > MAX_BODY:
+        return error(413, "payload_too_large", "Keep the request's body under 1 MiB.")
     if _has_nul():
         return error(400, "bad_request", "NUL characters are not accepted.")
     header = request.headers.get("Authorization", "")
@@ -141,7 +156,7 @@ def _http_error(failure: HTTPException):
                 errors[name] = _flatten(found)
         else:
             errors[location] = _flatten(fields)
-    message = data.get("message") or failure.description or failure.name
+    message = data.get("message") or API_MESSAGES.get(failure.code) or failure.description
     code = _snake(failure.name)
     if failure.code == 422 and errors:
         message = "The request's data is not valid; see errors."
