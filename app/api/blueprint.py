@@ -124,6 +124,17 @@ def authenticate():
     return None
 
 
+@v1.after_request
+def conditional(response):
+    """Reads carry an ETag (the resource's version, else a digest of the body) and answer
+    304 to a client that already has them."""
+    if request.method == "GET" and response.status_code == 200:
+        if not response.get_etag()[0]:
+            response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
 def error(status: int, code: str, message: str, errors: dict | None = None):
     """The API's one error answer."""
     body = api_error_body(status, code, message, errors)

@@ -159,10 +159,7 @@ class NewEditionInput(EditionInput):
 
 
 class EditionPatch(EditionInput):
-    """Any of an edition's fields; those left out keep their value."""
-
-    class Meta:
-        partial = True
+    """Any of an edition's fields; those left out keep their value (used with partial=True)."""
 
 
 class TrackSchema(Schema):
@@ -266,8 +263,7 @@ class SessionInput(Schema):
 
 
 class SessionPatch(SessionInput):
-    class Meta:
-        partial = True
+    """Any of a session's fields; those left out keep their value (used with partial=True)."""
 
 
 class SpeakerSchema(Schema):
@@ -384,8 +380,7 @@ class WebhookInput(Schema):
 
 
 class WebhookPatch(WebhookInput):
-    class Meta:
-        partial = True
+    """Any of a webhook's fields; those left out keep their value (used with partial=True)."""
 
 
 class AttemptSchema(Schema):

@@ -377,6 +377,7 @@ def attempt(delivery: WebhookDelivery, *, post: Callable = _post, now=None) -> W
         error=error,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
+    db.session.add(log)
     delivery.attempts += 1
     if error is None:
         delivery.status = DeliveryStatus.SENT

@@ -114,7 +114,7 @@ def get_edition(slug: str):
 @v1.route(f"/editions/{SLUG}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_edition)
 @v1.doc(**IF_MATCH_DOC)
-@v1.arguments(EditionPatch)
+@v1.arguments(EditionPatch(partial=True))
 @v1.response(200, EditionSchema)
 def update_edition(data, slug: str):
     """Change an edition's details; fields left out keep their value."""

@@ -87,7 +87,7 @@ def get_session(session_id: int):
 @v1.route(f"/sessions/{SESSION_ID}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_session)
 @v1.doc(**IF_MATCH_DOC)
-@v1.arguments(SessionPatch)
+@v1.arguments(SessionPatch(partial=True))
 @v1.response(200, SessionSchema)
 def update_session(data, session_id: int):
     """Change or move a session; fields left out keep their value."""

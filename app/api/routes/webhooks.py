@@ -79,7 +79,7 @@ def get_webhook(webhook_id: int):
 @v1.route(f"/webhooks/{WEBHOOK_ID}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_webhook)
 @v1.doc(**IF_MATCH_DOC)
-@v1.arguments(WebhookPatch)
+@v1.arguments(WebhookPatch(partial=True))
 @v1.response(200, WebhookSchema)
 def update_webhook(data, webhook_id: int):
     """Change a webhook's address, events or state."""
