@@ -12,7 +12,7 @@ import pytest
 
 from app.api.services import deliver_due
 from app.extensions import db
-from app.models import DeliveryStatus, WebhookDelivery, utcnow
+from app.models import DeliveryStatus, Webhook, WebhookDelivery, utcnow
 from tests.api.conftest import session_body
 from tests.support import sign_in
 
@@ -152,8 +152,6 @@ def test_the_organisers_page_adds_tests_and_logs_webhooks(app, client, world, re
     )
     assert added.status_code == 302
     with app.app_context():
-        from app.models import Webhook
-
         hook_id = db.session.scalar(db.select(Webhook.id))
     assert client.post(f"{page}/{hook_id}/test").status_code == 302
     with app.app_context():
