@@ -38,8 +38,22 @@ def _sane_date(value: date | datetime) -> None:
         raise ValidationError("Give a year between 1900 and 2200.")
 
 
+LOCAL_TIME_DOC = {
+    "format": "local-date-time",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$",
+    "description": "A wall-clock time in the venue's zone, without offset.",
+}
+
+
 def LocalDateTime(**kwargs):  # noqa: N802
-    return fields.NaiveDateTime(validate=_sane_date, **kwargs)
+    """A wall-clock time read in a zone given apart (no offset), as the pages take it."""
+    return fields.NaiveDateTime(validate=_sane_date, metadata=LOCAL_TIME_DOC, **kwargs)
+
+
+def LocalDateTimeOut(**kwargs):  # noqa: N802
+    return fields.NaiveDateTime(
+        metadata={**LOCAL_TIME_DOC, "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"}, **kwargs
+    )
 
 
 def Day(**kwargs):  # noqa: N802
@@ -132,8 +146,8 @@ class EditionSchema(Schema):
     status = fields.Function(lambda edition: edition.status.value, required=True)
     patronage = fields.String(required=True)
     organised_by = fields.String(required=True)
-    call_opens_local = fields.NaiveDateTime(allow_none=True)
-    call_closes_local = fields.NaiveDateTime(allow_none=True)
+    call_opens_local = LocalDateTimeOut(allow_none=True)
+    call_closes_local = LocalDateTimeOut(allow_none=True)
     updated_at = fields.AwareDateTime(required=True)
 
 
@@ -230,8 +244,8 @@ class SessionSchema(Schema):
     room_id = fields.Integer(allow_none=True)
     online_url = fields.String(allow_none=True)
     status = enum_field(SessionStatus, required=True)
-    starts_local = fields.NaiveDateTime(required=True)
-    ends_local = fields.NaiveDateTime(required=True)
+    starts_local = LocalDateTimeOut(required=True)
+    ends_local = LocalDateTimeOut(required=True)
     timezone = fields.String(required=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
