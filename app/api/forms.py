@@ -9,6 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from app.forms import AgoraForm
@@ -28,7 +29,8 @@ EVENT_LABELS = {
 class TokenForm(AgoraForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     scope = SelectField(
-        _l("Scope"), choices=[(scope.value, label) for scope, label in SCOPE_LABELS.items()]
+        _l("Scope"),
+        choices=[SelectChoice(scope.value, label) for scope, label in SCOPE_LABELS.items()],
     )
     expires_in_days = IntegerField(
         _l("Expires after (days)"), default=90, validators=[Optional(), NumberRange(1, 366)]
@@ -42,7 +44,7 @@ class WebhookForm(AgoraForm):
     )
     events = SelectMultipleField(
         _l("Events"),
-        choices=[(event.value, label) for event, label in EVENT_LABELS.items()],
+        choices=[SelectChoice(event.value, label) for event, label in EVENT_LABELS.items()],
         validators=[DataRequired()],
     )
     is_active = BooleanField(_l("Active"), default=True)
