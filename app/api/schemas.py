@@ -130,6 +130,12 @@ class SeriesSchema(Schema):
     description = fields.String(required=True)
 
 
+class SeriesInput(Schema):
+    slug = Text(80, required=True, min_length=1, validate=validate.Regexp(r"^[a-z0-9-]+$"))
+    name = Text(200, required=True, min_length=1)
+    description = Text(5_000, load_default="")
+
+
 class EditionSchema(Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)

@@ -22,6 +22,7 @@ from app.api.schemas import (
     PageArgs,
     RoomInput,
     RoomSchema,
+    SeriesInput,
     SeriesSchema,
     TrackInput,
     TrackSchema,
@@ -58,6 +59,19 @@ def edition_tag(edition) -> str:
 def list_series(args):
     """The series of editions."""
     return page_body(queries.all_series(args["page"], args["per_page"]))
+
+
+@v1.route("/series", methods=["POST"])
+@access(Audience.SITE_ORGANISER)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(SeriesInput)
+@v1.response(201, SeriesSchema)
+def create_series(data):
+    """Create a series of editions (site organisers)."""
+    series = services.create_series(**data)
+    db.session.commit()
+    return series
 
 
 @v1.route("/series/<string(maxlength=80):series_slug>", methods=["GET"])
@@ -124,6 +138,17 @@ def update_edition(data, slug: str):
         return refused
     values = {**queries.edition_values(edition), **data}
     services.update_edition(edition, values, version=version_of(edition))
+    db.session.commit()
+    return tagged(edition, edition_tag(edition))
+
+
+@v1.route(f"/editions/{SLUG}/publish", methods=["POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@v1.response(200, EditionSchema)
+def publish_edition(slug: str):
+    """Publish a draft edition once it is coherent (the same checks as the page)."""
+    edition = visible_edition(slug)
+    services.publish_edition(edition)
     db.session.commit()
     return tagged(edition, edition_tag(edition))
 
