@@ -120,7 +120,11 @@ def build_one_of_everything() -> World:
         "thinklabs": {"slug": thinklab.slug},
         "agreements": {"id": agreement.id},
         "agenda": {"token": "access-agenda-token"},
-        "api": {"slug": edition.slug, "series_slug": edition.series.slug},
+        "api": {
+            "slug": edition.slug,
+            "series_slug": edition.series.slug,
+            "thinklab_slug": thinklab.slug,
+        },
         "*": {
             "token": "not-a-valid-token",
             "edition_id": edition.id,

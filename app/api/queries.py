@@ -15,6 +15,8 @@ from app.editions.services import EDITION_FIELDS
 from app.extensions import db
 from app.models import (
     AgendaEntry,
+    Agreement,
+    AgreementParty,
     ApiToken,
     ConferenceSession,
     Edition,
@@ -27,6 +29,7 @@ from app.models import (
     Showcase,
     ShowcaseStatus,
     Speaker,
+    Thinklab,
     User,
     Venue,
     Webhook,
@@ -440,3 +443,63 @@ def session_form_values(session_: ConferenceSession) -> dict:
         "ends_local": session_.ends_local,
         "status": session_.status,
     }
+
+
+# Thinklabs and agreements -----------------------------------------------------------------
+
+
+def public_thinklabs(*, page: int, per_page: int) -> Page:
+    """Thinklabs on their own or of a public edition, by name."""
+    query = (
+        select(Thinklab)
+        .outerjoin(Edition, Thinklab.edition_id == Edition.id)
+        .where(or_(Thinklab.edition_id.is_(None), Edition.status.in_(PUBLIC_STATUSES)))
+        .options(joinedload(Thinklab.edition))
+        .order_by(Thinklab.name, Thinklab.id)
+    )
+    return paginate(query, page=page, per_page=per_page)
+
+
+def thinklab_by_slug(slug: str) -> Thinklab | None:
+    return db.session.scalar(
+        select(Thinklab)
+        .where(Thinklab.slug == slug)
+        .options(joinedload(Thinklab.edition), selectinload(Thinklab.occurrence_changes))
+    )
+
+
+def _agreement_loading():
+    return (
+        joinedload(Agreement.edition),
+        selectinload(Agreement.parties).joinedload(AgreementParty.organisation),
+        selectinload(Agreement.commitments),
+    )
+
+
+def agreements(user: User | None, *, page: int, per_page: int, updated_since=None) -> Page:
+    """Public agreements, and the private ones the user may see: those of the editions
+    they organise and those their organisation is a party to (all for site organisers)."""
+    query = select(Agreement).options(*_agreement_loading())
+    if not is_site_organiser(user):
+        clause = Agreement.is_public.is_(True)
+        if is_signed_in(user):
+            organised = select(EditionRole.edition_id).where(
+                EditionRole.user_id == user.id, EditionRole.role == EditionRoleKind.ORGANISER
+            )
+            clause = or_(clause, Agreement.edition_id.in_(organised), Agreement.owner_id == user.id)
+            if user.organisation_id is not None:
+                clause = or_(
+                    clause,
+                    Agreement.parties.any(AgreementParty.organisation_id == user.organisation_id),
+                )
+        query = query.where(clause)
+    if updated_since is not None:
+        query = query.where(Agreement.updated_at >= updated_since)
+    query = query.order_by(Agreement.id)
+    return paginate(query, page=page, per_page=per_page)
+
+
+def agreement_by_id(agreement_id: int) -> Agreement | None:
+    return db.session.scalar(
+        select(Agreement).where(Agreement.id == agreement_id).options(*_agreement_loading())
+    )

@@ -421,3 +421,74 @@ class DeliverySchema(Schema):
     sent_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     log = fields.List(fields.Nested(AttemptSchema), required=True)
+
+
+# Thinklabs and agreements -----------------------------------------------------------------
+
+
+class ThinklabSchema(Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    edition = fields.Function(lambda t: t.edition.slug if t.edition else None, allow_none=True)
+    timezone = fields.String(required=True)
+    rrule = fields.String(required=True)
+    first_meeting_local = LocalDateTimeOut(allow_none=True)
+    meeting_mode = fields.Function(lambda t: t.meeting_mode.value, required=True)
+
+
+class OccurrenceArgs(Schema):
+    start = Day(required=True, metadata={"description": "First day (UTC) of the range."})
+    end = Day(required=True, metadata={"description": "Day after the range (at most 366 days on)."})
+
+    @validates_schema
+    def _range(self, data, **_kwargs):
+        start, end = data.get("start"), data.get("end")
+        if start and end and not 0 < (end - start).days <= 366:
+            raise ValidationError("End within 366 days after the start.", "end")
+
+
+class OccurrenceSchema(Schema):
+    original_local = LocalDateTimeOut(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    zone = fields.String(required=True)
+    mode = fields.Function(lambda o: o.mode.value, required=True)
+    venue_id = fields.Integer(allow_none=True)
+    is_cancelled = fields.Boolean(required=True)
+    is_moved = fields.Boolean(required=True)
+    note = fields.String(required=True)
+
+
+class PartySchema(Schema):
+    organisation = fields.Function(lambda p: p.organisation.name, required=True)
+    role = fields.String(required=True)
+    signatory_name = fields.String(required=True)
+    signatory_title = fields.String(required=True)
+
+
+class CommitmentSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    owner = fields.String(required=True)
+    start_date = fields.Date(allow_none=True)
+    due_date = fields.Date(required=True)
+    target_value = fields.Decimal(as_string=True, required=True)
+    unit = fields.String(required=True)
+
+
+class AgreementSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.Function(lambda a: a.kind.value, required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    status = fields.Function(lambda a: a.status.value, required=True)
+    edition = fields.Function(lambda a: a.edition.slug if a.edition else None, allow_none=True)
+    timezone = fields.String(required=True)
+    effective_date = fields.Date(allow_none=True)
+    expiry_date = fields.Date(allow_none=True)
+    is_public = fields.Boolean(required=True)
+    parties = fields.List(fields.Nested(PartySchema), required=True)
+    commitments = fields.List(fields.Nested(CommitmentSchema), required=True)
+    updated_at = fields.AwareDateTime(required=True)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 50
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
@@ -67,5 +67,5 @@ def test_invalid_input_is_refused_with_a_4xx(app, world):
 
 
 def test_anonymous_callers_get_no_server_error(app, world):
-    failures = _fuzz(app, world, None, GenerationMode.POSITIVE, 5)
+    failures = _fuzz(app, world, None, GenerationMode.POSITIVE, 10)
     assert not failures, "\n\n".join(failures)

@@ -11,5 +11,6 @@ from app.api.routes import (  # noqa: F401  (each module attaches its routes)
     health,
     sessions,
     showcases,
+    thinklabs,
     webhooks,
 )
