@@ -68,6 +68,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
+    API_RATE_LIMIT = os.environ.get("AGORA_API_RATE_LIMIT", "300/minute")
+    # Webhooks may post to loopback and private networks (development, tests); production
+    # refuses them unless told otherwise, so an organiser cannot probe the servers' network.
+    WEBHOOKS_ALLOW_PRIVATE = _bool("AGORA_WEBHOOKS_ALLOW_PRIVATE", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -106,6 +110,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PRINT_MAIL = _bool("AGORA_PRINT_MAIL", False)
+    WEBHOOKS_ALLOW_PRIVATE = _bool("AGORA_WEBHOOKS_ALLOW_PRIVATE", False)
 
     @classmethod
     def check(cls) -> None:

@@ -68,6 +68,7 @@ def _register_v1(state) -> None:
     app.config.setdefault("API_VERSION", "1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("API_RATE_LIMIT", "300/minute")
+    app.config.setdefault("WEBHOOKS_ALLOW_PRIVATE", True)
     api.init_app(app)
     csrf.exempt(v1)
     api.register_blueprint(v1)

@@ -9,16 +9,20 @@ last attempt. Importing this module connects the areas' signals to ``queue_event
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -321,8 +325,26 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+class AddressRefused(Exception):
+    """The receiver's address is on a private network and those are not allowed here."""
+
+
+def _check_public(url: str) -> None:
+    """:raises AddressRefused: if ``url``'s host resolves to a non-public address."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as error:
+        raise AddressRefused(f"cannot resolve {host}") from error
+    for address in found:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise AddressRefused(f"{host} is not a public address ({address})")
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST ``body``; return the status code (raises on a network error)."""
+    if not current_app.config.get("WEBHOOKS_ALLOW_PRIVATE", True):
+        _check_public(url)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT) as answer:  # noqa: S310

@@ -189,3 +189,18 @@ def test_the_worker_command_delivers(app, runner, client, world, receiver):
     result = runner.invoke(args=["webhooks", "deliver"])
     assert "1 sent" in result.output
     assert len(server.received) == 1
+
+
+def test_production_refuses_to_post_to_private_addresses(app, client, world, receiver):
+    server = receiver()
+    hook = _hook(client, world, server.url, ["session.changed"])
+    client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=world.auth("organiser"))
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    try:
+        with app.app_context():
+            assert deliver_due() == {"sent": 0, "retry": 1, "failed": 0}
+            delivery = db.session.scalar(db.select(WebhookDelivery))
+            assert "not a public address" in delivery.last_error
+    finally:
+        app.config["WEBHOOKS_ALLOW_PRIVATE"] = True
+    assert server.received == []
