@@ -492,3 +492,44 @@ class AgreementSchema(Schema):
     parties = fields.List(fields.Nested(PartySchema), required=True)
     commitments = fields.List(fields.Nested(CommitmentSchema), required=True)
     updated_at = fields.AwareDateTime(required=True)
+
+
+# Reviews ----------------------------------------------------------------------------------
+
+
+class ReviewScoreSchema(Schema):
+    criterion_id = fields.Integer(required=True)
+    criterion = fields.Function(lambda s: s.criterion.name, required=True)
+    value = fields.Integer(required=True)
+
+
+class ReviewSchema(Schema):
+    id = fields.Integer(required=True)
+    showcase_id = fields.Integer(required=True)
+    reviewer = fields.Function(lambda r: r.reviewer.display_name, required=True)
+    score = fields.Float(allow_none=True)
+    comment = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    scores = fields.List(fields.Nested(ReviewScoreSchema), required=True)
+
+
+class ReviewInput(Schema):
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,9}$")),
+        values=fields.Integer(strict=True, validate=validate.Range(1, 5)),
+        load_default=dict,
+        metadata={"description": "Score from 1 to 5 by criterion id (the edition's criteria)."},
+    )
+    overall = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, 5),
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The score when the edition has no criteria."},
+    )
+    comment = Text(5_000, load_default="")
+
+    @validates_schema
+    def _some_score(self, data, **_kwargs):
+        if not data.get("scores") and data.get("overall") is None:
+            raise ValidationError("Give the scores by criterion, or an overall score.", "scores")

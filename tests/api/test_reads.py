@@ -3,9 +3,26 @@ showcases of the catalogue and those an organisation follows."""
 
 from datetime import date
 
+from app.api.services import create_token
 from app.extensions import db
-from app.models import Edition, EditionStatus, Organisation, User
-from tests.factories import make_agreement, make_commitment, make_thinklab
+from app.models import (
+    Edition,
+    EditionRoleKind,
+    EditionStatus,
+    Organisation,
+    ShowcaseStatus,
+    TokenScope,
+    User,
+)
+from tests.factories import (
+    assign_reviewer,
+    grant,
+    make_agreement,
+    make_commitment,
+    make_showcase,
+    make_thinklab,
+    make_user,
+)
 
 
 def test_a_draft_edition_is_seen_by_its_organisers_only(app, client, world):
@@ -82,3 +99,30 @@ def test_the_catalogue_lists_accepted_showcases_and_organisations_follow_their_o
     assert organised["total"] == 1
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Organisation.id))) >= 2
+
+
+def test_reviewers_score_their_showcases_and_organisers_read_the_reviews(app, client, world):
+    with app.app_context():
+        reviewer = make_user()
+        grant(reviewer, db.session.get(Edition, world.edition_id), EditionRoleKind.REVIEWER)
+        mine = db.session.get(User, world.users["delegate"]).organisation
+        showcase = make_showcase(
+            db.session.get(Edition, world.edition_id), mine, status=ShowcaseStatus.UNDER_REVIEW
+        )
+        assign_reviewer(showcase, reviewer)
+        secret = create_token(reviewer, name="t", scope=TokenScope.READ_WRITE, expires_in_days=1)[1]
+        db.session.commit()
+        showcase_id = showcase.id
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/showcases/{showcase_id}/reviews"
+    assert client.get(f"{url}/mine", headers=headers).status_code == 404
+    empty = client.put(f"{url}/mine", json={}, headers=headers)
+    assert empty.status_code == 422 and "scores" in empty.get_json()["errors"]
+    saved = client.put(f"{url}/mine", json={"overall": 4, "comment": "Solid"}, headers=headers)
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["score"] == 4.0
+    other = client.put(f"{url}/mine", json={"overall": 4}, headers=world.auth("delegate"))
+    assert other.status_code == 403
+    reviews = client.get(url, headers=world.auth("organiser")).get_json()
+    assert [review["comment"] for review in reviews] == ["Solid"]
+    assert client.get(url, headers=headers).status_code == 403
