@@ -60,6 +60,11 @@ def Day(**kwargs):  # noqa: N802
     return fields.Date(validate=_sane_date, **kwargs)
 
 
+def Computed(read, **kwargs):  # noqa: N802
+    """A text read from the object by ``read`` (documented as a string)."""
+    return fields.Function(read, metadata={"type": "string"}, **kwargs)
+
+
 def enum_field(enum_class, **kwargs):
     return fields.Enum(enum_class, by_value=True, **kwargs)
 
@@ -139,7 +144,7 @@ class SeriesInput(Schema):
 class EditionSchema(Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
-    series = fields.Function(lambda edition: edition.series.slug, required=True)
+    series = Computed(lambda edition: edition.series.slug, required=True)
     number = fields.Integer(required=True)
     year = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -149,7 +154,7 @@ class EditionSchema(Schema):
     timezone = fields.String(required=True)
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
-    status = fields.Function(lambda edition: edition.status.value, required=True)
+    status = Computed(lambda edition: edition.status.value, required=True)
     patronage = fields.String(required=True)
     organised_by = fields.String(required=True)
     call_opens_local = LocalDateTimeOut(allow_none=True)
@@ -235,13 +240,13 @@ class RoomInput(Schema):
 
 class SessionSpeakerSchema(Schema):
     speaker_id = fields.Integer(required=True)
-    name = fields.Function(lambda place: place.speaker.name, required=True)
-    role = fields.Function(lambda place: place.role.value, required=True)
+    name = Computed(lambda place: place.speaker.name, required=True)
+    role = Computed(lambda place: place.role.value, required=True)
 
 
 class SessionSchema(Schema):
     id = fields.Integer(required=True)
-    edition = fields.Function(lambda s: s.edition.slug, required=True)
+    edition = Computed(lambda s: s.edition.slug, required=True)
     kind = enum_field(SessionKind, required=True)
     title = fields.String(required=True)
     abstract = fields.String(required=True)
@@ -291,10 +296,10 @@ class SpeakerSchema(Schema):
     name = fields.String(required=True)
     title = fields.String(required=True)
     bio = fields.String(required=True)
-    organisation = fields.Function(
+    organisation = Computed(
         lambda s: s.organisation.name if s.organisation else None, allow_none=True
     )
-    category = fields.Function(lambda s: s.category.value, required=True)
+    category = Computed(lambda s: s.category.value, required=True)
 
 
 # Showcases --------------------------------------------------------------------------------
@@ -368,7 +373,7 @@ EVENT_NAMES = [event.value for event in WebhookEvent if event is not WebhookEven
 
 class WebhookSchema(Schema):
     id = fields.Integer(required=True)
-    edition = fields.Function(lambda hook: hook.edition.slug, required=True)
+    edition = Computed(lambda hook: hook.edition.slug, required=True)
     url = fields.String(required=True)
     events = fields.List(fields.String(), required=True)
     is_active = fields.Boolean(required=True)
@@ -414,7 +419,7 @@ class DeliverySchema(Schema):
     id = fields.Integer(required=True)
     uid = fields.String(required=True)
     event = fields.String(required=True)
-    status = fields.Function(lambda delivery: delivery.status.value, required=True)
+    status = Computed(lambda delivery: delivery.status.value, required=True)
     attempts = fields.Integer(required=True)
     next_attempt_at = fields.AwareDateTime(required=True)
     last_error = fields.String(allow_none=True)
@@ -431,11 +436,11 @@ class ThinklabSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
     description = fields.String(required=True)
-    edition = fields.Function(lambda t: t.edition.slug if t.edition else None, allow_none=True)
+    edition = Computed(lambda t: t.edition.slug if t.edition else None, allow_none=True)
     timezone = fields.String(required=True)
     rrule = fields.String(required=True)
     first_meeting_local = LocalDateTimeOut(allow_none=True)
-    meeting_mode = fields.Function(lambda t: t.meeting_mode.value, required=True)
+    meeting_mode = Computed(lambda t: t.meeting_mode.value, required=True)
 
 
 class OccurrenceArgs(Schema):
@@ -454,7 +459,7 @@ class OccurrenceSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     zone = fields.String(required=True)
-    mode = fields.Function(lambda o: o.mode.value, required=True)
+    mode = Computed(lambda o: o.mode.value, required=True)
     venue_id = fields.Integer(allow_none=True)
     is_cancelled = fields.Boolean(required=True)
     is_moved = fields.Boolean(required=True)
@@ -462,7 +467,7 @@ class OccurrenceSchema(Schema):
 
 
 class PartySchema(Schema):
-    organisation = fields.Function(lambda p: p.organisation.name, required=True)
+    organisation = Computed(lambda p: p.organisation.name, required=True)
     role = fields.String(required=True)
     signatory_name = fields.String(required=True)
     signatory_title = fields.String(required=True)
@@ -480,11 +485,11 @@ class CommitmentSchema(Schema):
 
 class AgreementSchema(Schema):
     id = fields.Integer(required=True)
-    kind = fields.Function(lambda a: a.kind.value, required=True)
+    kind = Computed(lambda a: a.kind.value, required=True)
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    status = fields.Function(lambda a: a.status.value, required=True)
-    edition = fields.Function(lambda a: a.edition.slug if a.edition else None, allow_none=True)
+    status = Computed(lambda a: a.status.value, required=True)
+    edition = Computed(lambda a: a.edition.slug if a.edition else None, allow_none=True)
     timezone = fields.String(required=True)
     effective_date = fields.Date(allow_none=True)
     expiry_date = fields.Date(allow_none=True)
@@ -499,14 +504,14 @@ class AgreementSchema(Schema):
 
 class ReviewScoreSchema(Schema):
     criterion_id = fields.Integer(required=True)
-    criterion = fields.Function(lambda s: s.criterion.name, required=True)
+    criterion = Computed(lambda s: s.criterion.name, required=True)
     value = fields.Integer(required=True)
 
 
 class ReviewSchema(Schema):
     id = fields.Integer(required=True)
     showcase_id = fields.Integer(required=True)
-    reviewer = fields.Function(lambda r: r.reviewer.display_name, required=True)
+    reviewer = Computed(lambda r: r.reviewer.display_name, required=True)
     score = fields.Float(allow_none=True)
     comment = fields.String(required=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
