@@ -143,3 +143,24 @@ def test_the_agenda_stars_and_unstars_sessions(client, world):
     assert client.delete(url, headers=headers).get_json()["starred"] is False
     assert client.get("/api/v1/me/agenda", headers=headers).get_json()["total"] == 0
     assert client.put(url).status_code == 401
+
+
+def test_every_error_is_json_in_one_shape(client, world):
+    answers = [
+        client.get("/api/v1/nothing-here"),
+        client.put(f"/api/v1/editions/{world.slug}"),
+        client.get("/api/v1/sessions/0"),
+        client.get("/api/v1/me"),
+        client.post("/api/v1/showcases", data="not json", headers=world.auth("delegate")),
+        client.patch(
+            f"/api/v1/editions/{world.slug}",
+            data="{",
+            content_type="application/json",
+            headers=world.auth("organiser"),
+        ),
+    ]
+    for response in answers:
+        assert response.is_json, response.data[:200]
+        body = response.get_json()
+        assert set(body) == {"status", "code", "message", "errors"}, body
+        assert body["status"] == response.status_code and 400 <= response.status_code < 500
