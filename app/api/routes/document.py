@@ -16,4 +16,4 @@ def openapi_json():
 @bp.get("/api/v1/docs")
 @access(Audience.ANONYMOUS)
 def docs():
-    return render_template("api/docs.html")
+    return render_template("api/docs.html", document=api.spec.to_dict())
