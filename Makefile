@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := wsgi
 
-.PHONY: demo test venv dev-venv translations i18n-update i18n-check migrate lint format clean serve worker bench load
+.PHONY: demo test venv dev-venv translations i18n-update i18n-check migrate lint format clean serve worker webhooks bench load
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -68,6 +68,9 @@ serve: migrate
 
 worker: migrate
 	$(BIN)/flask outbox worker
+
+webhooks: migrate
+	$(BIN)/flask webhooks deliver --loop
 
 test: dev-venv translations
 	@if command -v npm >/dev/null; then npm ci --prefix tests/calendars/js --no-audit --no-fund --silent; fi

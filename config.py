@@ -85,6 +85,10 @@ class Config:
     LOGIN_FAILURE_WINDOW_SECONDS = _int("AGORA_LOGIN_FAILURE_WINDOW_SECONDS", 3600)
     LOGIN_DELAY_BASE_SECONDS = _int("AGORA_LOGIN_DELAY_BASE_SECONDS", 15)
     LOGIN_DELAY_MAX_SECONDS = _int("AGORA_LOGIN_DELAY_MAX_SECONDS", 300)
+    API_RATE_LIMIT = os.environ.get("AGORA_API_RATE_LIMIT", "300/minute")
+    # Webhooks may post to loopback and private networks (development, tests); production
+    # refuses them unless told otherwise, so an organiser cannot probe the servers' network.
+    WEBHOOKS_ALLOW_PRIVATE = _bool("AGORA_WEBHOOKS_ALLOW_PRIVATE", True)
     SESSION_COOKIE_HTTPONLY = True
     # A signed-in session unused for this long ends (a remember-me one lasts as long as
     # its cookie, REMEMBER_COOKIE_DURATION).
@@ -127,6 +131,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PRINT_MAIL = _bool("AGORA_PRINT_MAIL", False)
+    WEBHOOKS_ALLOW_PRIVATE = _bool("AGORA_WEBHOOKS_ALLOW_PRIVATE", False)
 
     @classmethod
     def check(cls) -> None:

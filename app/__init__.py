@@ -119,7 +119,7 @@ BLUEPRINTS = {
     "agreements": ("routes",),
     "calendars": ("routes",),
     "notifications": ("routes",),
-    "api": ("routes",),
+    "api": ("routes", "manage"),
 }
 
 

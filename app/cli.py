@@ -1,5 +1,6 @@
 """Command-line tools: ``flask --app wsgi <command>``."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -9,12 +10,14 @@ from flask_babel import force_locale
 
 from app.access import access_table
 from app.agreements.emails import send_reminders
+from app.api import services as api_services
 from app.auth import services
 from app.backup import backup_command, restore_command
 from app.benchdata import BenchDataError, build_bench_edition
 from app.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from app.errors import DomainError
 from app.extensions import db
+from app.models import TokenScope, User
 from app.notifications.services import count_due, mail_server_configured, run_worker, send_due
 from app.scheduling import refresh_all_instants
 from app.thinklabs.emails import queue_digests
@@ -31,6 +34,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(thinklabs_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(webhooks_cli)
+    app.cli.add_command(api_token)
 
 
 @click.command("tz-refresh")
@@ -208,3 +213,44 @@ def thinklabs_digest(day):
     count = queue_digests(target)
     db.session.commit()
     click.echo(f"{count} digests queued for {target.isoformat()}.")
+
+
+webhooks_cli = AppGroup("webhooks", help="Deliver the webhook events waiting to be sent.")
+
+
+@webhooks_cli.command("deliver")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--loop", is_flag=True, help="Keep delivering, every --interval seconds.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True)
+def webhooks_deliver(limit, loop, interval):
+    """Post the deliveries that are due (signed), retrying failures later with backoff."""
+    while True:
+        counts = api_services.deliver_due(limit=limit)
+        click.echo(
+            f"{counts['sent']} sent, {counts['retry']} to retry later, {counts['failed']} failed."
+        )
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@click.command("api-token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True)
+@click.option(
+    "--scope", type=click.Choice([s.value for s in TokenScope]), default="read", show_default=True
+)
+@click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True)
+def api_token(email, name, scope, days):
+    """Make a personal API token for the account EMAIL and print its secret (shown once)."""
+    user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.lower()))
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    try:
+        _token, secret = api_services.create_token(
+            user, name=name, scope=TokenScope(scope), expires_in_days=days
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(secret)

@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.extensions import db
 
@@ -91,9 +92,15 @@ def wants_json() -> bool:
     )
 
 
+def api_error_body(status: int, code: str, message: str, errors: dict | None = None) -> dict:
+    """The one JSON shape of every error: status, code, message and messages by field."""
+    return {"status": status, "code": code, "message": str(message), "errors": errors or {}}
+
+
 def error_response(status: int, title: str, message: str):
     if wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message}), status
+        code = HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_").replace("'", "")
+        return jsonify(api_error_body(status, code, message)), status
     try:
         page = render_template("errors/error.html", status=status, title=title, message=message)
     except Exception:

@@ -18,6 +18,7 @@ from app.models import (
     StakeholderCategory,
     Thinklab,
     ThinklabMember,
+    Webhook,
 )
 from tests.factories import (
     assign_reviewer,
@@ -104,7 +105,10 @@ def build_one_of_everything() -> World:
         sha256="0" * 64,
         storage_key="ab" * 20,
     )
-    db.session.add_all([thinklab, agreement, criterion, material])
+    webhook = Webhook(
+        edition=edition, url="http://127.0.0.1:9/hook", secret="s" * 64, events=["ping"]
+    )
+    db.session.add_all([thinklab, agreement, criterion, material, webhook])
     users["delegate"].calendar_token = "access-agenda-token"
     # An account for the administration pages to act on, so no kind of user is disabled.
     bystander = make_user()
@@ -118,6 +122,11 @@ def build_one_of_everything() -> World:
         "thinklabs": {"slug": thinklab.slug},
         "agreements": {"id": agreement.id},
         "agenda": {"token": "access-agenda-token"},
+        "api": {
+            "slug": edition.slug,
+            "series_slug": edition.series.slug,
+            "thinklab_slug": thinklab.slug,
+        },
         "*": {
             "token": "not-a-valid-token",
             "edition_id": edition.id,
@@ -134,6 +143,8 @@ def build_one_of_everything() -> World:
             "material_id": material.id,
             "message_id": 1,
             "user_id": bystander.id,
+            "webhook_id": webhook.id,
+            "token_id": 1,
         },
     }
     return World(users={k: u.id for k, u in users.items()}, values=values)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
-from app import audit
+from app import audit, signals
 from app.agreements.queries import STATUS_LABELS, document_folder, document_path
 from app.errors import FormErrors, TransitionRefused
 from app.extensions import db
@@ -247,10 +247,14 @@ def transition(
         to_status=to_status,
         note=note,
     )
+    from_status = agreement.status
     agreement.status = to_status
     agreement.transitions.append(step)
     audit.record("agreement.status_changed", agreement, actor=actor)
     db.session.flush()
+    signals.agreement_status_changed.send(
+        agreement, actor=actor, from_status=from_status, to_status=to_status
+    )
     return step
 
 

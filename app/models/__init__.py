@@ -10,6 +10,16 @@ from app.models.agreements import (
     Commitment,
     CommitmentProgress,
 )
+from app.models.api import (
+    ApiToken,
+    DeliveryStatus,
+    IdempotentRequest,
+    TokenScope,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
 from app.models.editions import (
@@ -76,6 +86,14 @@ from app.models.thinklabs import (
 from app.models.users import EditionRole, EditionRoleKind, User, UserSession
 
 __all__ = [
+    "WebhookEvent",
+    "WebhookDelivery",
+    "WebhookAttempt",
+    "Webhook",
+    "TokenScope",
+    "IdempotentRequest",
+    "DeliveryStatus",
+    "ApiToken",
     "AgendaEntry",
     "Agreement",
     "Announcement",

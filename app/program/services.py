@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit
+from app import audit, signals
 from app.auth.queries import TokenExpired, TokenInvalid, read_token, sign_token
 from app.errors import Conflict, FieldErrors, FormErrors, InvalidInput, InvalidToken
 from app.extensions import db
@@ -278,6 +278,12 @@ def save_session(
     except StaleDataError as error:
         raise StaleSession(_("This session was changed meanwhile by someone else.")) from error
     audit.record("session.created" if is_new else "session.saved", target, actor=actor)
+    if is_new:
+        signals.session_scheduled.send(target, actor=actor)
+    elif calendar_changed and target.is_cancelled and not was_cancelled:
+        signals.session_cancelled.send(target, actor=actor)
+    elif calendar_changed:
+        signals.session_changed.send(target, actor=actor)
     return SavedSession(target, warnings, calendar_changed)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
-from app import audit
+from app import audit, signals
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import Edition, OutboxMessage, OutboxStatus, Showcase, ShowcaseStatus, User, utcnow
@@ -65,6 +65,7 @@ def decide(
     db.session.flush()
     mail, already = emails.draft_decision(showcase, by)
     _sync_decision_released([showcase])
+    signals.showcase_decided.send(showcase, actor=by, decision=decision)
     return Decided(showcase, True, mail, already)
 
 

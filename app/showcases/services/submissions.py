@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import audit
+from app import audit, signals
 from app.errors import Conflict, FieldErrors, FormErrors, NotAllowed
 from app.extensions import db
 from app.models import (
@@ -246,6 +246,7 @@ def submit(showcase: Showcase, user: User, *, version, track_id=None) -> Submitt
     db.session.flush()
     emails.notify_received(showcase, user)
     assign_track_reviewers(showcase)
+    signals.showcase_submitted.send(showcase, actor=user)
     return Submitted(showcase, False)
 
 

@@ -1,0 +1,227 @@
+"""Series, editions and their structure (tracks, venues, rooms), and an edition's iCal."""
+
+from flask import Response, abort, request, url_for
+from flask_login import current_user
+
+from app import ical
+from app.access import Audience, access, organises_edition
+from app.api import queries
+from app.api.blueprint import error, v1
+from app.api.routes.http import (
+    IDEMPOTENCY_DOC,
+    IF_MATCH_DOC,
+    etag,
+    idempotent,
+    page_body,
+    stale,
+    tagged,
+)
+from app.api.schemas import (
+    EditionPatch,
+    EditionSchema,
+    NewEditionInput,
+    PageArgs,
+    RoomInput,
+    RoomSchema,
+    SeriesInput,
+    SeriesSchema,
+    TrackInput,
+    TrackSchema,
+    VenueInput,
+    VenueSchema,
+    page_schema,
+)
+from app.calendars.queries import feeds
+from app.editions import services
+from app.editions.queries import version_of
+from app.extensions import db
+from app.permissions import can_see_edition
+from app.program.queries import programme_sessions
+
+SLUG = "<string(maxlength=80):slug>"
+
+
+def visible_edition(slug: str):
+    edition = queries.edition_by_slug(slug)
+    if edition is None or not can_see_edition(current_user, edition):
+        abort(404)
+    return edition
+
+
+def edition_tag(edition) -> str:
+    return etag("edition", edition.id, version_of(edition))
+
+
+@v1.route("/series", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.arguments(PageArgs, location="query")
+@v1.response(200, page_schema(SeriesSchema, "SeriesPage"))
+def list_series(args):
+    """The series of editions."""
+    return page_body(queries.all_series(args["page"], args["per_page"]))
+
+
+@v1.route("/series", methods=["POST"])
+@access(Audience.SITE_ORGANISER)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(SeriesInput)
+@v1.response(201, SeriesSchema)
+def create_series(data):
+    """Create a series of editions (site organisers)."""
+    series = services.create_series(**data)
+    db.session.commit()
+    return series
+
+
+@v1.route("/series/<string(maxlength=80):series_slug>", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.response(200, SeriesSchema)
+def get_series(series_slug: str):
+    """One series."""
+    return queries.series_by_slug(series_slug) or abort(404)
+
+
+@v1.route("/editions", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.arguments(PageArgs, location="query")
+@v1.response(200, page_schema(EditionSchema, "EditionPage"))
+def list_editions(args):
+    """Public editions, and the drafts the caller organises."""
+    return page_body(
+        queries.editions(
+            current_user,
+            page=args["page"],
+            per_page=args["per_page"],
+            updated_since=args.get("updated_since"),
+        )
+    )
+
+
+@v1.route("/editions", methods=["POST"])
+@access(Audience.SITE_ORGANISER)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(NewEditionInput)
+@v1.response(201, EditionSchema)
+def create_edition(data):
+    """Create a draft edition in a series (site organisers)."""
+    series = queries.series_by_slug(data.pop("series"))
+    if series is None:
+        return error(
+            422, "unprocessable_entity", "Unknown series.", {"series": ["Unknown series."]}
+        )
+    edition = services.create_edition(series, data, created_by=current_user)
+    db.session.commit()
+    return tagged(edition, edition_tag(edition), 201)
+
+
+@v1.route(f"/editions/{SLUG}", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.response(200, EditionSchema)
+def get_edition(slug: str):
+    """One edition (a draft only for its organisers)."""
+    edition = visible_edition(slug)
+    return tagged(edition, edition_tag(edition))
+
+
+@v1.route(f"/editions/{SLUG}", methods=["PATCH"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@v1.doc(**IF_MATCH_DOC)
+@v1.arguments(EditionPatch(partial=True))
+@v1.response(200, EditionSchema)
+def update_edition(data, slug: str):
+    """Change an edition's details; fields left out keep their value."""
+    edition = visible_edition(slug)
+    refused = stale(edition_tag(edition))
+    if refused is not None:
+        return refused
+    values = {**queries.edition_values(edition), **data}
+    services.update_edition(edition, values, version=version_of(edition))
+    db.session.commit()
+    return tagged(edition, edition_tag(edition))
+
+
+@v1.route(f"/editions/{SLUG}/publish", methods=["POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@v1.response(200, EditionSchema)
+def publish_edition(slug: str):
+    """Publish a draft edition once it is coherent (the same checks as the page)."""
+    edition = visible_edition(slug)
+    services.publish_edition(edition)
+    db.session.commit()
+    return tagged(edition, edition_tag(edition))
+
+
+@v1.route(f"/editions/{SLUG}/tracks", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.response(200, TrackSchema(many=True))
+def list_tracks(slug: str):
+    """An edition's tracks (axes)."""
+    return visible_edition(slug).tracks
+
+
+@v1.route(f"/editions/{SLUG}/tracks", methods=["POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(TrackInput)
+@v1.response(201, TrackSchema)
+def create_track(data, slug: str):
+    """Add a track to an edition."""
+    track = services.save_track(visible_edition(slug), **data)
+    db.session.commit()
+    return track
+
+
+@v1.route(f"/editions/{SLUG}/venues", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.response(200, VenueSchema(many=True))
+def list_venues(slug: str):
+    """An edition's venues with their rooms."""
+    return queries.venues_of(visible_edition(slug))
+
+
+@v1.route(f"/editions/{SLUG}/venues", methods=["POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(VenueInput)
+@v1.response(201, VenueSchema)
+def create_venue(data, slug: str):
+    """Add a venue (a caravan's stop) to an edition."""
+    venue = services.save_venue(visible_edition(slug), data)
+    db.session.commit()
+    return venue
+
+
+@v1.route(f"/editions/{SLUG}/venues/<int(min=1, max=2147483647):venue_id>/rooms", methods=["POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+@idempotent
+@v1.doc(**IDEMPOTENCY_DOC)
+@v1.arguments(RoomInput)
+@v1.response(201, RoomSchema)
+def create_room(data, slug: str, venue_id: int):
+    """Add a room to a venue."""
+    venue = queries.venue_of(visible_edition(slug), venue_id) or abort(404)
+    room = services.save_room(venue, name=data["name"], capacity=data["capacity"])
+    db.session.commit()
+    return room
+
+
+@v1.route(f"/editions/{SLUG}/calendar.ics", methods=["GET"])
+@access(Audience.ANONYMOUS)
+@v1.response(
+    200,
+    description="The edition's sessions as iCalendar (RFC 5545).",
+    content_type="text/calendar",
+)
+def edition_calendar(slug: str):
+    """The edition's calendar, as the public feed (a draft's only for its organisers)."""
+    edition = visible_edition(slug)
+    version = feeds.edition_version(edition)
+    body = ical.edition_to_ical(edition, programme_sessions(edition)).to_ical()
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.set_etag(version.etag)
+    response.headers["Content-Location"] = url_for("calendars.edition_calendar", slug=slug)
+    return response.make_conditional(request)
