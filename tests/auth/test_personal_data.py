@@ -52,7 +52,7 @@ def test_deleting_the_account_needs_the_password_and_keeps_the_submissions(app, 
     other_device = sign_in(app.test_client(), user_id)
 
     refused = client.post("/account/delete", data={"password": "wrong", "confirm": "y"})
-    assert refused.status_code == 200 and "not correct" in page(refused)
+    assert refused.status_code == 422 and "not correct" in page(refused)
     unconfirmed = client.post("/account/delete", data={"password": PASSWORD})
     assert unconfirmed.status_code == 200
     with app.app_context():
