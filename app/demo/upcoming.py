@@ -49,13 +49,27 @@ def load(loader, today: date | None = None) -> None:
     """
     today = today or date.today()
     start = today + timedelta(days=42)
+    edition = _edition(loader, today, start)
+    attendee = loader.users["attendee@demo.agora"]
+    _roles(loader, edition)
+    tracks = _tracks(loader, edition)
+    _call_and_registration(loader, edition, start)
+    chosen = _sessions(loader, edition, start, tracks)
+    _attendee(loader, edition, attendee, chosen)
+    _startup_showcases(loader, edition, tracks[1], today)
+    if not attendee.calendar_token:
+        attendee.calendar_token = secrets.token_urlsafe(32)
+
+
+def _edition(loader, today: date, start: date):
+    """The series and its upcoming edition, its call open since a week."""
     series = loader.series(
         "sfax-smart-city",
         "Sfax Smart City",
         "Le forum des villes intelligentes du Sud tunisien.",
         "Cluster e-Madina",
     )
-    edition = loader.edition(
+    return loader.edition(
         series,
         UPCOMING_SLUG,
         number=1,
@@ -75,21 +89,31 @@ def load(loader, today: date | None = None) -> None:
         call_closes_local=datetime.combine(start - timedelta(days=14), time(18, 0)),
         published_at=datetime.combine(today - timedelta(days=7), time(8, 0), tzinfo=UTC),
     )
+
+
+def _roles(loader, edition) -> None:
+    """The demo organiser and reviewer take their roles in the edition."""
     organiser = loader.users["organiser@demo.agora"]
     reviewer = loader.users["reviewer@demo.agora"]
-    attendee = loader.users["attendee@demo.agora"]
     loader.get_or_create(
         EditionRole, user_id=organiser.id, edition_id=edition.id, role=EditionRoleKind.ORGANISER
     )
     loader.get_or_create(
         EditionRole, user_id=reviewer.id, edition_id=edition.id, role=EditionRoleKind.REVIEWER
     )
-    tracks = [
+
+
+def _tracks(loader, edition) -> list[Track]:
+    return [
         loader.get_or_create(
             Track, edition_id=edition.id, name=name, defaults={"colour": colour, "position": n}
         )[0]
         for n, (name, colour) in enumerate(UPCOMING_TRACKS)
     ]
+
+
+def _call_and_registration(loader, edition, start: date) -> None:
+    """A review criterion for the call, and registration open until the first morning."""
     loader.get_or_create(
         ReviewCriterion,
         edition_id=edition.id,
@@ -108,12 +132,15 @@ def load(loader, today: date | None = None) -> None:
             "questions": ["Un besoin d'accessibilité ?"],
         },
     )
+
+
+def _sessions(loader, edition, start: date, tracks: list[Track]) -> tuple:
+    """The venue, its rooms and the two days' sessions; returns those the attendee stars."""
     venue = loader.venue(
         edition, "Palais des congrès de Sfax", "Sfax", address="Avenue Habib Bourguiba"
     )
     plenary = loader.room(venue, "Salle plénière", 400)
-    room_a = loader.room(venue, "Salle Kerkennah", 40)
-    room_b = loader.room(venue, "Salle Thyna", 30)
+    rooms = (loader.room(venue, "Salle Kerkennah", 40), loader.room(venue, "Salle Thyna", 30))
     host = loader.speaker(
         "Hédi Ben Salem",
         "Directeur, Cluster e-Madina",
@@ -124,38 +151,35 @@ def load(loader, today: date | None = None) -> None:
     def at(day: int, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(start + timedelta(days=day), time(hour, minute))
 
-    K = SessionKind
     opening = loader.session(
         edition,
         "Ouverture : la ville sobre et ouverte",
-        K.KEYNOTE,
+        SessionKind.KEYNOTE,
         at(0, 9),
         at(0, 10),
         room=plenary,
         speakers=[(host, SpeakerRole.SPEAKER)],
     )
-    loader.session(
-        edition,
-        OVERLAPPING_TITLES[0],
-        K.WORKSHOP,
-        at(0, 10, 30),
-        at(0, 12),
-        room=room_a,
-        track=tracks[0],
-    )
-    loader.session(
-        edition,
-        OVERLAPPING_TITLES[1],
-        K.WORKSHOP,
-        at(0, 11),
-        at(0, 12, 30),
-        room=room_b,
-        track=tracks[1],
-    )
+    _workshops(loader, edition, at, rooms, tracks)
+    panel = _second_half(loader, edition, at, plenary, tracks)
+    return opening, panel
+
+
+def _workshops(loader, edition, at, rooms, tracks: list[Track]) -> None:
+    """The two overlapping workshops of the first morning."""
+    for title, room, track, begins, ends in (
+        (OVERLAPPING_TITLES[0], rooms[0], tracks[0], at(0, 10, 30), at(0, 12)),
+        (OVERLAPPING_TITLES[1], rooms[1], tracks[1], at(0, 11), at(0, 12, 30)),
+    ):
+        loader.session(edition, title, SessionKind.WORKSHOP, begins, ends, room=room, track=track)
+
+
+def _second_half(loader, edition, at, plenary, tracks: list[Track]):
+    """The panel of the first afternoon, then the second day; returns the panel."""
     panel = loader.session(
         edition,
         "Table ronde : financer les services urbains en PPP",
-        K.PANEL,
+        SessionKind.PANEL,
         at(0, 14),
         at(0, 15, 30),
         room=plenary,
@@ -164,26 +188,33 @@ def load(loader, today: date | None = None) -> None:
     loader.session(
         edition,
         "Showcases : les startups de la mobilité",
-        K.SHOWCASE_SLOT,
+        SessionKind.SHOWCASE_SLOT,
         at(1, 9, 30),
         at(1, 11),
         room=plenary,
         track=tracks[1],
     )
     loader.session(
-        edition, "Clôture et feuille de route", K.KEYNOTE, at(1, 16), at(1, 17), room=plenary
+        edition,
+        "Clôture et feuille de route",
+        SessionKind.KEYNOTE,
+        at(1, 16),
+        at(1, 17),
+        room=plenary,
     )
+    return panel
+
+
+def _attendee(loader, edition, attendee, chosen) -> None:
+    """The demo attendee is registered and has starred ``chosen``."""
     loader.get_or_create(
         Registration,
         user_id=attendee.id,
         edition_id=edition.id,
         defaults={"full_name": attendee.display_name, "role": "attendee"},
     )
-    for chosen in (opening, panel):
-        loader.get_or_create(AgendaEntry, user_id=attendee.id, session_id=chosen.id)
-    _startup_showcases(loader, edition, tracks[1], today)
-    if not attendee.calendar_token:
-        attendee.calendar_token = secrets.token_urlsafe(32)
+    for session_ in chosen:
+        loader.get_or_create(AgendaEntry, user_id=attendee.id, session_id=session_.id)
 
 
 def _startup_showcases(loader, edition, track, today: date) -> None:
