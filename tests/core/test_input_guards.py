@@ -58,7 +58,7 @@ def test_nul_or_invalid_utf8_in_the_query_is_a_bad_request(client, edition, quer
 def test_the_refusal_is_json_for_a_client_that_asks_for_json(client):
     response = client.get("/showcases?q=%00", headers={"Accept": "application/json"})
     assert response.status_code == 400
-    assert response.json["error"]["status"] == 400
+    assert response.json["status"] == 400 and response.json["message"]
 
 
 @pytest.mark.parametrize(
