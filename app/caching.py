@@ -99,42 +99,49 @@ class VersionedCache:
         return body
 
 
-def _editions_of(item) -> object | None:
-    """A select of the edition ids whose programme shows ``item``, or one id, or None."""
+def _collect(item, found: dict[str, set]) -> None:
+    """Note what ``item`` tells of the editions whose programme shows it."""
     if isinstance(item, (Track, Venue)):
-        return item.edition_id
-    if isinstance(item, Room):
-        return select(Venue.edition_id).where(Venue.id == item.venue_id)
-    if isinstance(item, (SessionSpeaker, SessionShowcase)):
-        return select(ConferenceSession.edition_id).where(ConferenceSession.id == item.session_id)
-    if isinstance(item, Speaker) and item.id is not None:
-        return (
+        found["edition"].add(item.edition_id)
+    elif isinstance(item, Room):
+        found["venue"].add(item.venue_id)
+    elif isinstance(item, (SessionSpeaker, SessionShowcase)):
+        found["session"].add(item.session_id)
+    elif isinstance(item, Speaker) and item.id is not None:
+        found["speaker"].add(item.id)
+
+
+def _edition_clauses(found: dict[str, set]) -> list:
+    """One clause per kind of change, whatever the number of rows (a flush of thousands
+    of sessions must not build one sub-select per row)."""
+    clauses = []
+    if ids := found["edition"] - {None}:
+        clauses.append(Edition.id.in_(ids))
+    if ids := found["venue"] - {None}:
+        clauses.append(Edition.id.in_(select(Venue.edition_id).where(Venue.id.in_(ids))))
+    if ids := found["session"] - {None}:
+        query = select(ConferenceSession.edition_id).where(ConferenceSession.id.in_(ids))
+        clauses.append(Edition.id.in_(query))
+    if ids := found["speaker"]:
+        query = (
             select(ConferenceSession.edition_id)
             .join(SessionSpeaker, SessionSpeaker.session_id == ConferenceSession.id)
-            .where(SessionSpeaker.speaker_id == item.id)
+            .where(SessionSpeaker.speaker_id.in_(ids))
         )
-    return None
+        clauses.append(Edition.id.in_(query))
+    return clauses
 
 
 def stamp_editions(session: Session, flush_context, instances) -> None:
     """Stamp the editions whose programme shows something changed in this flush."""
-    ids, queries = set(), []
+    found: dict[str, set] = {"edition": set(), "venue": set(), "session": set(), "speaker": set()}
     for item in (*session.new, *session.dirty, *session.deleted):
         if item in session.dirty and not session.is_modified(item):
             continue
-        found = _editions_of(item)
-        if found is None:
-            continue
-        if isinstance(found, int):
-            ids.add(found)
-        else:
-            queries.append(found)
-    if not ids and not queries:
+        _collect(item, found)
+    clauses = _edition_clauses(found)
+    if not clauses:
         return
-    clauses = []
-    if ids:
-        clauses.append(Edition.id.in_(ids))
-    clauses += [Edition.id.in_(query) for query in queries]
     session.connection().execute(
         update(Edition.__table__).where(or_(*clauses)).values(updated_at=utcnow())
     )
