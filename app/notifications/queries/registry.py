@@ -7,9 +7,11 @@ other area.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
+
+from app.formatting import number
 
 LOCALES = ("en", "fr", "ar")
 
@@ -31,6 +33,8 @@ class Event:
     :param draft: mails of this event wait for an organiser's release.
     :param category: the optional-mail category, None for mails that always go.
     :param body_editable: False when the body holds lists the placeholders cannot carry.
+    :param samples: preview values of this event beyond :data:`SAMPLES`, including values
+        its default file reads that are not placeholders (``commitment.due_date``).
     """
 
     key: str
@@ -43,6 +47,43 @@ class Event:
     body_editable: bool = True
     samples: dict[str, object] = field(default_factory=dict)
 
+
+# What a preview shows for each placeholder (names and titles stay in their own language,
+# as real content does); dates are formatted in the preview's language when shown.
+SAMPLES: dict[str, object] = {
+    "user.display_name": "Amina Benali",
+    "recipient.name": "Amina Benali",
+    "inviter.display_name": "Karim Haddad",
+    "edition.title": "Bizerte Smart City Expo 2026",
+    "edition.organised_by": "Ville de Bizerte",
+    "showcase.title": "Water sensors for the Médina",
+    "organisation.name": "Médina Labs",
+    "item.title": "Mobility in the old towns",
+    "thinklab.name": "Bizerte 2050",
+    "agreement.title": "Convention Grenoble INP – ENIB",
+    "commitment.title": "Train 40 engineers",
+    "message": "The doors open at 9:00.",
+    "place": "Salle Ibn Khaldoun, Bizerte",
+    "note": "The room changed.",
+    "change": "moved",
+    "days": 7,
+    "valid_minutes": 30,
+    "valid_days": 3,
+    "expires_at": datetime(2026, 6, 1, 9, 0, tzinfo=UTC),
+    "when": datetime(2026, 6, 2, 9, 0, tzinfo=UTC),
+    "original": datetime(2026, 6, 1, 9, 0, tzinfo=UTC),
+    "day": date(2026, 3, 14),
+}
+# Values the commitment reminders' default files read beyond their placeholders.
+_COMMITMENT_SAMPLES = {
+    "commitment.due_date": date(2026, 6, 1),
+    "commitment.target_value": 40,
+    "commitment.unit": "engineers",
+    "state.latest": 12,
+    "state.status": "at_risk",
+    "status_labels": {"at_risk": _l("At risk")},
+    "number": number,
+}
 
 _RECIPIENT = {"user.display_name": _l("the recipient's name")}
 _EDITION = {
@@ -230,7 +271,6 @@ EVENTS: dict[str, Event] = {
             },
             category="digests",
             body_editable=False,
-            samples={"day": date(2026, 3, 14)},
         ),
         Event(
             "agreements.commitment_due",
@@ -249,6 +289,7 @@ EVENTS: dict[str, Event] = {
                 "{% else %}{{ days }} يوم{% endif %}: {{ commitment.title }}",
             },
             category="reminders",
+            samples=_COMMITMENT_SAMPLES,
         ),
         Event(
             "agreements.commitment_late",
@@ -261,6 +302,7 @@ EVENTS: dict[str, Event] = {
                 "ar": "متأخر: {{ commitment.title }}",
             },
             category="reminders",
+            samples=_COMMITMENT_SAMPLES,
         ),
         Event(
             "agreements.expiring",
@@ -273,6 +315,7 @@ EVENTS: dict[str, Event] = {
                 "ar": "اتفاقية تنتهي قريبًا: {{ agreement.title }}",
             },
             category="reminders",
+            samples={"agreement.expiry_date": date(2026, 6, 1)},
         ),
         Event(
             "registrations.confirmed",

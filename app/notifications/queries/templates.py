@@ -10,6 +10,7 @@ unknown placeholder or a syntax error is refused then.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from types import SimpleNamespace
 
 from flask import current_app, render_template
@@ -23,8 +24,13 @@ from sqlalchemy import select
 
 from app.errors import InvalidInput
 from app.extensions import db
+from app.formatting import day_and_time
 from app.models import MailTemplateOverride
-from app.notifications.queries.registry import EVENTS, LOCALES, Event
+from app.notifications.queries.registry import EVENTS, LOCALES, SAMPLES, Event
+from app.timezones import city_of_zone
+
+# The zone in which a preview shows its sample meeting times.
+SAMPLE_ZONE = "Africa/Tunis"
 
 logger = logging.getLogger(__name__)
 
@@ -201,18 +207,28 @@ def _unknown(name: str):
     return _l("Unknown placeholder “%(name)s”.", name=name)
 
 
-def sample_values(event: Event) -> dict[str, object]:
-    """Values shown in the preview when no real message is at hand."""
-    samples = {}
+def sample_values(event: Event, locale: str = "en") -> dict[str, object]:
+    """Values shown in the preview when no real message is at hand.
+
+    Every placeholder gets its sample; values a default file reads beyond the
+    placeholders (a commitment's due date) come along. A moment shown as text in real
+    messages ("when") is written in ``locale``, as the message would be.
+    """
+    known = {**SAMPLES, **event.samples}
+    samples: dict[str, object] = {}
     for name in event.placeholders:
-        if name in event.samples:
-            samples[name] = event.samples[name]
-        elif name in ("days", "valid_minutes", "valid_days"):
-            samples[name] = 7
+        if name in known:
+            samples[name] = known[name]
         elif "link" in name:
             samples[name] = "https://agora.example/…"
         else:
             samples[name] = f"[{name}]"
+    samples.update({name: value for name, value in event.samples.items() if name not in samples})
+    with force_locale(locale if locale in LOCALES else "en"):
+        for name in ("when", "original"):
+            if isinstance(samples.get(name), datetime):
+                shown = day_and_time(samples[name], SAMPLE_ZONE)
+                samples[name] = f"{shown} ({city_of_zone(SAMPLE_ZONE)})"
     return samples
 
 
@@ -268,9 +284,9 @@ def render_notification(
     """
     event = EVENTS[event_key]
     locale = locale if locale in LOCALES else "en"
-    plain = all("." in key or key in event.placeholders for key in context) and any(
-        key in event.placeholders for key in context
-    )
+    plain = all(
+        "." in key or key in event.placeholders or key in event.samples for key in context
+    ) and any(key in event.placeholders for key in context)
     values = (
         {name: context.get(name) for name in event.placeholders}
         if plain
@@ -279,7 +295,9 @@ def render_notification(
     edition_id = getattr(edition, "id", edition)
     if override is None and use_override:
         override = find_override(edition_id, event_key, locale)
-    file_context = {**_namespaces(nest(values)), **({} if plain else context)}
+    # Values a default file reads beyond the placeholders (previews give some).
+    extras = {k: v for k, v in context.items() if k not in event.placeholders} if plain else {}
+    file_context = {**_namespaces(nest({**extras, **values})), **({} if plain else context)}
     with force_locale(locale):
         if override is not None and override.subject:
             subject = render_source(override.subject, values, html=False)
@@ -320,7 +338,7 @@ def preview(edition, event: Event, locale: str, *, subject: str, body_text: str,
         if source.strip():
             check_template(source, event, field=name, html=html)
     draft = MailTemplateOverride(subject=subject.strip(), body_text=body_text, body_html=body_html)
-    samples = sample_values(event)
+    samples = sample_values(event, locale)
     try:
         subject, text, html = render_notification(
             event.key, edition, locale, samples, override=draft
@@ -329,8 +347,23 @@ def preview(edition, event: Event, locale: str, *, subject: str, body_text: str,
         # A default that needs a real message (lists, dates) cannot show sample values.
         current_app.logger.exception("preview of %s failed", event.key)
         message = _("This default needs a real message to be shown.")
-        return {"subject": draft.subject or event.subject[locale], "text": message, "html": ""}
+        return {
+            "subject": _sample_subject(draft, event, locale, samples),
+            "text": message,
+            "html": "",
+        }
     return {"subject": subject, "text": text, "html": html}
+
+
+def _sample_subject(draft: MailTemplateOverride, event: Event, locale: str, samples: dict):
+    """The subject with its sample values, even when the body cannot be shown."""
+    with force_locale(locale):
+        try:
+            subject = render_source(draft.subject or event.subject[locale], samples, html=False)
+        except Exception:
+            logger.warning("the subject of %s cannot show its samples", event.key)
+            return str(event.label)
+    return " ".join(subject.split())
 
 
 def default_sources(event: Event, locale: str) -> dict:
