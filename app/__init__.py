@@ -12,6 +12,7 @@ from app import (
     audit,  # noqa: F401  (audit hooks)
     database,  # noqa: F401  (SQLite engine events)
     formatting,
+    recurrence,
 )
 from app.caching import register_edition_stamps
 from app.errors import register_error_handlers
@@ -132,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     formatting.register(app)
+    app.jinja_env.filters["recurrence"] = recurrence.describe
 
 
 CONTENT_SECURITY_POLICY = {

@@ -2,12 +2,19 @@
 and a service's refusal shown next to the fields it names (answered with 422)."""
 
 from flask import flash, g, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, IntegerField
+from wtforms import FieldList, FormField, IntegerField, SelectField
 from wtforms.fields.core import UnboundField
+from wtforms.validators import ValidationError
 
 from app.errors import DomainError, FormErrors
 from app.security import INT_MAX, INT_MIN, bounded_int
+from app.timezones import canonical_zone, zone_groups
+
+# The cookie the zone script sets from the browser's own zone (checked before use).
+ZONE_COOKIE = "agora_tz"
 
 LONG_TEXT = 20_000
 # WTForms' own message for an unreadable integer, translated by WTForms' catalogue.
@@ -46,6 +53,67 @@ class BoundedIntegerField(IntegerField):
         if self.data is not None and not self.low <= self.data <= self.high:
             self.data = None
             raise ValueError(self.invalid_value_message or self.gettext(NOT_AN_INTEGER))
+
+
+def visitor_zone() -> str | None:
+    """The visitor's zone: their profile's when signed in, else the one their browser
+    reported (a cookie set by ``static/js/zone.js``), if it is a real zone."""
+    if not has_request_context():
+        return None
+    if current_user.is_authenticated and getattr(current_user, "timezone", None):
+        return canonical_zone(current_user.timezone)
+    reported = request.cookies.get(ZONE_COOKIE, "")[:64]
+    return canonical_zone(reported) if reported else None
+
+
+class ZoneField(SelectField):
+    """A time zone chosen from a grouped list of canonical IANA zones.
+
+    The first group suggests the zones given to :meth:`suggest` (the venue's, the
+    edition's) and the visitor's own; a stored alias ("Africa/Asmera") is shown as its
+    canonical zone. ``optional`` adds an empty first choice (``blank`` is its label).
+    """
+
+    def __init__(self, label=None, validators=None, *, optional=False, blank=None, **kwargs):
+        super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
+        self.optional = optional
+        self.blank = blank if blank is not None else _l("None")
+        self.suggested: list[str] = []
+        self._refresh()
+
+    def suggest(self, *zones: str | None) -> None:
+        """Offer these zones first (None and unknown names are left out)."""
+        self.suggested = [zone for zone in zones if zone]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        current = getattr(self, "data", None)
+        current = current if isinstance(current, str) else None
+        groups = zone_groups([current or "", *self.suggested, visitor_zone() or ""])
+        if current and canonical_zone(current) is None:
+            groups.insert(0, (str(_l("Current")), [(current, current)]))
+        if self.optional:
+            label, zones = groups[0]
+            groups[0] = (label, [("", str(self.blank)), *zones])
+        self.choices = dict(groups)
+
+    def process_data(self, value):
+        super().process_data(canonical_zone(value) or value)
+        self._refresh()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            value = clean_text(valuelist[0]) or ""
+            self.data = canonical_zone(value) or value
+        self._refresh()
+
+    def pre_validate(self, form):
+        if not self.data:
+            if not self.optional:
+                raise ValidationError(_l("Choose a time zone."))
+            return
+        if canonical_zone(self.data) is None:
+            raise ValidationError(_l("Unknown time zone. Choose one in the list."))
 
 
 def _bounded_coerce(coerce):

@@ -43,7 +43,6 @@ from app.thinklabs.queries.thinklab import (
     upcoming_meetings,
     venues_of,
 )
-from app.timezones import all_zones
 
 
 def organises(user, slug: str, **_ignored) -> bool:
@@ -60,6 +59,10 @@ def _fill_choices(form: ThinklabForm, thinklab: Thinklab | None) -> None:
     form.agreement_id.choices = none + [SelectChoice(a.id, a.title) for a in all_agreements()]
     venues = venues_of(thinklab) if thinklab is not None else []
     form.venue_id.choices = none + [SelectChoice(v.id, f"{v.name} ({v.town})") for v in venues]
+    # The group's edition's zone first (else that of the organiser's first edition).
+    edition = thinklab.edition if thinklab is not None else None
+    edition = edition or (editions[0] if editions else None)
+    form.timezone.suggest(edition.timezone if edition else None, *(v.timezone for v in venues))
 
 
 def _thinklab_data(form: ThinklabForm) -> dict:
@@ -72,7 +75,7 @@ def _thinklab_data(form: ThinklabForm) -> dict:
         "timezone": form.timezone.data,
         "first_meeting_local": form.first_meeting_local.data,
         "meeting_minutes": form.meeting_minutes.data,
-        "rrule": form.rrule.data,
+        "rrule": form.rule_text(),
         "meeting_mode": form.meeting_mode.data or MeetingMode.ONLINE.value,
         "venue_id": form.venue_id.data,
         "location": form.location.data,
@@ -87,6 +90,7 @@ def _create(edition: Edition | None):
         if edition is not None:
             form.edition_id.data = edition.id
             form.timezone.data = edition.timezone
+            form.timezone.suggest(edition.timezone)
     general: list[str] = []
     if form.validate_on_submit():
         try:
@@ -100,7 +104,7 @@ def _create(edition: Edition | None):
             return redirect(url_for("thinklabs.manage", slug=created.slug))
     status = 422 if form.errors or general else 200
     return render_template(
-        "thinklabs/thinklab_form.html", form=form, thinklab=None, general=general, zones=all_zones()
+        "thinklabs/thinklab_form.html", form=form, thinklab=None, general=general
     ), status
 
 
@@ -119,6 +123,7 @@ def new_edition_thinklab(slug: str):
 def _details_form(thinklab: Thinklab) -> ThinklabForm:
     form = ThinklabForm(obj=thinklab, formdata=None)
     form.meeting_mode.data = thinklab.meeting_mode.value
+    form.fill_rule(thinklab.rrule, thinklab.timezone)
     _fill_choices(form, thinklab)
     return form
 
@@ -129,7 +134,6 @@ def _manage_page(thinklab: Thinklab, status: int = 200, **forms):
         "thinklabs/manage.html",
         thinklab=thinklab,
         form=forms.get("form") or _details_form(thinklab),
-        zones=all_zones(),
         composition=composition_status(thinklab),
         meetings=upcoming_meetings(thinklab, limit=8),
         roadmap=roadmap_by_horizon(thinklab),
