@@ -26,9 +26,10 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.formatting import format_locale
-from app.forms import AgoraForm, ZoneField, optional_int
+from app.forms import AgoraForm, ZoneField, note_invalid_form, optional_int
 from app.models import MeetingMode, MemberRole, RoadmapStatus, StakeholderCategory
 from app.recurrence import WEEKDAYS, RuleChoice, choice_from, parts_of, rule_from
 from app.thinklabs.queries.thinklab import CATEGORY_LABELS, MODE_LABELS, ROADMAP_STATUS_LABELS
@@ -104,7 +105,12 @@ class ThinklabForm(ThinklabBaseForm):
         default=1,
         validators=[Optional(), NumberRange(min=1, max=99)],
     )
-    weekdays = SelectMultipleField(_l("On these days (weekly)"), choices=weekday_choices)
+    weekdays = SelectMultipleField(
+        _l("On these days (weekly)"),
+        choices=weekday_choices,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     monthly = RadioField(
         _l("Which day of the month"),
         choices=[
@@ -159,13 +165,19 @@ class ThinklabForm(ThinklabBaseForm):
     )
     submit = SubmitField(_l("Save"))
 
-    def validate_until(self, field) -> None:
-        if self._uses_fields() and self.ends.data == "until" and field.data is None:
-            raise ValidationError(_l("Give the last day of the meetings."))
-
-    def validate_count(self, field) -> None:
-        if self._uses_fields() and self.ends.data == "count" and field.data is None:
-            raise ValidationError(_l("Give the number of meetings."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        if self._uses_fields() and self.ends.data == "until" and self.until.data is None:
+            if not self.until.errors:
+                self.until.errors = [_l("Give the last day of the meetings.")]
+            valid = False
+        if self._uses_fields() and self.ends.data == "count" and self.count.data is None:
+            if not self.count.errors:
+                self.count.errors = [_l("Give the number of meetings.")]
+            valid = False
+        if not valid:
+            note_invalid_form()
+        return valid
 
     def validate_rrule(self, field) -> None:
         if not self.uses_raw_rule() or not field.data:
