@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import LONG_TEXT, AgoraForm, clean_text, optional_int
+from app.forms import LONG_TEXT, AgoraForm, ZoneField, clean_text, optional_int
 from app.models import AgreementKind, AgreementStatus
 from app.timezones import is_valid_zone
 
@@ -53,11 +53,7 @@ class AgreementForm(AgoraForm):
     signing_session_id = SelectField(
         _l("Signing session"), coerce=optional_int, validate_choice=False
     )
-    timezone = StringField(
-        _l("Time zone"),
-        default="UTC",
-        validators=[DataRequired(), Length(max=64), validate_zone],
-    )
+    timezone = ZoneField(_l("Time zone"), default="UTC", validators=[DataRequired(), validate_zone])
     effective_date = DateField(_l("Effective date"), validators=[Optional()])
     expiry_date = DateField(_l("Expiry date"), validators=[Optional()])
     is_public = BooleanField(_l("Public: shown to everyone, and on its edition's page"))

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from app.auth.services import password_problem
+from app.forms import ZoneField
 from app.labels import LANGUAGE_NAMES
 from app.timezones import is_valid_zone
 
@@ -106,10 +107,11 @@ class ProfileForm(FlaskForm):
     locale = SelectField(
         _l("Language"), choices=[SelectChoice("", _l("Same as my browser")), *LANGUAGE_CHOICES]
     )
-    timezone = StringField(
+    timezone = ZoneField(
         _l("Time zone"),
-        validators=[Optional(), Length(max=64)],
-        render_kw={"list": "zones", "placeholder": "Africa/Casablanca"},
+        validators=[Optional()],
+        optional=True,
+        blank=_l("The zone of each event"),
     )
     submit = SubmitField(_l("Save my profile"))
 

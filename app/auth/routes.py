@@ -25,7 +25,6 @@ from app.auth.queries import active_sessions, personal_data
 from app.errors import DomainError, InvalidToken, LoginFailed, error_response
 from app.extensions import db, limiter
 from app.forms import show_error
-from app.timezones import all_zones
 from app.urls import safe_next_path
 
 logger = logging.getLogger(__name__)
@@ -285,7 +284,6 @@ def account():
         profile_form=profile_form,
         password_form=password_form,
         resend_form=EmptyForm(),
-        zones=all_zones(),
     )
 
 

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from app.editions.queries import edition_number_taken, edition_slug_taken
-from app.forms import LONG_TEXT, AgoraForm
+from app.forms import LONG_TEXT, AgoraForm, ZoneField
 from app.models import EditionFormat, EditionRoleKind, EditionStatus
 from app.timezones import is_valid_zone
 
@@ -67,11 +67,7 @@ class EditionForm(AgoraForm):
             SelectChoice(EditionFormat.THINKLAB.value, _l("Thinklab")),
         ],
     )
-    timezone = StringField(
-        _l("Time zone (IANA)"),
-        validators=[DataRequired(), Length(max=64), validate_zone],
-        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
-    )
+    timezone = ZoneField(_l("Time zone"), validators=[DataRequired(), validate_zone])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
     patronage = StringField(_l("Under the patronage of"), validators=[Length(max=300)])
@@ -126,10 +122,11 @@ class VenueForm(AgoraForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Length(max=300)])
-    timezone = StringField(
+    timezone = ZoneField(
         _l("Own time zone (if not the edition's)"),
-        validators=[Optional(), Length(max=64), validate_zone],
-        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+        validators=[Optional(), validate_zone],
+        optional=True,
+        blank=_l("The edition's zone"),
     )
     start_date = DateField(_l("First day"), validators=[Optional()])
     end_date = DateField(_l("Last day"), validators=[Optional()])

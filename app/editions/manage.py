@@ -25,6 +25,7 @@ from app.editions.forms import (
 )
 from app.errors import Conflict, FormErrors, NotAllowed, NotFound
 from app.extensions import db
+from app.forms import ZoneField
 from app.lookups import edition_or_404
 from app.models import (
     Edition,
@@ -37,7 +38,6 @@ from app.models import (
     Venue,
 )
 from app.permissions import can_organise, is_site_organiser
-from app.timezones import all_zones
 
 
 def series_or_404(slug: str) -> Series:
@@ -147,7 +147,6 @@ def _edition_form_page(form: EditionForm, edition: Edition | None, general: list
         form=form,
         edition=edition,
         general=general,
-        zones=all_zones(),
     )
 
 
@@ -308,13 +307,14 @@ def copy_edition(slug):
 
 
 def _structure_page(template: str, form, edition: Edition, obj, general: list[str], **extra):
+    if isinstance(getattr(form, "timezone", None), ZoneField):
+        form.timezone.suggest(edition.timezone)
     return render_template(
         f"editions/manage/{template}",
         form=form,
         edition=edition,
         obj=obj,
         general=general,
-        zones=all_zones() if template == "venue_form.html" else [],
         **extra,
     )
 
