@@ -75,7 +75,10 @@ class ZoneField(SelectField):
     """
 
     def __init__(self, label=None, validators=None, *, optional=False, blank=None, **kwargs):
-        super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
+        render_kw = {"data-zone-select": "", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(
+            label, validators, choices=[], validate_choice=False, render_kw=render_kw, **kwargs
+        )
         self.optional = optional
         self.blank = blank if blank is not None else _l("None")
         self.suggested: list[str] = []

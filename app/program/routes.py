@@ -34,22 +34,12 @@ from app.program.queries.programme import (
     starred_session_ids,
 )
 from app.program.queries.versions import edition_version
-from app.timezones import all_zones, utc_to_local, zone_label
+from app.timezones import utc_to_local, zone_groups, zone_label
 
 # Public pages as anonymous readers get them, kept per data version of their edition.
 page_cache = VersionedCache("page")
 # One session as the programme shows it, kept per change of the session or its edition.
 item_cache = VersionedCache("item", size=50_000, max_bytes=64 * 2**20, shared=False)
-
-
-@lru_cache(maxsize=1)
-def zone_groups() -> list[tuple[str, list[str]]]:
-    """Every zone for the viewer's-zone select, grouped by region ("Africa", "Europe", ...)."""
-    groups: dict[str, list[str]] = {}
-    for name in all_zones():
-        region = name.split("/", 1)[0] if "/" in name else _("Other")
-        groups.setdefault(region, []).append(name)
-    return sorted(groups.items())
 
 
 def session_time(
@@ -170,7 +160,7 @@ def _render_programme(edition, options, parsed) -> str:
         grid=build_grid(sessions) if parsed.view == "grid" else None,
         days=group_by_day(sessions) if parsed.view == "list" else None,
         programme_url=programme_url,
-        zone_groups=zone_groups(),
+        zone_groups=zone_groups([edition.timezone]),
         starred=starred,
     )
 
