@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 
-from app.labels import LANGUAGE_NAMES
+from app.labels import LANGUAGE_NAMES, audit_action_label, audit_object_label
 from app.timezones import city_of_zone, utc_offset_label, utc_to_local
 
 RIGHT_TO_LEFT = frozenset({"ar"})
@@ -174,3 +174,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = language
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
+    app.jinja_env.globals["audit_object_label"] = audit_object_label
+    app.jinja_env.globals["audit_action_label"] = audit_action_label

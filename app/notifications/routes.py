@@ -68,7 +68,9 @@ def outbox(slug):
     edition = edition_or_404(slug)
     kinds = queries.kinds_of(edition)
     form = FilterForm(request.args)
-    form.kind.choices = [SelectChoice("", _("All kinds"))] + [SelectChoice(k, k) for k in kinds]
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
+        SelectChoice(k, queries.kind_label(k)) for k in kinds
+    ]
     form.status.choices = [SelectChoice("", _("All statuses"))] + [
         SelectChoice(s.value, s.value) for s in OutboxStatus
     ]
@@ -420,3 +422,9 @@ def unsubscribe(token):
         category=queries.CATEGORIES[category],
         done=done,
     )
+
+
+@bp.context_processor
+def _labels() -> dict:
+    """Pages of the outbox name each kind of mail in words."""
+    return {"kind_label": queries.kind_label}

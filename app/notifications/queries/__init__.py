@@ -13,7 +13,7 @@ from app.notifications.queries.outbox import (
     user_name,
 )
 from app.notifications.queries.preferences import preferences_of, read_unsubscribe_token
-from app.notifications.queries.registry import CATEGORIES, EVENTS, LOCALES
+from app.notifications.queries.registry import CATEGORIES, EVENTS, LOCALES, kind_label
 from app.notifications.queries.templates import (
     default_sources,
     find_override,
@@ -26,6 +26,7 @@ __all__ = [
     "AUDIENCES",
     "CATEGORIES",
     "EVENTS",
+    "kind_label",
     "LOCALES",
     "PAGE_SIZE",
     "announcements_of",

@@ -375,6 +375,12 @@ EVENTS: dict[str, Event] = {
 }
 
 
+def kind_label(kind: str) -> str:
+    """The name organisers read for a kind of mail ("Decision: accepted"), never its key."""
+    event = EVENTS.get(kind)
+    return str(event.label) if event is not None else str(_l("Other mail"))
+
+
 def category_of(kind: str) -> str | None:
     """Return the optional-mail category of a kind of mail, or None if it always goes."""
     event = EVENTS.get(kind)
