@@ -120,6 +120,7 @@ BLUEPRINTS = {
     "calendars": ("routes",),
     "notifications": ("routes",),
     "api": ("routes", "manage"),
+    "search": ("routes",),
 }
 
 
