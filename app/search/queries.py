@@ -58,7 +58,7 @@ class SearchQuery:
 
     text: str
     words: tuple[str, ...]
-    notice: str | None = None
+    notices: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -72,15 +72,15 @@ def parse_query(raw: str | None) -> SearchQuery:
     digits count, so nothing typed can break the full-text query.
     """
     raw = (raw or "").replace("\x00", "")
-    notice = None
+    notices = []
     if len(raw) > MAX_QUERY_LENGTH:
-        notice = "too_long"
+        notices.append("too_long")
         raw = raw[:MAX_QUERY_LENGTH]
     words = [word[:MAX_WORD_LENGTH] for word in _TOKEN.findall(normalise(raw))]
     if len(words) > MAX_WORDS:
-        notice = "too_many"
+        notices.append("too_many")
         words = words[:MAX_WORDS]
-    return SearchQuery(text=raw.strip(), words=tuple(words), notice=notice)
+    return SearchQuery(text=raw.strip(), words=tuple(words), notices=tuple(notices))
 
 
 # Who may see what --------------------------------------------------------------------------

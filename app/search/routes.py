@@ -52,7 +52,7 @@ def result_url(entry: SearchEntry) -> str:
 @access(Audience.ANONYMOUS)
 def results():
     query = parse_query(request.args.get("q"))
-    notices = [query.notice] if query.notice else []
+    notices = list(query.notices)
     kind = None
     if request.args.get("kind"):
         kind = next((k for k in SearchKind if k.value == request.args["kind"]), None)
