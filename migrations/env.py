@@ -54,13 +54,10 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the search's full-text parts to its migration: the SQLite FTS5 table (and the
-    tables FTS5 keeps beside it) and the PostgreSQL expression index are no model's."""
-    from app.models.search import FTS_TABLE, PG_INDEX
+    """Leave the search's full-text parts (no model's) to its migration."""
+    from app.models.search import include_object as search_include_object
 
-    if type_ == "table" and name and name.startswith(FTS_TABLE):
-        return False
-    return not (type_ == "index" and name == PG_INDEX)
+    return search_include_object(obj, name, type_, reflected, compare_to)
 
 
 def run_migrations_offline():

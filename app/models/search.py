@@ -86,6 +86,15 @@ PG_DDL = (f"CREATE INDEX {PG_INDEX} ON search_entries USING gin (({PG_DOCUMENT})
 PG_DROP = (f"DROP INDEX IF EXISTS {PG_INDEX}",)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's ``include_object``: leave the full-text parts to the search's migration
+    (the SQLite FTS5 table with the tables FTS5 keeps beside it, the PostgreSQL index);
+    they belong to no model, so comparing the models with the database skips them."""
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == PG_INDEX)
+
+
 def _create_full_text(target, connection, **_kw) -> None:
     statements = {"sqlite": SQLITE_DDL, "postgresql": PG_DDL}.get(connection.dialect.name, ())
     for statement in statements:
