@@ -4,7 +4,7 @@ transaction, and all at once with ``flask search reindex``."""
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, insert, select, tuple_
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
@@ -82,21 +82,26 @@ def entry_values(obj) -> dict:
 
 
 def _write(connection, keep: list, gone: Iterable[tuple[SearchKind, int]]) -> None:
-    """Replace the entries of ``keep`` and delete those of ``gone``: two statements."""
-    keys = {(KINDS[type(obj)], obj.id) for obj in keep} | set(gone)
-    if keys:
-        connection.execute(
-            delete(SearchEntry).where(
-                tuple_(SearchEntry.kind, SearchEntry.object_id).in_(sorted(keys, key=_key_order))
+    """Replace the entries of ``keep`` and delete those of ``gone``.
+
+    The old entries go by kind, a few hundred ids a statement (SQLite limits the number
+    of parameters), then the new ones in one ``executemany``.
+    """
+    ids: dict[SearchKind, set[int]] = {}
+    for kind, object_id in [*((KINDS[type(obj)], obj.id) for obj in keep), *gone]:
+        ids.setdefault(kind, set()).add(object_id)
+    for kind, object_ids in ids.items():
+        ordered = sorted(object_ids)
+        for start in range(0, len(ordered), BATCH):
+            connection.execute(
+                delete(SearchEntry).where(
+                    SearchEntry.kind == kind,
+                    SearchEntry.object_id.in_(ordered[start : start + BATCH]),
+                )
             )
-        )
     rows = [entry_values(obj) for obj in keep]
     if rows:
         connection.execute(insert(SearchEntry), rows)
-
-
-def _key_order(key: tuple[SearchKind, int]) -> tuple[str, int]:
-    return key[0].value, key[1]
 
 
 def follow_flush(session: Session, _flush_context) -> None:
