@@ -116,6 +116,14 @@ class SpeakerForm(AgoraForm):
         _l("Agora account (email), if the speaker has one"),
         validators=[Optional(), Email(message=_l("Give a valid email address.")), Length(max=254)],
     )
+    links = TextAreaField(
+        _l("Links"),
+        description=_l(
+            "One per line: a label, then the address (https://…). "
+            "For example: Website https://example.org"
+        ),
+        validators=[Length(max=5000)],
+    )
     photo = FileField(_l("Photo (PNG or JPEG, up to 2 MB)"))
     submit = SubmitField(_l("Save"))
 

@@ -367,6 +367,7 @@ def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
     if speaker is not None and request.method == "GET":
         form.category.data = speaker.category.value
         form.account_email.data = speaker.user.email if speaker.user is not None else ""
+        form.links.data = services.links_text(speaker)
     return form
 
 

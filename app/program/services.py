@@ -75,7 +75,16 @@ CALENDAR_FIELDS = (
     "venue_id",
     "status",
 )
-SPEAKER_FIELDS = ("name", "title", "bio", "email", "organisation_id", "category", "account_email")
+SPEAKER_FIELDS = (
+    "name",
+    "title",
+    "bio",
+    "email",
+    "organisation_id",
+    "category",
+    "account_email",
+    "links",
+)
 INVITATION_SALT = "speaker-invitation"
 INVITATION_MAX_AGE = 60 * 24 * 3600
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
@@ -647,7 +656,8 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
 
     :param photo: an uploaded file (PNG or JPEG), or None to keep the current one.
     :raises FormErrors: for an unknown organisation or account, an account already
-        linked to another speaker, or a photo that is not an image.
+        linked to another speaker, a link that is not http(s), or a photo that is not an
+        image.
     """
     errors = FieldErrors()
     organisation = None
@@ -656,6 +666,13 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
         if organisation is None:
             errors.add("organisation_id", _("Choose an organisation from the list."))
     user = _account_to_link(data.get("account_email"), speaker, errors)
+    links = None
+    if "links" in data:
+        try:
+            links = parse_links(data["links"])
+        except FormErrors as error:
+            for message in error.errors["links"]:
+                errors.add("links", message)
     photo_data = None
     if photo is not None and getattr(photo, "filename", ""):
         try:
@@ -673,6 +690,8 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
     target.organisation = organisation
     target.category = StakeholderCategory(data.get("category") or "other")
     target.user = user
+    if links is not None:
+        target.links = links
     if photo_data is not None:
         _store_photo(target, photo_data)
     try:

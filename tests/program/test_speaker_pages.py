@@ -210,3 +210,25 @@ def test_the_invitation_shows_the_speakers_own_answer_not_the_sessions_status(ap
     assert '<dd class="invitation-state">Declined</dd>' in text_of(
         client.get(f"/speaker-invitations/{token}")
     )
+
+
+def test_organisers_give_a_speakers_links_too(app, client, speakers):
+    with app.app_context():
+        organiser = make_user(is_organiser=True)
+        db.session.commit()
+        organiser_id = organiser.id
+    sign_in(client, organiser_id)
+    url = f"/editions/rabat-2027/manage/speakers/{speakers['dan']}/edit"
+    refused = client.post(
+        url, data={"name": "Dan Brown", "category": "other", "links": "Blog blog.example"}
+    )
+    assert "Line 1: give an address" in text_of(refused)
+    saved = client.post(
+        url, data={"name": "Dan Brown", "category": "other", "links": "Blog https://blog.example"}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Speaker, speakers["dan"]).links == [
+            {"label": "Blog", "url": "https://blog.example"}
+        ]
+    assert "Blog https://blog.example" in text_of(client.get(url))
