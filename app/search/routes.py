@@ -25,6 +25,15 @@ KIND_LABELS = {
     SearchKind.THINKLAB: _l("Thinklabs"),
     SearchKind.AGREEMENT: _l("Agreements"),
 }
+# One result's kind, on its badge.
+KIND_BADGES = {
+    SearchKind.SESSION: _l("Session"),
+    SearchKind.SPEAKER: _l("Speaker"),
+    SearchKind.SHOWCASE: _l("Showcase"),
+    SearchKind.ORGANISATION: _l("Organisation"),
+    SearchKind.THINKLAB: _l("Thinklab"),
+    SearchKind.AGREEMENT: _l("Agreement"),
+}
 NOTICES = {
     "too_long": _l("Only the first %(count)d characters of your search were used."),
     "too_many": _l("Only the first %(count)d words of your search were used."),
@@ -65,6 +74,7 @@ def results():
         query=query,
         notices=[NOTICES[name] % {"count": NOTICE_COUNTS[name]} for name in notices],
         kind_labels={k: str(label) for k, label in KIND_LABELS.items()},
+        kind_badges={k: str(label) for k, label in KIND_BADGES.items()},
         result_url=result_url,
         highlight=highlight,
         snippet=snippet,
