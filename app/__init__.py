@@ -121,6 +121,7 @@ BLUEPRINTS = {
     "calendars": ("routes",),
     "notifications": ("routes",),
     "api": ("routes", "manage"),
+    "search": ("routes",),
 }
 
 

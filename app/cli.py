@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import TokenScope, User
 from app.notifications.services import count_due, mail_server_configured, run_worker, send_due
 from app.scheduling import refresh_all_instants
+from app.search.services import reindex as reindex_search
 from app.thinklabs.emails import queue_digests
 
 
@@ -36,6 +37,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(webhooks_cli)
     app.cli.add_command(api_token)
+    app.cli.add_command(search_cli)
 
 
 @click.command("tz-refresh")
@@ -97,6 +99,7 @@ def demo_command(force: bool):
             "Use --force if you really mean it."
         )
     created = load_demo()
+    reindex_search()
     db.session.commit()
     if created:
         for name, count in sorted(created.items()):
@@ -107,6 +110,19 @@ def demo_command(force: bool):
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for email, name, *_ in ACCOUNTS:
         click.echo(f"  {email}  ({name})")
+
+
+search_cli = AppGroup("search", help="The search index.")
+
+
+@search_cli.command("reindex")
+def search_reindex():
+    """Build the search index again from the data (sessions, speakers, showcases...)."""
+    counts = reindex_search()
+    db.session.commit()
+    for kind, count in counts.items():
+        click.echo(f"{kind.value}: {count}")
+    click.echo(f"{sum(counts.values())} entries indexed.")
 
 
 @click.command("bench-data")

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import User, UserSession, utcnow
+from app.models import Speaker, User, UserSession, utcnow
 
 CONFIRM_SALT = "confirm-email"
 RESET_SALT = "password-reset"
@@ -216,3 +216,8 @@ def personal_data(user: User) -> dict:
         "account": _row(account.one()),
         "records": records,
     }
+
+
+def has_speaker_profile(user: User) -> bool:
+    """Tell whether an organiser linked ``user``'s account to a speaker profile."""
+    return db.session.scalar(db.select(Speaker.id).where(Speaker.user_id == user.id)) is not None

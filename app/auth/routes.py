@@ -21,7 +21,7 @@ from app.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from app.auth.queries import active_sessions, personal_data
+from app.auth.queries import active_sessions, has_speaker_profile, personal_data
 from app.errors import DomainError, InvalidToken, LoginFailed, error_response
 from app.extensions import db, limiter
 from app.forms import show_error
@@ -284,6 +284,7 @@ def account():
         profile_form=profile_form,
         password_form=password_form,
         resend_form=EmptyForm(),
+        is_speaker=has_speaker_profile(user),
     )
 
 

@@ -60,6 +60,7 @@ from app.models.registrations import (
     RegistrationSettings,
     RegistrationStatus,
 )
+from app.models.search import SearchEntry, SearchKind
 from app.models.showcases import (
     Review,
     ReviewAssignment,
@@ -138,6 +139,8 @@ __all__ = [
     "RoadmapItem",
     "RoadmapStatus",
     "Room",
+    "SearchEntry",
+    "SearchKind",
     "Series",
     "SessionKind",
     "SessionShowcase",

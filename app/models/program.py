@@ -78,6 +78,8 @@ class Speaker(CreatedMixin, Base):
         enum_type(StakeholderCategory, "category"), default=StakeholderCategory.OTHER
     )
     photo_path: Mapped[str | None] = mapped_column(sa.String(300))
+    # Labelled web addresses: [{"label": "Website", "url": "https://..."}, ...]
+    links: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     user: Mapped["User | None"] = relationship()  # noqa: F821
     organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821

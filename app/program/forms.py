@@ -116,6 +116,14 @@ class SpeakerForm(AgoraForm):
         _l("Agora account (email), if the speaker has one"),
         validators=[Optional(), Email(message=_l("Give a valid email address.")), Length(max=254)],
     )
+    links = TextAreaField(
+        _l("Links"),
+        description=_l(
+            "One per line: a label, then the address (https://…). "
+            "For example: Website https://example.org"
+        ),
+        validators=[Length(max=5000)],
+    )
     photo = FileField(_l("Photo (PNG or JPEG, up to 2 MB)"))
     submit = SubmitField(_l("Save"))
 
@@ -135,3 +143,22 @@ class AvailabilityForm(AgoraForm):
 class RemoveAvailabilityForm(AgoraForm):
     object_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Remove"))
+
+
+class SpeakerProfileForm(AgoraForm):
+    """What speakers change of their own profile, from their account or invitation link."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title or position"), validators=[Length(max=200)])
+    bio = TextAreaField(_l("Biography"), validators=[Length(max=LONG_TEXT)])
+    organisation_id = SelectField(_l("Organisation"), coerce=_optional_int, validate_choice=False)
+    links = TextAreaField(
+        _l("Links"),
+        description=_l(
+            "One per line: a label, then the address (https://…). "
+            "For example: Website https://example.org"
+        ),
+        validators=[Length(max=5000)],
+    )
+    photo = FileField(_l("Photo (PNG or JPEG, up to 2 MB)"))
+    submit = SubmitField(_l("Save my profile"))

@@ -25,9 +25,11 @@ from app.program.forms import (
     SessionForm,
     SessionSpeakerForm,
     SpeakerForm,
+    SpeakerProfileForm,
 )
 from app.program.queries import conflicts, organiser
-from app.program.queries.programme import speaker_with_public_sessions
+from app.program.queries.programme import INVITATION_LABELS, speaker_with_public_sessions
+from app.program.queries.speakers import linked_speaker
 
 SLOT = timedelta(minutes=30)
 
@@ -365,6 +367,7 @@ def _profile_form(speaker: Speaker | None = None) -> SpeakerForm:
     if speaker is not None and request.method == "GET":
         form.category.data = speaker.category.value
         form.account_email.data = speaker.user.email if speaker.user is not None else ""
+        form.links.data = services.links_text(speaker)
     return form
 
 
@@ -478,6 +481,7 @@ def _invitation_page(place: SessionSpeaker, *, availability_form=None, general=(
     return render_template(
         "program/invitation.html",
         place=place,
+        invitation_labels={key: str(label) for key, label in INVITATION_LABELS.items()},
         form=ConfirmForm(formdata=None),
         error=None,
         availability_form=availability_form or AvailabilityForm(formdata=None),
@@ -560,3 +564,68 @@ def invitation_remove_availability(token: str):
             db.session.commit()
             flash(_("Period removed."), "success")
     return redirect(url_for("program.invitation", token=token, _anchor="availability"))
+
+
+# Speakers' own profiles (from their account, or from an invitation link) -----------------
+
+
+def _own_profile_form(speaker: Speaker) -> SpeakerProfileForm:
+    form = SpeakerProfileForm(obj=speaker)
+    form.organisation_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(o.id, o.name) for o in all_organisations()
+    ]
+    if request.method == "GET":
+        form.links.data = services.links_text(speaker)
+    return form
+
+
+def _own_profile(speaker: Speaker, back_url: str, self_url: str):
+    """The profile form: save and go back to ``back_url``, or show it with its errors."""
+    form = _own_profile_form(speaker)
+    general: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_own_profile(
+                speaker, form.data_for(*services.PROFILE_FIELDS), photo=form.photo.data
+            )
+        except FormErrors as error:
+            db.session.rollback()
+            general = form.set_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(_("Your speaker profile is saved."), "success")
+            return redirect(self_url)
+    if request.method == "POST":
+        status = 422
+    return render_template(
+        "program/speaker_profile.html",
+        speaker=speaker,
+        form=form,
+        general=general,
+        back_url=back_url,
+    ), status
+
+
+@bp.route("/account/speaker-profile", methods=["GET", "POST"])
+@access(Audience.USER)
+def my_speaker_profile():
+    """Speakers whose account is linked to their profile edit it here."""
+    speaker = linked_speaker(current_user)
+    if speaker is None:
+        abort(404)
+    return _own_profile(speaker, url_for("auth.account"), url_for("program.my_speaker_profile"))
+
+
+@bp.route("/speaker-invitations/<token>/profile", methods=["GET", "POST"])
+@access(Audience.ANONYMOUS)
+def invitation_profile(token: str):
+    """An invited speaker edits their profile from the link of their invitation."""
+    place, refused = _invitation_or_error(token)
+    if refused:
+        return refused
+    return _own_profile(
+        place.speaker,
+        url_for("program.invitation", token=token),
+        url_for("program.invitation_profile", token=token),
+    )

@@ -17,6 +17,7 @@ from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
 from app.models import ConferenceSession
 from app.permissions import can_see_edition
 from app.program.blueprint import bp
+from app.program.queries import speakers as speaker_queries
 from app.program.queries.grid import build_grid, group_by_day
 from app.program.queries.programme import (
     NO_OPTIONS,
@@ -231,5 +232,37 @@ def speaker_page(id: int):
     notices: list[Notice] = []
     zone = parse_zone(request.args.get("tz"), notices)
     return render_template(
-        "program/speaker.html", speaker=speaker, places=places, zone=zone, notices=notices
+        "program/speaker.html",
+        speaker=speaker,
+        places=places,
+        by_edition=speaker_queries.places_by_edition(places),
+        zone=zone,
+        notices=notices,
+        is_own=current_user.is_authenticated and speaker.user_id == current_user.id,
     )
+
+
+@bp.get("/speakers")
+@access(Audience.ANONYMOUS)
+def speakers():
+    """Every speaker of the published programmes, alphabetically."""
+    index = speaker_queries.speaker_index(
+        initial=request.args.get("initial"), name=request.args.get("name", "")
+    )
+    return render_template("program/speakers.html", index=index, edition=None)
+
+
+@bp.get("/editions/<slug>/speakers")
+@access(Audience.ANONYMOUS)
+def edition_speakers(slug: str):
+    """The speakers of one edition (of its draft programme too, for its organisers)."""
+    edition = edition_by_slug(slug)
+    if edition is None or not can_see_edition(current_user, edition):
+        abort(404)
+    index = speaker_queries.speaker_index(
+        edition,
+        initial=request.args.get("initial"),
+        name=request.args.get("name", ""),
+        public_only=edition.is_public,
+    )
+    return render_template("program/speakers.html", index=index, edition=edition)

@@ -5,15 +5,18 @@ refusal can come after writes (a room overlap found once the session is in place
 flushes and leaves the commit to its caller.
 """
 
+import io
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -72,10 +75,24 @@ CALENDAR_FIELDS = (
     "venue_id",
     "status",
 )
-SPEAKER_FIELDS = ("name", "title", "bio", "email", "organisation_id", "category", "account_email")
+SPEAKER_FIELDS = (
+    "name",
+    "title",
+    "bio",
+    "email",
+    "organisation_id",
+    "category",
+    "account_email",
+    "links",
+)
 INVITATION_SALT = "speaker-invitation"
 INVITATION_MAX_AGE = 60 * 24 * 3600
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
+# Photos are stored at most this wide and high (their proportions kept).
+PHOTO_MAX_SIDE = 800
+MAX_LINKS = 10
+MAX_LINK_LENGTH = 500
+PROFILE_FIELDS = ("name", "title", "bio", "organisation_id", "links")
 
 
 class StaleSession(Conflict):
@@ -490,7 +507,8 @@ def remove_availability(edition: Edition, speaker: Speaker, availability_id: int
 
 
 def read_photo(upload) -> tuple[bytes, str]:
-    """Return the bytes and extension of an uploaded photo, checked by its first bytes.
+    """Return the bytes and extension of an uploaded photo, checked by its first bytes,
+    opened as an image and stored at most 800 pixels a side (without its metadata).
 
     :raises FormErrors: if it is not a PNG or JPEG image, or too large.
     """
@@ -498,9 +516,114 @@ def read_photo(upload) -> tuple[bytes, str]:
     if len(data) > PHOTO_MAX_BYTES:
         raise FormErrors({"photo": [_("The photo is larger than 2 MB.")]})
     found = sniff(data, allowed=(PNG, JPEG))
-    if found:
-        return data, found[1]
-    raise FormErrors({"photo": [_("The photo must be a PNG or JPEG image.")]})
+    if not found:
+        raise FormErrors({"photo": [_("The photo must be a PNG or JPEG image.")]})
+    return _resized(data, found[1]), found[1]
+
+
+def _resized(data: bytes, extension: str) -> bytes:
+    """Return the image shrunk to fit ``PHOTO_MAX_SIDE``, written again in its own format.
+
+    :raises FormErrors: if the bytes only start like an image.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            if extension == "png":
+                image.save(out, format="PNG", optimize=True)
+            else:
+                image.convert("RGB").save(out, format="JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise FormErrors({"photo": [_("The photo could not be read as an image.")]}) from error
+    return out.getvalue()
+
+
+def _store_photo(speaker: Speaker, photo_data: tuple[bytes, str]) -> None:
+    folder = photo_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(16)}.{photo_data[1]}"
+    (folder / name).write_bytes(photo_data[0])
+    speaker.photo_path = f"speakers/{name}"
+
+
+def parse_links(value: str | None) -> list[dict[str, str]]:
+    """Read a speaker's links, one a line: a label then an http(s) address.
+
+    A line with only an address gets its host as label.
+
+    :raises FormErrors: naming the lines whose address is not an http or https one, or
+        when there are more than ten links.
+    """
+    links = []
+    errors = []
+    lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        label, _space, url = line.rpartition(" ")
+        label = " ".join(label.split())[:100]
+        parts = urlsplit(url) if len(url) <= MAX_LINK_LENGTH else None
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            errors.append(
+                _(
+                    "Line %(number)d: give an address starting with https:// or http://.",
+                    number=number,
+                )
+            )
+            continue
+        links.append({"label": label or parts.hostname or url, "url": url})
+    if len(links) > MAX_LINKS:
+        errors.append(_("Give at most %(count)d links.", count=MAX_LINKS))
+    if errors:
+        raise FormErrors({"links": errors})
+    return links
+
+
+def links_text(speaker: Speaker) -> str:
+    """The links of a profile as the form shows them, one a line."""
+    return "\n".join(f"{link['label']} {link['url']}" for link in speaker.links or [])
+
+
+def update_own_profile(speaker: Speaker, data: dict, *, photo=None) -> Speaker:
+    """Change what speakers may change of their own profile: name, title, biography,
+    organisation, links and photo (their email, category and account stay the organisers').
+
+    :raises FormErrors: for an unknown organisation, an address that is not http(s) or a
+        photo that is not an image (each next to its field).
+    """
+    errors = FieldErrors()
+    organisation = None
+    if data.get("organisation_id"):
+        organisation = db.session.get(Organisation, data["organisation_id"])
+        if organisation is None:
+            errors.add("organisation_id", _("Choose an organisation from the list."))
+    links: list = []
+    photo_data = None
+    for name, read in (
+        ("links", lambda: parse_links(data.get("links"))),
+        ("photo", lambda: read_photo(photo) if getattr(photo, "filename", "") else None),
+    ):
+        try:
+            result = read()
+        except FormErrors as error:
+            for message in error.errors.get(name, []):
+                errors.add(name, message)
+        else:
+            if name == "links":
+                links = result
+            else:
+                photo_data = result
+    errors.raise_any()
+    speaker.name = data["name"]
+    speaker.title = data.get("title") or ""
+    speaker.bio = data.get("bio") or ""
+    speaker.organisation = organisation
+    speaker.links = links
+    if photo_data is not None:
+        _store_photo(speaker, photo_data)
+    audit.record("speaker.profile_updated", speaker)
+    db.session.flush()
+    return speaker
 
 
 def photo_folder() -> Path:
@@ -533,7 +656,8 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
 
     :param photo: an uploaded file (PNG or JPEG), or None to keep the current one.
     :raises FormErrors: for an unknown organisation or account, an account already
-        linked to another speaker, or a photo that is not an image.
+        linked to another speaker, a link that is not http(s), or a photo that is not an
+        image.
     """
     errors = FieldErrors()
     organisation = None
@@ -542,6 +666,13 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
         if organisation is None:
             errors.add("organisation_id", _("Choose an organisation from the list."))
     user = _account_to_link(data.get("account_email"), speaker, errors)
+    links = None
+    if "links" in data:
+        try:
+            links = parse_links(data["links"])
+        except FormErrors as error:
+            for message in error.errors["links"]:
+                errors.add("links", message)
     photo_data = None
     if photo is not None and getattr(photo, "filename", ""):
         try:
@@ -559,12 +690,10 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
     target.organisation = organisation
     target.category = StakeholderCategory(data.get("category") or "other")
     target.user = user
+    if links is not None:
+        target.links = links
     if photo_data is not None:
-        folder = photo_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{secrets.token_urlsafe(16)}.{photo_data[1]}"
-        (folder / name).write_bytes(photo_data[0])
-        target.photo_path = f"speakers/{name}"
+        _store_photo(target, photo_data)
     try:
         with db.session.begin_nested():
             db.session.add(target)

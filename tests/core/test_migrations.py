@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
+from app.models.search import include_object
 from config import TestingConfig
 from tests.conftest import TEST_DATABASE_URL
 
@@ -25,7 +26,9 @@ def _diff_after_upgrade(url: str) -> list:
     with application.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object}
+            )
             diff = compare_metadata(context, db.metadata)
         downgrade(revision="base")
         with db.engine.connect() as connection:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from app.extensions import db
@@ -311,7 +312,16 @@ def test_speaker_profile_with_a_photo(app, client, setup, tmp_path, monkeypatch)
     )
     assert refused.status_code == 422
     assert "must be a PNG or JPEG image" in refused.get_data(as_text=True)
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    only_its_signature = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    refused = client.post(
+        url,
+        data={"name": "Karim", "photo": (io.BytesIO(only_its_signature), "k.png")},
+        content_type="multipart/form-data",
+    )
+    assert "could not be read as an image" in refused.get_data(as_text=True)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(picture, format="PNG")
+    png = picture.getvalue()
     saved = client.post(
         url,
         data={"name": "Karim", "category": "startup", "photo": (io.BytesIO(png), "k.png")},
@@ -320,7 +330,8 @@ def test_speaker_profile_with_a_photo(app, client, setup, tmp_path, monkeypatch)
     assert saved.status_code == 302
     with app.app_context():
         karim = db.session.scalar(select(Speaker).where(Speaker.name == "Karim"))
-        assert (tmp_path / karim.photo_path).read_bytes() == png
+        with Image.open(tmp_path / karim.photo_path) as stored:
+            assert stored.format == "PNG" and stored.size == (40, 30)
         karim_id = karim.id
     photo = client.get(f"/speakers/{karim_id}/photo")
     assert photo.status_code == 200 and photo.mimetype == "image/png"

@@ -22,6 +22,7 @@ MAIL_ONLY = {
     "auth.reset_password",
     "showcases.accept_invitation",
     "program.invitation",
+    "program.invitation_profile",
     "notifications.unsubscribe",
 }
 # Not a page: the health probe of load balancers and monitors, and the JSON API (its
@@ -58,17 +59,21 @@ NOT_REGISTERED = {"registrations.ticket"}
 # With an organisation one does not create another; without one, no showcase to submit.
 HAS_ORGANISATION = {"showcases.new_organisation"}
 NO_ORGANISATION = {"showcases.mine", "showcases.new_showcase"}
+# Linked from the account page of an account an organiser tied to a speaker profile; no
+# demo account speaks (tests/program/test_speaker_pages.py follows the link).
+NOT_A_SPEAKER = {"program.my_speaker_profile"}
 NOTHING_TO_DO = {
     None: PRIVATE_FEED,
-    "attendee@demo.agora": {"registrations.register"} | NO_ORGANISATION,
+    "attendee@demo.agora": NOT_A_SPEAKER | {"registrations.register"} | NO_ORGANISATION,
     # The demo startup is in no thinklab: its members' contributions feed is not for it.
-    "startup@demo.agora": NOT_REGISTERED
+    "startup@demo.agora": NOT_A_SPEAKER
+    | NOT_REGISTERED
     | HAS_ORGANISATION
     | PRIVATE_FEED
     | {"thinklabs.contributions_json"},
-    "reviewer@demo.agora": NOT_REGISTERED | HAS_ORGANISATION | PRIVATE_FEED,
-    "organiser@demo.agora": NOT_REGISTERED | HAS_ORGANISATION | PRIVATE_FEED,
-    "admin@demo.agora": NOT_REGISTERED | NO_ORGANISATION | PRIVATE_FEED,
+    "reviewer@demo.agora": NOT_A_SPEAKER | NOT_REGISTERED | HAS_ORGANISATION | PRIVATE_FEED,
+    "organiser@demo.agora": NOT_A_SPEAKER | NOT_REGISTERED | HAS_ORGANISATION | PRIVATE_FEED,
+    "admin@demo.agora": NOT_A_SPEAKER | NOT_REGISTERED | NO_ORGANISATION | PRIVATE_FEED,
 }
 # Several addresses of one route, linked from the same kind of page, prove nothing more;
 # this keeps the walk short (a startup's showcases are still found from its own list).

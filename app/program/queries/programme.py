@@ -14,6 +14,7 @@ from app.models import (
     ConferenceSession,
     Edition,
     EditionStatus,
+    InvitationStatus,
     Room,
     SessionKind,
     SessionShowcase,
@@ -34,6 +35,13 @@ STATUS_LABELS = {
     SessionStatus.TENTATIVE: _l("Tentative"),
     SessionStatus.CONFIRMED: _l("Confirmed"),
     SessionStatus.CANCELLED: _l("Cancelled"),
+}
+# A speaker's own answer to an invitation (not the session's status).
+INVITATION_LABELS = {
+    InvitationStatus.NOT_SENT: _l("Not invited yet"),
+    InvitationStatus.INVITED: _l("Invited: waiting for your answer"),
+    InvitationStatus.CONFIRMED: _l("Accepted"),
+    InvitationStatus.DECLINED: _l("Declined"),
 }
 ROLE_LABELS = {
     SpeakerRole.SPEAKER: _l("Speaker"),
