@@ -9,6 +9,7 @@ from app.api.routes import (  # noqa: F401  (each module attaches its routes)
     document,
     editions,
     health,
+    registrations,
     reviews,
     sessions,
     showcases,
