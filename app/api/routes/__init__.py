@@ -6,6 +6,7 @@ The webhooks module comes last: the access-table test deletes its sample webhook
 from app.api.routes import (  # noqa: F401  (each module attaches its routes)
     account,
     agenda,
+    agreements,
     document,
     editions,
     health,

@@ -7,6 +7,8 @@ A write view states only what differs: it loads its object, calls ``created`` or
 stored beside the change, so both commit together or neither does.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -58,9 +60,15 @@ def etag(kind: str, object_id: int, version) -> str:
     return f"{kind}-{object_id}-v{version}"
 
 
-def stamp_tag(kind: str, found) -> str:
-    """The ETag of an object without a version column: its last change, to the microsecond."""
-    return etag(kind, found.id, found.updated_at.strftime("%Y%m%d%H%M%S%f"))
+def content_tag(kind: str, schema) -> Callable:
+    """The ETag function of objects without a version column: a digest of what the object
+    reads as through ``schema``, so any change a reader could see gives a new tag."""
+
+    def tag(found) -> str:
+        body = json.dumps(schema.dump(found), sort_keys=True, default=str)
+        return etag(kind, found.id, hashlib.sha256(body.encode()).hexdigest()[:20])
+
+    return tag
 
 
 def tagged(body, tag: str, status: int = 200):
