@@ -126,6 +126,18 @@ def write(*, creates: bool = False, versioned: bool = False, refusals: dict | No
                 if claim is not None and claim.status_code:
                     return _replay(claim)
                 response = current_app.make_response(view(*args, **kwargs))
+                if not 200 <= response.status_code < 300:
+                    db.session.rollback()
+                    return response
+                if claim is not None:
+                    services.remember_answer(
+                        claim,
+                        response.status_code,
+                        response.get_data(as_text=True),
+                        response.headers.get("Location"),
+                    )
+                db.session.commit()
+                return response
             except DomainError as failure:
                 db.session.rollback()
                 failure.status = (refusals or {}).get(type(failure), failure.status)
@@ -133,18 +145,6 @@ def write(*, creates: bool = False, versioned: bool = False, refusals: dict | No
             except BaseException:
                 db.session.rollback()
                 raise
-            if not 200 <= response.status_code < 300:
-                db.session.rollback()
-                return response
-            if claim is not None:
-                services.remember_answer(
-                    claim,
-                    response.status_code,
-                    response.get_data(as_text=True),
-                    response.headers.get("Location"),
-                )
-            db.session.commit()
-            return response
 
         return handled
 
