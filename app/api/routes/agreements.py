@@ -10,7 +10,8 @@ from app.access import Audience, access, organises_something
 from app.agreements import services
 from app.api import queries
 from app.api.blueprint import v1
-from app.api.routes.http import changed, content_tag, created, page_body, refused, tagged, write
+from app.api.routes.editions import with_edition_id
+from app.api.routes.http import changed, content_tag, created, page_body, tagged, write
 from app.api.schemas import AgreementSchema, CommitmentSchema, PageArgs, page_schema
 from app.api.schemas.agreements import (
     AgreementInput,
@@ -49,15 +50,11 @@ def _commitment(agreement: Agreement, commitment_id: int) -> Commitment:
 def _inputs(data: dict, agreement: Agreement | None = None):
     """The service's values and parties from a request's ``data`` (what it leaves out kept
     from ``agreement``), or a refusal for an unknown edition."""
-    values = queries.agreement_values(agreement) if agreement else {}
     given = data.pop("parties", None)
-    if "edition" in data:
-        slug = data.pop("edition")
-        edition = queries.edition_by_slug(slug) if slug else None
-        if slug and edition is None:
-            return None, None, refused(422, "edition", "Unknown edition.")
-        values["edition_id"] = edition.id if edition else None
-    values.update(data)
+    data, refusal = with_edition_id(data)
+    if refusal is not None:
+        return None, None, refusal
+    values = {**(queries.agreement_values(agreement) if agreement else {}), **data}
     if given is None:
         given = [
             {field.name: getattr(party, field.name) for field in fields(services.PartyInput)}

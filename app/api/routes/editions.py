@@ -39,6 +39,18 @@ def visible_edition(slug: str):
     return edition
 
 
+def with_edition_id(data: dict):
+    """``data`` with its ``edition`` (a slug, or null) turned into ``edition_id``, and the
+    refusal of an unknown slug (None when there is none)."""
+    if "edition" not in data:
+        return data, None
+    slug = data.pop("edition")
+    edition = queries.edition_by_slug(slug) if slug else None
+    if slug and edition is None:
+        return data, refused(422, "edition", "Unknown edition.")
+    return {**data, "edition_id": edition.id if edition else None}, None
+
+
 def edition_tag(edition) -> str:
     return etag("edition", edition.id, version_of(edition))
 

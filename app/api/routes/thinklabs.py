@@ -9,7 +9,8 @@ from flask_login import current_user
 from app.access import Audience, access, organises_something
 from app.api import queries
 from app.api.blueprint import v1
-from app.api.routes.http import changed, content_tag, created, page_body, refused, tagged, write
+from app.api.routes.editions import with_edition_id
+from app.api.routes.http import changed, content_tag, created, page_body, tagged, write
 from app.api.schemas import (
     OccurrenceArgs,
     OccurrenceSchema,
@@ -46,17 +47,6 @@ def runs_thinklab(user, thinklab_slug: str, **_ignored) -> bool:
     return can_organise_thinklab(user, queries.thinklab_by_slug(thinklab_slug) or abort(404))
 
 
-def _with_edition(data: dict):
-    """``data`` with the edition's slug turned into its id; a refusal for an unknown one."""
-    if "edition" not in data:
-        return data, None
-    slug = data.pop("edition")
-    edition = queries.edition_by_slug(slug) if slug else None
-    if slug and edition is None:
-        return data, refused(422, "edition", "Unknown edition.")
-    return {**data, "edition_id": edition.id if edition else None}, None
-
-
 @v1.route("/thinklabs", methods=["GET"])
 @access(Audience.ANONYMOUS)
 @v1.arguments(PageArgs, location="query")
@@ -74,7 +64,7 @@ def list_thinklabs(args):
 def create_thinklab(data):
     """Create a thinklab: of an edition the caller organises, or on its own (site
     organisers), with the same checks as the organiser's form."""
-    data, refusal = _with_edition(data)
+    data, refusal = with_edition_id(data)
     if refusal is not None:
         return refusal
     return created(services.save_thinklab(data, user=current_user), thinklab_tag)
@@ -98,7 +88,7 @@ def update_thinklab(data, thinklab_slug: str):
     """Change a thinklab's details or its recurrence; fields left out keep their value.
     Members' calendars get the new series."""
     found = visible_thinklab(thinklab_slug)
-    data, refusal = _with_edition(data)
+    data, refusal = with_edition_id(data)
     if refusal is not None:
         return refusal
     return changed(

@@ -3,7 +3,7 @@ and their progress."""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.api.schemas import Day, Id, Text, enum_field
+from app.api.schemas import Amount, Day, Id, Text, enum_field
 from app.models import AgreementKind, AgreementStatus
 from app.timezones import is_valid_zone
 
@@ -80,5 +80,5 @@ class ProgressSchema(Schema):
     id = fields.Integer(required=True)
     commitment_id = fields.Integer(required=True)
     recorded_on = fields.Date(required=True)
-    value = fields.Decimal(as_string=True, required=True)
+    value = Amount(required=True)
     note = fields.String(required=True)
