@@ -1,6 +1,7 @@
 """Series, editions and their structure (tracks, venues, rooms), and an edition's iCal."""
 
 from flask import Response, abort, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import ical
@@ -47,7 +48,7 @@ def with_edition_id(data: dict):
     slug = data.pop("edition")
     edition = queries.edition_by_slug(slug) if slug else None
     if slug and edition is None:
-        return data, refused(422, "edition", "Unknown edition.")
+        return data, refused(422, "edition", _("Unknown edition."))
     return {**data, "edition_id": edition.id if edition else None}, None
 
 

@@ -166,13 +166,14 @@ def _claim():
 
 
 def _replay(first):
-    db.session.rollback()
+    """The first answer again; this request changes nothing."""
     response = current_app.response_class(
         first.body, status=first.status_code, mimetype="application/json"
     )
     response.headers["Idempotent-Replayed"] = "true"
     if first.location:
         response.headers["Location"] = first.location
+    db.session.rollback()
     return response
 
 

@@ -2,6 +2,7 @@
 edition's registrations and check-in at the door for its organisers."""
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Audience, access, organises_edition
@@ -53,7 +54,9 @@ def register(data, slug: str):
     edition = visible_edition(slug)
     unknown = queries.unknown_questions(edition, data["answers"])
     if unknown:
-        return refused(422, "answers", f"Not a question of this edition: {unknown[0]}")
+        return refused(
+            422, "answers", _("Not a question of this edition: %(question)s", question=unknown[0])
+        )
     return created(services.register(edition, current_user, **data))
 
 
@@ -88,7 +91,7 @@ def check_in(data, slug: str):
     edition = visible_edition(slug)
     ticket = queries.ticket_of(edition, data["code"])
     if ticket is None:
-        return error(404, "unknown_ticket", "No registration of this edition has this ticket.")
+        return error(404, "unknown_ticket", _("No registration of this edition has this ticket."))
     try:
         return created(services.check_in_registration(edition, ticket, by=current_user))
     except services.AlreadyCheckedIn as failure:
