@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app import signals
@@ -186,7 +186,10 @@ def remember_answer(
 def hold(found) -> None:
     """Lock ``found``'s row until the transaction ends (PostgreSQL) and read it again, so
     the version a write checks is the one it changes."""
-    db.session.refresh(found, with_for_update=True)
+    key = inspect(found).mapper.primary_key[0]
+    # The lock on the row alone: PostgreSQL locks no outer join the object's loads may use.
+    db.session.execute(select(key).where(key == found.id).with_for_update())
+    db.session.refresh(found)
 
 
 # Webhooks ---------------------------------------------------------------------------------
