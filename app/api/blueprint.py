@@ -24,6 +24,7 @@ API_MESSAGES = {
     401: "Authenticate: send a personal token as 'Authorization: Bearer <token>'.",
     403: "You may not do this.",
     404: "There is nothing at this address.",
+    412: "The resource changed since you read it: read it again, then retry.",
 }
 
 v1 = ApiBlueprint(

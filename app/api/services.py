@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app import signals
@@ -141,27 +141,55 @@ def replayed(user: User, key: str, fingerprint: str) -> IdempotentRequest | None
     return found
 
 
-def remember_answer(
-    user: User, key: str, fingerprint: str, status_code: int, body: str, location: str | None
-) -> None:
-    """Keep the answer to a creation, to give it again when the same key comes back."""
-    db.session.add(
-        IdempotentRequest(
-            user_id=user.id,
-            key=key,
-            fingerprint=fingerprint,
-            status_code=status_code,
-            body=body,
-            location=location,
-        )
+def claim_key(user: User, key: str, fingerprint: str) -> IdempotentRequest:
+    """Claim ``key`` for the creation about to run, in the caller's transaction; or return
+    the first answer when a request with this key was already answered.
+
+    The claim commits with the creation and its answer (:func:`remember_answer`), or not
+    at all. The key is unique per user: a concurrent retry's claim waits for the first
+    transaction (PostgreSQL), then finds its answer. A claim answers with
+    ``status_code`` 0 until :func:`remember_answer` fills it.
+
+    :raises IdempotencyMismatch: if ``key`` was used for another request, or the first
+        request with it is still being handled and its answer cannot be read yet.
+    """
+    first = replayed(user, key, fingerprint)
+    if first is not None:
+        return first
+    claim = IdempotentRequest(
+        user_id=user.id, key=key, fingerprint=fingerprint, status_code=0, body=""
     )
     try:
         with db.session.begin_nested():
+            db.session.add(claim)
             db.session.flush()
     except IntegrityError as error:
-        raise IdempotencyMismatch(
-            _("A request with this Idempotency-Key is being handled; try again.")
-        ) from error
+        first = replayed(user, key, fingerprint)
+        if first is None or not first.status_code:
+            raise IdempotencyMismatch(
+                _("A request with this Idempotency-Key is being handled; try again.")
+            ) from error
+        return first
+    return claim
+
+
+def remember_answer(
+    claim: IdempotentRequest, status_code: int, body: str, location: str | None
+) -> None:
+    """Keep the answer to a claimed creation, to give it again when the same key comes back."""
+    claim.status_code = status_code
+    claim.body = body
+    claim.location = location
+    db.session.flush()
+
+
+def hold(found) -> None:
+    """Lock ``found``'s row until the transaction ends (PostgreSQL) and read it again, so
+    the version a write checks is the one it changes."""
+    key = inspect(found).mapper.primary_key[0]
+    # The lock on the row alone: PostgreSQL locks no outer join the object's loads may use.
+    db.session.execute(select(key).where(key == found.id).with_for_update())
+    db.session.refresh(found)
 
 
 # Webhooks ---------------------------------------------------------------------------------

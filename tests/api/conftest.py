@@ -30,6 +30,8 @@ class ApiWorld:
     other_room_id: int
     users: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
+    # Path parameters the OpenAPI fuzzing fills with real objects, by name.
+    values: dict = field(default_factory=dict)
 
     def auth(self, who: str) -> dict:
         return {"Authorization": f"Bearer {self.tokens[who]}"}

@@ -6,7 +6,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import ConferenceSession, SessionKind, SessionSpeaker, SessionStatus, Speaker
+from app.models import (
+    ConferenceSession,
+    Registration,
+    SessionKind,
+    SessionSpeaker,
+    SessionStatus,
+    Speaker,
+    User,
+)
 from tests.factories import make_edition, make_room, make_track, make_venue
 
 
@@ -89,4 +97,41 @@ def test_a_list_costs_the_same_statements_at_100_and_2000_sessions(
         counts.append(counting_statements.for_page(client, url))
         body = client.get(url).get_json()
         assert body["total"] == size and len(body["items"]) == per_page
+    assert counts[0] == counts[1], counts
+
+
+def _bulk_registrations(edition_id: int, size: int, tag: str) -> None:
+    people = [
+        User(email=f"{tag}-{n}@example.org", password_hash="-", display_name=f"Person {n}")
+        for n in range(size)
+    ]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all(
+        Registration(
+            user_id=person.id,
+            edition_id=edition_id,
+            full_name=person.display_name,
+            ticket_code=f"{tag}-{person.id}",
+        )
+        for person in people
+    )
+    db.session.commit()
+
+
+def test_registrations_cost_the_same_statements_at_100_and_1000(
+    app, client, world, counting_statements
+):
+    url = f"/api/v1/editions/{world.slug}/registrations?per_page=100&sort=-created_at"
+    headers = world.auth("organiser")
+    counts = []
+    for size, tag in ((100, "small"), (900, "large")):
+        with app.app_context():
+            _bulk_registrations(world.edition_id, size, tag)
+        client.get(url, headers=headers)  # the token's last use is stamped once a minute
+        with counting_statements() as statements:
+            page = client.get(url, headers=headers)
+        assert page.status_code == 200 and len(page.get_json()["items"]) == 100
+        counts.append(len(statements))
+    assert page.get_json()["total"] == 1000
     assert counts[0] == counts[1], counts

@@ -6,9 +6,11 @@ The webhooks module comes last: the access-table test deletes its sample webhook
 from app.api.routes import (  # noqa: F401  (each module attaches its routes)
     account,
     agenda,
+    agreements,
     document,
     editions,
     health,
+    registrations,
     reviews,
     sessions,
     showcases,

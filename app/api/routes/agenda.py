@@ -1,16 +1,15 @@
 """The caller: who they are, and their agenda (sessions they starred)."""
 
-from flask import abort, g
+from flask import g
 from flask_login import current_user
 
 from app.access import Audience, access
 from app.api import queries
 from app.api.blueprint import v1
-from app.api.routes.http import page_body
+from app.api.routes.http import page_body, write
 from app.api.routes.sessions import SESSION_ID, visible_session
 from app.api.schemas import AgendaEntrySchema, MeSchema, PageArgs, SessionSchema, page_schema
 from app.calendars import services
-from app.extensions import db
 
 
 @v1.route("/me", methods=["GET"])
@@ -40,21 +39,21 @@ def my_agenda(args):
 
 @v1.route(f"/me/agenda/{SESSION_ID}", methods=["PUT"])
 @access(Audience.USER)
+@write()
 @v1.response(200, AgendaEntrySchema)
 def star(session_id: int):
     """Add a session to the caller's agenda (again: no change)."""
     session_ = visible_session(session_id)
     services.star_session(current_user, session_)
-    db.session.commit()
     return {"session_id": session_.id, "starred": True}
 
 
 @v1.route(f"/me/agenda/{SESSION_ID}", methods=["DELETE"])
 @access(Audience.USER)
+@write()
 @v1.response(200, AgendaEntrySchema)
 def unstar(session_id: int):
     """Take a session out of the caller's agenda."""
-    session_ = visible_session(session_id) or abort(404)
+    session_ = visible_session(session_id)
     services.unstar_session(current_user, session_)
-    db.session.commit()
     return {"session_id": session_.id, "starred": False}

@@ -1,21 +1,14 @@
 """Series, editions and their structure (tracks, venues, rooms), and an edition's iCal."""
 
 from flask import Response, abort, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import ical
 from app.access import Audience, access, organises_edition
 from app.api import queries
-from app.api.blueprint import error, v1
-from app.api.routes.http import (
-    IDEMPOTENCY_DOC,
-    IF_MATCH_DOC,
-    etag,
-    idempotent,
-    page_body,
-    stale,
-    tagged,
-)
+from app.api.blueprint import v1
+from app.api.routes.http import changed, created, etag, page_body, refused, tagged, write
 from app.api.schemas import (
     EditionPatch,
     EditionSchema,
@@ -34,7 +27,6 @@ from app.api.schemas import (
 from app.calendars.queries import feeds
 from app.editions import services
 from app.editions.queries import version_of
-from app.extensions import db
 from app.permissions import can_see_edition
 from app.program.queries import programme_sessions
 
@@ -46,6 +38,18 @@ def visible_edition(slug: str):
     if edition is None or not can_see_edition(current_user, edition):
         abort(404)
     return edition
+
+
+def with_edition_id(data: dict):
+    """``data`` with its ``edition`` (a slug, or null) turned into ``edition_id``, and the
+    refusal of an unknown slug (None when there is none)."""
+    if "edition" not in data:
+        return data, None
+    slug = data.pop("edition")
+    edition = queries.edition_by_slug(slug) if slug else None
+    if slug and edition is None:
+        return data, refused(422, "edition", _("Unknown edition."))
+    return {**data, "edition_id": edition.id if edition else None}, None
 
 
 def edition_tag(edition) -> str:
@@ -63,15 +67,12 @@ def list_series(args):
 
 @v1.route("/series", methods=["POST"])
 @access(Audience.SITE_ORGANISER)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(SeriesInput)
 @v1.response(201, SeriesSchema)
 def create_series(data):
     """Create a series of editions (site organisers)."""
-    series = services.create_series(**data)
-    db.session.commit()
-    return series
+    return created(services.create_series(**data))
 
 
 @v1.route("/series/<string(maxlength=80):series_slug>", methods=["GET"])
@@ -100,20 +101,15 @@ def list_editions(args):
 
 @v1.route("/editions", methods=["POST"])
 @access(Audience.SITE_ORGANISER)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(NewEditionInput)
 @v1.response(201, EditionSchema)
 def create_edition(data):
     """Create a draft edition in a series (site organisers)."""
     series = queries.series_by_slug(data.pop("series"))
     if series is None:
-        return error(
-            422, "unprocessable_entity", "Unknown series.", {"series": ["Unknown series."]}
-        )
-    edition = services.create_edition(series, data, created_by=current_user)
-    db.session.commit()
-    return tagged(edition, edition_tag(edition), 201)
+        return refused(422, "series", "Unknown series.")
+    return created(services.create_edition(series, data, created_by=current_user), edition_tag)
 
 
 @v1.route(f"/editions/{SLUG}", methods=["GET"])
@@ -127,30 +123,29 @@ def get_edition(slug: str):
 
 @v1.route(f"/editions/{SLUG}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.arguments(EditionPatch(partial=True))
 @v1.response(200, EditionSchema)
 def update_edition(data, slug: str):
     """Change an edition's details; fields left out keep their value."""
     edition = visible_edition(slug)
-    refused = stale(edition_tag(edition))
-    if refused is not None:
-        return refused
-    values = {**queries.edition_values(edition), **data}
-    services.update_edition(edition, values, version=version_of(edition))
-    db.session.commit()
-    return tagged(edition, edition_tag(edition))
+    return changed(
+        edition,
+        edition_tag,
+        lambda: services.update_edition(
+            edition, {**queries.edition_values(edition), **data}, version=version_of(edition)
+        ),
+    )
 
 
 @v1.route(f"/editions/{SLUG}/publish", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
+@write(versioned=True)
 @v1.response(200, EditionSchema)
 def publish_edition(slug: str):
     """Publish a draft edition once it is coherent (the same checks as the page)."""
     edition = visible_edition(slug)
-    services.publish_edition(edition)
-    db.session.commit()
-    return tagged(edition, edition_tag(edition))
+    return changed(edition, edition_tag, lambda: services.publish_edition(edition))
 
 
 @v1.route(f"/editions/{SLUG}/tracks", methods=["GET"])
@@ -163,15 +158,12 @@ def list_tracks(slug: str):
 
 @v1.route(f"/editions/{SLUG}/tracks", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(TrackInput)
 @v1.response(201, TrackSchema)
 def create_track(data, slug: str):
     """Add a track to an edition."""
-    track = services.save_track(visible_edition(slug), **data)
-    db.session.commit()
-    return track
+    return created(services.save_track(visible_edition(slug), **data))
 
 
 @v1.route(f"/editions/{SLUG}/venues", methods=["GET"])
@@ -184,29 +176,23 @@ def list_venues(slug: str):
 
 @v1.route(f"/editions/{SLUG}/venues", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(VenueInput)
 @v1.response(201, VenueSchema)
 def create_venue(data, slug: str):
     """Add a venue (a caravan's stop) to an edition."""
-    venue = services.save_venue(visible_edition(slug), data)
-    db.session.commit()
-    return venue
+    return created(services.save_venue(visible_edition(slug), data))
 
 
 @v1.route(f"/editions/{SLUG}/venues/<int(min=1, max=2147483647):venue_id>/rooms", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(RoomInput)
 @v1.response(201, RoomSchema)
 def create_room(data, slug: str, venue_id: int):
     """Add a room to a venue."""
     venue = queries.venue_of(visible_edition(slug), venue_id) or abort(404)
-    room = services.save_room(venue, name=data["name"], capacity=data["capacity"])
-    db.session.commit()
-    return room
+    return created(services.save_room(venue, name=data["name"], capacity=data["capacity"]))
 
 
 @v1.route(f"/editions/{SLUG}/calendar.ics", methods=["GET"])

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from app.access import Audience, access
 from app.api.blueprint import v1
+from app.api.routes.http import write
 from app.api.routes.showcases import SHOWCASE_ID, _showcase, organises_showcase
 from app.api.schemas import ReviewInput, ReviewSchema
-from app.extensions import db
 from app.permissions import is_assigned_reviewer
 from app.showcases import services
 from app.showcases.queries import review_of, reviews_of
@@ -36,16 +36,15 @@ def my_review(showcase_id: int):
 
 @v1.route(f"/showcases/{SHOWCASE_ID}/reviews/mine", methods=["PUT"])
 @access(Audience.REVIEWER, allow=reviews_showcase)
+@write()
 @v1.arguments(ReviewInput)
 @v1.response(200, ReviewSchema)
 def save_my_review(data, showcase_id: int):
     """Score a showcase assigned to the caller (saving again replaces the scores)."""
-    review = services.save_review(
+    return services.save_review(
         _showcase(showcase_id),
         current_user,
         values=data["scores"],
         comment=data["comment"],
         overall=data["overall"],
     )
-    db.session.commit()
-    return review

@@ -7,15 +7,7 @@ from app.access import Audience, access, organises_edition
 from app.api import queries
 from app.api.blueprint import v1
 from app.api.routes.editions import SLUG, visible_edition
-from app.api.routes.http import (
-    IDEMPOTENCY_DOC,
-    IF_MATCH_DOC,
-    etag,
-    idempotent,
-    page_body,
-    stale,
-    tagged,
-)
+from app.api.routes.http import changed, created, etag, page_body, tagged, write
 from app.api.schemas import (
     PageArgs,
     SessionInput,
@@ -62,8 +54,7 @@ def list_sessions(args, slug: str):
 
 @v1.route(f"/editions/{SLUG}/sessions", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(SessionInput)
 @v1.response(201, SessionSchema)
 def create_session(data, slug: str):
@@ -71,8 +62,7 @@ def create_session(data, slug: str):
     edition = visible_edition(slug)
     accept = data.pop("accept_warnings")
     saved = services.save_session(edition, data, accept_warnings=accept, actor=current_user)
-    db.session.commit()
-    return tagged(saved.session, session_tag(saved.session), 201)
+    return created(saved.session, session_tag)
 
 
 @v1.route(f"/sessions/{SESSION_ID}", methods=["GET"])
@@ -86,42 +76,39 @@ def get_session(session_id: int):
 
 @v1.route(f"/sessions/{SESSION_ID}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_session)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.arguments(SessionPatch(partial=True))
 @v1.response(200, SessionSchema)
 def update_session(data, session_id: int):
     """Change or move a session; fields left out keep their value."""
     session_ = visible_session(session_id)
-    refused = stale(session_tag(session_))
-    if refused is not None:
-        return refused
     accept = data.pop("accept_warnings", False)
-    values = {**queries.session_form_values(session_), **data}
-    services.save_session(
-        session_.edition,
-        values,
-        session_=session_,
-        version=session_.version_id,
-        accept_warnings=accept,
-        actor=current_user,
+    return changed(
+        session_,
+        session_tag,
+        lambda: services.save_session(
+            session_.edition,
+            {**queries.session_form_values(session_), **data},
+            session_=session_,
+            version=session_.version_id,
+            accept_warnings=accept,
+            actor=current_user,
+        ),
     )
-    db.session.commit()
-    return tagged(session_, session_tag(session_))
 
 
 @v1.route(f"/sessions/{SESSION_ID}/cancel", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_session)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.response(200, SessionSchema)
 def cancel_session(session_id: int):
     """Cancel a session: it stays in calendars as cancelled, and its people are told."""
     session_ = visible_session(session_id)
-    refused = stale(session_tag(session_))
-    if refused is not None:
-        return refused
-    services.cancel_session(session_, version=session_.version_id, actor=current_user)
-    db.session.commit()
-    return tagged(session_, session_tag(session_))
+    return changed(
+        session_,
+        session_tag,
+        lambda: services.cancel_session(session_, version=session_.version_id, actor=current_user),
+    )
 
 
 @v1.route(f"/editions/{SLUG}/speakers", methods=["GET"])

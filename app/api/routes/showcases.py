@@ -6,15 +6,7 @@ from flask_login import current_user
 from app.access import Audience, access
 from app.api import queries
 from app.api.blueprint import error, v1
-from app.api.routes.http import (
-    IDEMPOTENCY_DOC,
-    IF_MATCH_DOC,
-    etag,
-    idempotent,
-    page_body,
-    stale,
-    tagged,
-)
+from app.api.routes.http import changed, etag, page_body, refused, tagged, write
 from app.api.schemas import (
     DecisionInput,
     ShowcaseInput,
@@ -24,7 +16,6 @@ from app.api.schemas import (
     SubmitInput,
     page_schema,
 )
-from app.extensions import db
 from app.models import Showcase, ShowcaseStatus
 from app.permissions import can_organise, is_delegate_of
 from app.showcases import services
@@ -48,8 +39,13 @@ def showcase_tag(showcase: Showcase) -> str:
     return etag("showcase", showcase.id, showcase.version_id)
 
 
+def public(showcase: Showcase) -> dict:
+    """A showcase's fields as the caller may read them."""
+    return queries.showcase_values(showcase, current_user)
+
+
 def answer(showcase: Showcase, status: int = 200):
-    return tagged(queries.showcase_values(showcase, current_user), showcase_tag(showcase), status)
+    return tagged(public(showcase), showcase_tag(showcase), status)
 
 
 @v1.route("/showcases", methods=["GET"])
@@ -71,18 +67,16 @@ def list_showcases(args):
 
 @v1.route("/showcases", methods=["POST"])
 @access(Audience.USER)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(ShowcaseInput)
 @v1.response(201, ShowcaseSchema)
 def create_showcase(data):
     """Create a draft for the caller's organisation while the edition's call is open."""
     edition = queries.edition_by_slug(data.pop("edition"))
     if edition is None or not edition.is_public:
-        return error(422, "unprocessable_entity", "Unknown edition.", {"edition": ["Unknown."]})
-    created = services.create_draft(current_user, edition, data)
-    db.session.commit()
-    return answer(created.showcase, 201 if created.created else 200)
+        return refused(422, "edition", "Unknown edition.")
+    drafted = services.create_draft(current_user, edition, data)
+    return answer(drafted.showcase, 201 if drafted.created else 200)
 
 
 @v1.route(f"/showcases/{SHOWCASE_ID}", methods=["GET"])
@@ -98,50 +92,57 @@ def get_showcase(showcase_id: int):
 
 @v1.route(f"/showcases/{SHOWCASE_ID}", methods=["PATCH"])
 @access(Audience.DELEGATE, allow=delegates_showcase)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.arguments(ShowcasePatch)
 @v1.response(200, ShowcaseSchema)
 def update_showcase(data, showcase_id: int):
     """Change a showcase while the call is open (its organisation's delegates)."""
     showcase = _showcase(showcase_id)
-    refused = stale(showcase_tag(showcase))
-    if refused is not None:
-        return refused
-    values = {
-        "title": showcase.title,
-        "summary": showcase.summary,
-        "kind": showcase.kind,
-        "track_id": showcase.track_id,
-        **data,
-    }
-    services.update_showcase(showcase, current_user, values, version=showcase.version_id)
-    db.session.commit()
-    return answer(showcase)
+
+    def act():
+        values = {
+            "title": showcase.title,
+            "summary": showcase.summary,
+            "kind": showcase.kind,
+            "track_id": showcase.track_id,
+            **data,
+        }
+        services.update_showcase(showcase, current_user, values, version=showcase.version_id)
+
+    return changed(showcase, showcase_tag, act, answer=public)
 
 
 @v1.route(f"/showcases/{SHOWCASE_ID}/submit", methods=["POST"])
 @access(Audience.DELEGATE, allow=delegates_showcase)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.arguments(SubmitInput)
 @v1.response(200, ShowcaseSchema)
 def submit_showcase(data, showcase_id: int):
     """Submit a draft to one of its edition's tracks."""
     showcase = _showcase(showcase_id)
-    refused = stale(showcase_tag(showcase))
-    if refused is not None:
-        return refused
-    services.submit(showcase, current_user, version=showcase.version_id, track_id=data["track_id"])
-    db.session.commit()
-    return answer(showcase)
+    return changed(
+        showcase,
+        showcase_tag,
+        lambda: services.submit(
+            showcase, current_user, version=showcase.version_id, track_id=data["track_id"]
+        ),
+        answer=public,
+    )
 
 
 @v1.route(f"/showcases/{SHOWCASE_ID}/decision", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_showcase)
+@write(versioned=True)
 @v1.arguments(DecisionInput)
 @v1.response(200, ShowcaseSchema)
 def decide_showcase(data, showcase_id: int):
     """Accept, waitlist or reject a showcase; its mail waits as a draft for release."""
     showcase = _showcase(showcase_id)
-    services.decide(showcase, ShowcaseStatus(data["decision"]), current_user, data["note"])
-    db.session.commit()
-    return answer(showcase)
+    return changed(
+        showcase,
+        showcase_tag,
+        lambda: services.decide(
+            showcase, ShowcaseStatus(data["decision"]), current_user, data["note"]
+        ),
+        answer=public,
+    )

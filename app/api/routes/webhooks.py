@@ -10,15 +10,7 @@ from app.access import Audience, access, organises_edition
 from app.api import queries, services
 from app.api.blueprint import v1
 from app.api.routes.editions import SLUG, visible_edition
-from app.api.routes.http import (
-    IDEMPOTENCY_DOC,
-    IF_MATCH_DOC,
-    etag,
-    idempotent,
-    page_body,
-    stale,
-    tagged,
-)
+from app.api.routes.http import changed, created, etag, page_body, require_fresh, tagged, write
 from app.api.schemas import (
     DeliverySchema,
     PageArgs,
@@ -27,7 +19,6 @@ from app.api.schemas import (
     WebhookSchema,
     page_schema,
 )
-from app.extensions import db
 from app.models import Webhook
 from app.permissions import can_organise
 
@@ -56,15 +47,14 @@ def list_webhooks(slug: str):
 
 @v1.route(f"/editions/{SLUG}/webhooks", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_edition)
-@idempotent
-@v1.doc(**IDEMPOTENCY_DOC)
+@write(creates=True)
 @v1.arguments(WebhookInput)
 @v1.response(201, WebhookSchema)
 def create_webhook(data, slug: str):
     """Register an address to be told about the edition's events."""
-    webhook = services.save_webhook(visible_edition(slug), data, actor=current_user)
-    db.session.commit()
-    return tagged(webhook, webhook_tag(webhook), 201)
+    return created(
+        services.save_webhook(visible_edition(slug), data, actor=current_user), webhook_tag
+    )
 
 
 @v1.route(f"/webhooks/{WEBHOOK_ID}", methods=["GET"])
@@ -78,28 +68,28 @@ def get_webhook(webhook_id: int):
 
 @v1.route(f"/webhooks/{WEBHOOK_ID}", methods=["PATCH"])
 @access(Audience.ORGANISER, allow=organises_webhook)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.arguments(WebhookPatch(partial=True))
 @v1.response(200, WebhookSchema)
 def update_webhook(data, webhook_id: int):
     """Change a webhook's address, events or state."""
     webhook = _webhook(webhook_id)
-    refused = stale(webhook_tag(webhook))
-    if refused is not None:
-        return refused
-    services.save_webhook(webhook.edition, data, webhook=webhook, version=webhook.version_id)
-    db.session.commit()
-    return tagged(webhook, webhook_tag(webhook))
+    return changed(
+        webhook,
+        webhook_tag,
+        lambda: services.save_webhook(
+            webhook.edition, data, webhook=webhook, version=webhook.version_id
+        ),
+    )
 
 
 @v1.route(f"/webhooks/{WEBHOOK_ID}/test", methods=["POST"])
 @access(Audience.ORGANISER, allow=organises_webhook)
+@write()
 @v1.response(202, DeliverySchema)
 def test_webhook(webhook_id: int):
     """Queue a ``ping`` delivery to the webhook."""
-    delivery = services.send_test(_webhook(webhook_id))
-    db.session.commit()
-    return delivery
+    return created(services.send_test(_webhook(webhook_id)), status=202)
 
 
 @v1.route(f"/webhooks/{WEBHOOK_ID}/deliveries", methods=["GET"])
@@ -115,14 +105,12 @@ def list_deliveries(args, webhook_id: int):
 
 @v1.route(f"/webhooks/{WEBHOOK_ID}", methods=["DELETE"])
 @access(Audience.ORGANISER, allow=organises_webhook)
-@v1.doc(**IF_MATCH_DOC)
+@write(versioned=True)
 @v1.response(204)
 def delete_webhook(webhook_id: int):
     """Remove a webhook and its deliveries."""
     webhook = _webhook(webhook_id)
-    refused = stale(webhook_tag(webhook))
-    if refused is not None:
-        return refused
+    services.hold(webhook)
+    require_fresh(webhook_tag(webhook))
     services.delete_webhook(webhook, version=webhook.version_id)
-    db.session.commit()
     return ""

@@ -65,6 +65,16 @@ def Computed(read, **kwargs):  # noqa: N802
     return fields.Function(read, metadata={"type": "string"}, **kwargs)
 
 
+def Amount(**kwargs):  # noqa: N802
+    """A decimal number written as a string with two decimals ("12.50"), exact in JSON."""
+    return fields.Decimal(
+        as_string=True,
+        places=2,
+        metadata={"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"},
+        **kwargs,
+    )
+
+
 def enum_field(enum_class, **kwargs):
     return fields.Enum(enum_class, by_value=True, **kwargs)
 
@@ -479,7 +489,7 @@ class CommitmentSchema(Schema):
     owner = fields.String(required=True)
     start_date = fields.Date(allow_none=True)
     due_date = fields.Date(required=True)
-    target_value = fields.Decimal(as_string=True, required=True)
+    target_value = Amount(required=True)
     unit = fields.String(required=True)
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.agreements.services import AGREEMENT_FIELDS, COMMITMENT_FIELDS
 from app.editions.services import EDITION_FIELDS
 from app.extensions import db
 from app.models import (
@@ -18,6 +19,7 @@ from app.models import (
     Agreement,
     AgreementParty,
     ApiToken,
+    Commitment,
     ConferenceSession,
     Edition,
     EditionRole,
@@ -503,3 +505,36 @@ def agreement_by_id(agreement_id: int) -> Agreement | None:
     return db.session.scalar(
         select(Agreement).where(Agreement.id == agreement_id).options(*_agreement_loading())
     )
+
+
+def thinklab_values(thinklab: Thinklab) -> dict:
+    """A thinklab's fields as ``save_thinklab`` takes them (to change some, keep the others)."""
+    return {
+        "slug": thinklab.slug,
+        "name": thinklab.name,
+        "description": thinklab.description,
+        "edition_id": thinklab.edition_id,
+        "agreement_id": thinklab.agreement_id,
+        "timezone": thinklab.timezone,
+        "first_meeting_local": thinklab.first_meeting_local,
+        "meeting_minutes": thinklab.meeting_minutes,
+        "rrule": thinklab.rrule,
+        "meeting_mode": thinklab.meeting_mode.value,
+        "venue_id": thinklab.venue_id,
+        "location": thinklab.location,
+        "online_url": thinklab.online_url,
+    }
+
+
+def agreement_values(agreement: Agreement) -> dict:
+    """An agreement's fields as ``save_agreement`` takes them."""
+    return {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
+
+
+def commitment_values(commitment: Commitment) -> dict:
+    """A commitment's fields as ``save_commitment`` takes them."""
+    return {name: getattr(commitment, name) for name in (*COMMITMENT_FIELDS, "target_value")}
+
+
+def commitment_of(agreement: Agreement, commitment_id: int) -> Commitment | None:
+    return next((c for c in agreement.commitments if c.id == commitment_id), None)
