@@ -56,9 +56,11 @@ from app.models.program import (
 )
 from app.models.registrations import (
     AgendaEntry,
+    BookingStatus,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
+    SessionBooking,
 )
 from app.models.showcases import (
     Review,
@@ -95,6 +97,7 @@ __all__ = [
     "DeliveryStatus",
     "ApiToken",
     "AgendaEntry",
+    "BookingStatus",
     "Agreement",
     "Announcement",
     "AuditEntry",
@@ -139,6 +142,7 @@ __all__ = [
     "RoadmapStatus",
     "Room",
     "Series",
+    "SessionBooking",
     "SessionKind",
     "SessionShowcase",
     "SessionSpeaker",
