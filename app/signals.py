@@ -15,5 +15,7 @@ showcase_decided = events.signal("showcase.decided")
 session_scheduled = events.signal("session.scheduled")
 session_changed = events.signal("session.changed")
 session_cancelled = events.signal("session.cancelled")
+# A session's bookable seats changed (its capacity or its room): its queue may move up.
+session_seats_changed = events.signal("session.seats_changed")
 # also ``from_status`` and ``to_status``
 agreement_status_changed = events.signal("agreement.status_changed")

@@ -56,9 +56,11 @@ from app.models.program import (
 )
 from app.models.registrations import (
     AgendaEntry,
+    BookingStatus,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
+    SessionBooking,
 )
 from app.models.search import SearchEntry, SearchKind
 from app.models.showcases import (
@@ -96,6 +98,7 @@ __all__ = [
     "DeliveryStatus",
     "ApiToken",
     "AgendaEntry",
+    "BookingStatus",
     "Agreement",
     "Announcement",
     "AuditEntry",
@@ -142,6 +145,7 @@ __all__ = [
     "SearchEntry",
     "SearchKind",
     "Series",
+    "SessionBooking",
     "SessionKind",
     "SessionShowcase",
     "SessionSpeaker",

@@ -129,6 +129,8 @@ class ConferenceSession(TimeRangeMixin, TimestampMixin, Base):
         enum_type(SessionStatus, "status"), default=SessionStatus.TENTATIVE
     )
     sequence: Mapped[int] = mapped_column(default=0)
+    # Seats attendees book (a workshop); None: no booking. A room holds fewer when smaller.
+    capacity: Mapped[int | None]
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ical_uid: Mapped[str] = mapped_column(
         sa.String(255), unique=True, default=calendar_uid_factory("session")
@@ -150,12 +152,22 @@ class ConferenceSession(TimeRangeMixin, TimestampMixin, Base):
     __table_args__ = (
         time_range_check(),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         sa.Index("ix_conference_sessions_room_id_starts_at", "room_id", "starts_at"),
     )
 
     @property
     def is_cancelled(self) -> bool:
         return self.status is SessionStatus.CANCELLED
+
+    @property
+    def seats(self) -> int | None:
+        """Seats attendees may book: the capacity, never more than the room holds."""
+        if self.capacity is None:
+            return None
+        if self.room is not None and self.room.capacity is not None:
+            return min(self.capacity, self.room.capacity)
+        return self.capacity
 
     def __repr__(self) -> str:
         return f"<ConferenceSession {self.id} {self.title!r}>"

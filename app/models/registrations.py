@@ -83,6 +83,41 @@ class RegistrationSettings(Base):
     )
 
 
+class BookingStatus(enum.Enum):
+    BOOKED = "booked"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class SessionBooking(CreatedMixin, Base):
+    """A registered attendee's seat at a session with a capacity, or their place in its queue."""
+
+    __tablename__ = "session_bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("conference_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[BookingStatus] = mapped_column(
+        enum_type(BookingStatus, "status"), default=BookingStatus.BOOKED
+    )
+    # The queue moves up in the order people joined it.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the seat went because the session was cancelled, not by its holder.
+    is_released: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped["User"] = relationship()  # noqa: F821
+    session: Mapped["ConferenceSession"] = relationship()  # noqa: F821
+
+    __table_args__ = (sa.UniqueConstraint("session_id", "user_id"),)
+
+    def __repr__(self) -> str:
+        return f"<SessionBooking {self.user_id} at {self.session_id}: {self.status.value}>"
+
+
 class AgendaEntry(CreatedMixin, Base):
     """A session an attendee starred for their personal agenda."""
 

@@ -7,13 +7,22 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.forms import LONG_TEXT, AgoraForm
 from app.labels import CATEGORY_LABELS, SESSION_KIND_LABELS
@@ -59,6 +68,14 @@ class SessionForm(AgoraForm):
     )
     status = SelectField(
         _l("Status"), choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in SessionStatus]
+    )
+    capacity = IntegerField(
+        _l("Seats to book (a workshop; empty: no booking)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("At least 1 seat, or empty."))],
+        description=_l(
+            "Registered attendees book these seats from the session page. Never more "
+            "than the room holds: a larger number is cut to the room's capacity."
+        ),
     )
     accept_warnings = BooleanField(_l("Save anyway, despite the warnings above"))
     version = HiddenField()

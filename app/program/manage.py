@@ -121,6 +121,21 @@ def _save(edition: Edition, form: SessionForm, session_: ConferenceSession | Non
     return saved, {}
 
 
+def _flash_room_limit(session_: ConferenceSession) -> None:
+    """Say so when the capacity asks for more seats than the room holds."""
+    if session_.capacity is not None and session_.seats < session_.capacity:
+        flash(
+            _(
+                "%(room)s holds %(seats)d people: only %(seats)d of the %(capacity)d seats "
+                "can be booked.",
+                room=session_.room.name,
+                seats=session_.seats,
+                capacity=session_.capacity,
+            ),
+            "warning",
+        )
+
+
 @bp.get("/editions/<slug>/manage/sessions")
 @access(Audience.ORGANISER, allow=organises_edition)
 def manage_sessions(slug: str):
@@ -142,6 +157,7 @@ def new_session(slug: str):
         saved, context = _save(edition, form, None)
         if saved is not None:
             flash(_("Session “%(title)s” created.", title=saved.session.title), "success")
+            _flash_room_limit(saved.session)
             return redirect(url_for("program.edit_session", id=saved.session.id))
     return _render_session_form(edition, None, form, **context)
 
@@ -157,6 +173,7 @@ def edit_session(id: int):
         saved, context = _save(edition, form, session_)
         if saved is not None:
             flash(_("Session saved."), "success")
+            _flash_room_limit(saved.session)
             return redirect(url_for("program.edit_session", id=id))
     return _render_session_form(edition, session_, form, **context)
 

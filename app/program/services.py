@@ -64,6 +64,7 @@ SESSION_FIELDS = (
     "starts_local",
     "ends_local",
     "status",
+    "capacity",
 )
 # What a calendar shows of a session: a change to any of these grows its sequence.
 CALENDAR_FIELDS = (
@@ -263,6 +264,7 @@ def save_session(
     is_new = session_ is None
     before = None if is_new else _calendar_view(session_)
     was_cancelled = not is_new and session_.is_cancelled
+    seats_before = None if is_new else session_.seats
     target = session_ or ConferenceSession(edition=edition)
     try:
         with db.session.begin_nested():
@@ -274,6 +276,8 @@ def save_session(
             target.venue = place.venue
             target.online_url = place.online_url
             target.status = SessionStatus(data.get("status") or SessionStatus.TENTATIVE.value)
+            if "capacity" in data:
+                target.capacity = data["capacity"]
             target.set_times(data["starts_local"], data["ends_local"], place.zone)
             calendar_changed = not is_new and _calendar_view(target) != before
             if calendar_changed:
@@ -301,6 +305,8 @@ def save_session(
         signals.session_cancelled.send(target, actor=actor)
     elif calendar_changed:
         signals.session_changed.send(target, actor=actor)
+    if not is_new and not target.is_cancelled and target.seats != seats_before:
+        signals.session_seats_changed.send(target, actor=actor)
     return SavedSession(target, warnings, calendar_changed)
 
 
@@ -316,6 +322,7 @@ def _form_data(session_: ConferenceSession) -> dict:
         "starts_local": session_.starts_local,
         "ends_local": session_.ends_local,
         "status": session_.status.value,
+        "capacity": session_.capacity,
     }
 
 

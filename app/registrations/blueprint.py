@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, g, url_for
 from flask_login import current_user
 
-from app.models import RegistrationStatus
+from app.models import BookingStatus, RegistrationStatus
 from app.models.base import utcnow
 from app.registrations import queries
 from app.showcases.queries import reviews_anything
@@ -47,3 +47,29 @@ def navigation():
         return {"mine": mine, "is_open": queries.is_open(edition, settings, utcnow())}
 
     return {"reviews_something": reviews_something, "registration_state": registration_state}
+
+
+@bp.app_context_processor
+def seats():
+    """``seat_state(session)``: what the session page and its organiser form say of its seats."""
+
+    def seat_state(session_) -> dict:
+        seats = session_.seats
+        counts = queries.seat_counts([session_.id])[session_.id] if session_.id else {}
+        booked = counts.get(BookingStatus.BOOKED, 0)
+        mine = queries.booking_of(current_user, session_)
+        if mine is not None and mine.status is BookingStatus.CANCELLED:
+            mine = None
+        registered = queries.registration_of(current_user, session_.edition)
+        return {
+            "seats": seats,
+            "booked": booked,
+            "waiting": counts.get(BookingStatus.WAITLISTED, 0),
+            "free": max(seats - booked, 0) if seats is not None else None,
+            "mine": mine,
+            "position": queries.queue_position(mine) if mine is not None else None,
+            "is_registered": registered is not None
+            and registered.status is RegistrationStatus.REGISTERED,
+        }
+
+    return {"seat_state": seat_state}

@@ -1,4 +1,5 @@
-"""Organisers' pages: an edition's registrations (list, CSV, settings) and check-in at the door."""
+"""Organisers' pages: an edition's registrations (list, CSV, settings), check-in at the door,
+and the seats booked at sessions with a capacity (list, CSV)."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,8 @@ from app.access import Audience, access, organises_edition
 from app.errors import DomainError
 from app.extensions import db
 from app.lookups import edition_or_404
-from app.models import Registration, RegistrationStatus
+from app.models import BookingStatus, ConferenceSession, Registration, RegistrationStatus
+from app.permissions import can_organise
 from app.registrations import queries, services
 from app.registrations.blueprint import bp
 from app.registrations.forms import SettingsForm
@@ -133,3 +135,51 @@ def check_in(slug: str):
         else [],
         labels=queries.STATUS_LABELS,
     ), (422 if outcome and outcome[0] == "error" else 200)
+
+
+# Seats at sessions -------------------------------------------------------------------------
+
+
+def organises_session(user, id: int, **_ignored) -> bool:
+    return can_organise(user, db.get_or_404(ConferenceSession, id).edition)
+
+
+@bp.get("/editions/<slug>/manage/bookings")
+@access(Audience.ORGANISER, allow=organises_edition)
+def bookings(slug: str):
+    """The edition's sessions that take bookings, with their seats booked and their queue."""
+    edition = edition_or_404(slug)
+    sessions = queries.sessions_with_seats(edition)
+    return render_template(
+        "registrations/manage/bookings.html",
+        edition=edition,
+        sessions=sessions,
+        counts=queries.seat_counts([s.id for s in sessions]),
+        booked=BookingStatus.BOOKED,
+        waiting=BookingStatus.WAITLISTED,
+    )
+
+
+@bp.get("/sessions/<int:id>/bookings")
+@access(Audience.ORGANISER, allow=organises_session)
+def session_bookings(id: int):
+    session_ = db.get_or_404(ConferenceSession, id)
+    return render_template(
+        "registrations/manage/session_bookings.html",
+        edition=session_.edition,
+        item=session_,
+        found=queries.session_bookings(session_),
+    )
+
+
+@bp.get("/sessions/<int:id>/bookings.csv")
+@access(Audience.ORGANISER, allow=organises_session)
+def session_bookings_csv(id: int):
+    session_ = db.get_or_404(ConferenceSession, id)
+    response = Response(
+        queries.bookings_csv(session_, queries.session_bookings(session_)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="session-{id}-bookings.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

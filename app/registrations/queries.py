@@ -10,10 +10,13 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import (
+    BookingStatus,
+    ConferenceSession,
     Edition,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
+    SessionBooking,
     User,
 )
 from app.urls import absolute_link
@@ -22,6 +25,13 @@ STATUS_LABELS = {
     RegistrationStatus.REGISTERED: _l("Registered"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+BOOKING_LABELS = {
+    BookingStatus.BOOKED: _l("Seat booked"),
+    BookingStatus.WAITLISTED: _l("In the queue"),
+    BookingStatus.CANCELLED: _l("Cancelled"),
 }
 
 
@@ -184,3 +194,166 @@ def registrations_of_user(user) -> list[Registration]:
             .order_by(Edition.start_date.desc())
         )
     )
+
+
+# Seats at sessions ------------------------------------------------------------------------
+
+
+def booking_of(user, session_: ConferenceSession) -> SessionBooking | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(SessionBooking).where(
+            SessionBooking.user_id == user.id, SessionBooking.session_id == session_.id
+        )
+    )
+
+
+def count_bookings(session_id: int, status: BookingStatus) -> int:
+    return db.session.scalar(
+        select(func.count(SessionBooking.id)).where(
+            SessionBooking.session_id == session_id, SessionBooking.status == status
+        )
+    )
+
+
+def seat_queue(session_id: int, limit: int | None = None) -> list[SessionBooking]:
+    """A session's queue in the order people joined it."""
+    query = (
+        select(SessionBooking)
+        .where(
+            SessionBooking.session_id == session_id,
+            SessionBooking.status == BookingStatus.WAITLISTED,
+        )
+        .order_by(SessionBooking.waitlisted_at, SessionBooking.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def queue_position(booking: SessionBooking) -> int | None:
+    """1 for the next person to get a seat; None when not waiting."""
+    if booking.status is not BookingStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(SessionBooking.id)).where(
+            SessionBooking.session_id == booking.session_id,
+            SessionBooking.status == BookingStatus.WAITLISTED,
+            or_(
+                SessionBooking.waitlisted_at < booking.waitlisted_at,
+                (SessionBooking.waitlisted_at == booking.waitlisted_at)
+                & (SessionBooking.id < booking.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def live_bookings(session_id: int) -> list[SessionBooking]:
+    """Who holds a seat or waits for one at a session."""
+    return list(
+        db.session.scalars(
+            select(SessionBooking)
+            .where(
+                SessionBooking.session_id == session_id,
+                SessionBooking.status != BookingStatus.CANCELLED,
+            )
+            .order_by(SessionBooking.id)
+        )
+    )
+
+
+def live_bookings_of(user_id: int, edition_id: int) -> list[SessionBooking]:
+    """A person's seats and queue places at an edition's sessions."""
+    return list(
+        db.session.scalars(
+            select(SessionBooking)
+            .join(ConferenceSession, ConferenceSession.id == SessionBooking.session_id)
+            .where(
+                SessionBooking.user_id == user_id,
+                ConferenceSession.edition_id == edition_id,
+                SessionBooking.status != BookingStatus.CANCELLED,
+            )
+        )
+    )
+
+
+def session_bookings(session_: ConferenceSession) -> dict[str, list[SessionBooking]]:
+    """A session's seat holders (in booking order) and its queue (in line order)."""
+    booked = db.session.scalars(
+        select(SessionBooking)
+        .where(
+            SessionBooking.session_id == session_.id,
+            SessionBooking.status == BookingStatus.BOOKED,
+        )
+        .order_by(SessionBooking.created_at, SessionBooking.id)
+    )
+    return {"booked": list(booked), "waiting": seat_queue(session_.id)}
+
+
+def seat_counts(session_ids: list[int]) -> dict[int, dict[BookingStatus, int]]:
+    """Seats booked and people waiting, by session."""
+    counts: dict[int, dict[BookingStatus, int]] = {i: {} for i in session_ids}
+    if not session_ids:
+        return counts
+    rows = db.session.execute(
+        select(SessionBooking.session_id, SessionBooking.status, func.count())
+        .where(SessionBooking.session_id.in_(session_ids))
+        .group_by(SessionBooking.session_id, SessionBooking.status)
+    ).all()
+    for session_id, status, count in rows:
+        counts[session_id][status] = count
+    return counts
+
+
+def sessions_with_seats(edition: Edition) -> list[ConferenceSession]:
+    """An edition's sessions that take bookings (a capacity), in time order."""
+    return list(
+        db.session.scalars(
+            select(ConferenceSession)
+            .where(
+                ConferenceSession.edition_id == edition.id,
+                ConferenceSession.capacity.is_not(None),
+            )
+            .order_by(ConferenceSession.starts_at, ConferenceSession.id)
+        )
+    )
+
+
+def seats_of_user(user) -> dict[int, tuple[BookingStatus, int | None]]:
+    """A person's seats and queue places, by session: (status, place in the queue)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    held = db.session.scalars(
+        select(SessionBooking).where(
+            SessionBooking.user_id == user.id,
+            SessionBooking.status != BookingStatus.CANCELLED,
+        )
+    )
+    return {b.session_id: (b.status, queue_position(b)) for b in held}
+
+
+def bookings_csv(session_: ConferenceSession, found: dict[str, list[SessionBooking]]) -> str:
+    """Seat holders then the queue, one line each, cells safe from spreadsheet formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "status", "queue_position", "booked_at", "promoted_at"])
+    lines = [(b, "") for b in found["booked"]]
+    lines += [(b, n) for n, b in enumerate(found["waiting"], start=1)]
+    for booking, position in lines:
+        promoted = booking.promoted_at
+        writer.writerow(
+            [
+                csv_safe(value)
+                for value in [
+                    booking.user.display_name,
+                    booking.user.email,
+                    booking.status.value,
+                    position,
+                    booking.created_at.isoformat(timespec="minutes"),
+                    promoted.isoformat(timespec="minutes") if promoted else "",
+                ]
+            ]
+        )
+    return out.getvalue()

@@ -1,4 +1,4 @@
-"""Attendees' pages: register for an edition, my ticket, cancel, My agenda."""
+"""Attendees' pages: register for an edition, my ticket, cancel, seats at sessions, My agenda."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,7 +9,7 @@ from app.access import Audience, access
 from app.errors import DomainError
 from app.extensions import db
 from app.lookups import edition_or_404
-from app.models import EditionStatus
+from app.models import ConferenceSession, EditionStatus
 from app.models.base import utcnow
 from app.registrations import queries, services
 from app.registrations.blueprint import bp, webcal
@@ -106,6 +106,54 @@ def cancel(slug: str):
     return redirect(url_for("registrations.ticket", slug=slug))
 
 
+def _session_page(session_: ConferenceSession):
+    return redirect(url_for("program.session_page", id=session_.id) + "#seat", code=303)
+
+
+@bp.post("/sessions/<int:id>/seat")
+@access(Audience.USER)
+def book_seat(id: int):
+    session_ = db.get_or_404(ConferenceSession, id)
+    if not session_.edition.is_public:
+        abort(404)
+    try:
+        booking = services.book_seat(session_, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if booking.status.value == "booked":
+            flash(_("Your seat is booked."), "success")
+        else:
+            flash(
+                _(
+                    "All seats are taken: you are number %(n)d in the queue.",
+                    n=queries.queue_position(booking),
+                ),
+                "info",
+            )
+    return _session_page(session_)
+
+
+@bp.post("/sessions/<int:id>/seat/cancel")
+@access(Audience.USER)
+def cancel_seat(id: int):
+    session_ = db.get_or_404(ConferenceSession, id)
+    booking = queries.booking_of(current_user, session_)
+    if booking is None:
+        abort(404)
+    try:
+        services.cancel_seat(booking)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your seat is given up; the next person waiting gets it."), "success")
+    return _session_page(session_)
+
+
 @bp.get("/agenda")
 @access(Audience.USER)
 def agenda():
@@ -130,6 +178,8 @@ def agenda():
         agenda=built,
         feed=feed,
         registrations=queries.registrations_of_user(current_user),
+        seats=queries.seats_of_user(current_user),
+        booking_labels=queries.BOOKING_LABELS,
     )
     try:
         services.mark_agenda_seen(current_user, built.sessions)

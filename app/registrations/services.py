@@ -1,9 +1,12 @@
-"""Registering, cancelling, the waiting list that moves up by itself, and check-in at the door.
+"""Registering, cancelling, the waiting list that moves up by itself, check-in at the door,
+and seats at sessions with a capacity (workshops) with their own queue.
 
 Every operation that changes who holds a place first locks the edition's row
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), so two
 requests at once never give away more places than the capacity, and the waiting list
-moves up strictly in the order people joined it.
+moves up strictly in the order people joined it. Seats at a session lock the session's
+row the same way (after the attendee's own registration row, never the edition's, so a
+booking never waits on a whole edition).
 """
 
 from dataclasses import dataclass
@@ -12,17 +15,21 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import signals
+from app.calendars import services as agenda_services
 from app.calendars.queries import feeds as calendars
 from app.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from app.extensions import db
 from app.models import (
     AgendaEntry,
+    BookingStatus,
     ConferenceSession,
     Edition,
     EditionStatus,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
+    SessionBooking,
     SessionStatus,
     User,
 )
@@ -204,6 +211,7 @@ def cancel(registration: Registration, *, now: datetime | None = None) -> list[R
     registration.cancelled_at = now or utcnow()
     registration.waitlisted_at = None
     db.session.flush()
+    _give_up_seats(registration, registration.cancelled_at)
     return _fill_places(registration.edition_id, queries.settings_of(registration.edition))
 
 
@@ -246,6 +254,168 @@ def check_in_registration(
     if not done:
         raise AlreadyCheckedIn(registration)
     return registration
+
+
+# Seats at sessions (workshops) -----------------------------------------------------------
+
+
+class BookingRefused(Conflict):
+    """A seat that cannot be booked: not registered, no capacity, cancelled or over."""
+
+
+class AlreadyBooked(Conflict):
+    pass
+
+
+def _lock_session(session_id: int) -> None:
+    """Serialise every change of who holds a seat at this session."""
+    db.session.execute(
+        select(ConferenceSession.id).where(ConferenceSession.id == session_id).with_for_update()
+    )
+
+
+def book_seat(
+    session_: ConferenceSession, user: User, *, now: datetime | None = None
+) -> SessionBooking:
+    """Book ``user`` a seat at ``session_``, or a place in its queue when the seats are taken.
+
+    The session goes into the person's agenda too. Someone who cancelled may book again,
+    at the end of the queue if there is one.
+
+    :raises BookingRefused: if ``user`` holds no confirmed registration to the edition, or
+        the session takes no bookings, is cancelled or is over.
+    :raises AlreadyBooked: if ``user`` holds a seat or waits for one already.
+    """
+    now = now or utcnow()
+    edition = session_.edition
+    registration = db.session.scalar(
+        select(Registration)
+        .where(Registration.user_id == user.id, Registration.edition_id == edition.id)
+        .with_for_update()
+    )
+    if registration is None or registration.status is not RegistrationStatus.REGISTERED:
+        raise BookingRefused(
+            _("Only attendees registered for %(title)s may book a seat.", title=edition.title)
+        )
+    _lock_session(session_.id)
+    db.session.refresh(session_)
+    if session_.is_cancelled:
+        raise BookingRefused(_("This session is cancelled."))
+    seats = session_.seats
+    if seats is None:
+        raise BookingRefused(_("This session takes no bookings: everyone may come."))
+    if session_.ends_at <= now:
+        raise BookingRefused(_("This session is over."))
+    booking = queries.booking_of(user, session_)
+    if booking is not None and booking.status is not BookingStatus.CANCELLED:
+        raise AlreadyBooked(_("You already hold a seat or a place in the queue."))
+    booked = queries.count_bookings(session_.id, BookingStatus.BOOKED)
+    waiting = queries.count_bookings(session_.id, BookingStatus.WAITLISTED)
+    if booking is None:
+        booking = SessionBooking(session_id=session_.id, user_id=user.id)
+        db.session.add(booking)
+    booking.cancelled_at = booking.promoted_at = None
+    booking.is_released = False
+    # Nobody passes the people already waiting, even when a seat looks free.
+    if booked < seats and not waiting:
+        booking.status = BookingStatus.BOOKED
+        booking.waitlisted_at = None
+    else:
+        booking.status = BookingStatus.WAITLISTED
+        booking.waitlisted_at = now
+    db.session.flush()
+    agenda_services.star_session(user, session_)
+    return booking
+
+
+def cancel_seat(booking: SessionBooking, *, now: datetime | None = None) -> list[SessionBooking]:
+    """Give up a seat or a place in the queue; a freed seat goes to the first who waits.
+
+    :returns: the bookings that moved up from the queue (each told by mail).
+    :raises Conflict: if the booking is cancelled already.
+    """
+    _lock_session(booking.session_id)
+    db.session.refresh(booking)
+    if booking.status is BookingStatus.CANCELLED:
+        raise Conflict(_("This booking is already cancelled."))
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now or utcnow()
+    booking.waitlisted_at = None
+    db.session.flush()
+    return fill_seats(booking.session)
+
+
+def fill_seats(session_: ConferenceSession) -> list[SessionBooking]:
+    """Give the free seats of ``session_`` to its queue, first come first served.
+
+    The caller holds the session's lock. Fewer seats than people holding one frees
+    nothing and takes no seat away. A session that no longer has a capacity seats
+    everyone who waits.
+
+    :returns: the bookings that moved up, each told by mail.
+    """
+    if session_.is_cancelled:
+        return []
+    seats = session_.seats
+    if seats is None:
+        free = None
+    else:
+        free = seats - queries.count_bookings(session_.id, BookingStatus.BOOKED)
+        if free <= 0:
+            return []
+    promoted = queries.seat_queue(session_.id, limit=free)
+    now = utcnow()
+    for booking in promoted:
+        booking.status = BookingStatus.BOOKED
+        booking.promoted_at = now
+    db.session.flush()
+    for booking in promoted:
+        emails.notify_seat_promoted(booking)
+    return promoted
+
+
+def release_seats(session_: ConferenceSession, *, now: datetime | None = None) -> int:
+    """Free every seat and queue place of a cancelled session, telling each person by mail.
+
+    :returns: how many people were released.
+    """
+    _lock_session(session_.id)
+    now = now or utcnow()
+    released = queries.live_bookings(session_.id)
+    for booking in released:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.waitlisted_at = None
+        booking.is_released = True
+    db.session.flush()
+    for booking in released:
+        emails.notify_seat_released(booking)
+    return len(released)
+
+
+def _give_up_seats(registration: Registration, now: datetime) -> None:
+    """A cancelled registration gives up its seats at the edition's sessions."""
+    held = queries.live_bookings_of(registration.user_id, registration.edition_id)
+    for booking in sorted(held, key=lambda b: b.session_id):
+        _lock_session(booking.session_id)
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.waitlisted_at = None
+        db.session.flush()
+        fill_seats(booking.session)
+
+
+def _on_session_cancelled(session_: ConferenceSession, **_details) -> None:
+    release_seats(session_)
+
+
+def _on_seats_changed(session_: ConferenceSession, **_details) -> None:
+    _lock_session(session_.id)
+    fill_seats(session_)
+
+
+signals.session_cancelled.connect(_on_session_cancelled)
+signals.session_seats_changed.connect(_on_seats_changed)
 
 
 # My agenda -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The waiting list under real concurrency, on PostgreSQL: cancellations and registrations
-at the same time, on real connections, never give away more places than the capacity and
-never skip anyone in the line (the edition's row is locked with ``SELECT ... FOR UPDATE``).
+"""The waiting lists (of an edition, of a session's seats) under real concurrency, on
+PostgreSQL: cancellations and registrations (or bookings) at the same time, on real
+connections, never give away more places than the capacity and never skip anyone in the
+line (the edition's or the session's row is locked with ``SELECT ... FOR UPDATE``).
 
 SQLite serialises whole transactions and answers "database is locked" to the loser, so
 there the same rules are covered one request at a time by test_services.py."""
@@ -12,16 +13,20 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AgendaEntry,
+    BookingStatus,
+    ConferenceSession,
     Edition,
     OutboxMessage,
     Registration,
     RegistrationSettings,
     RegistrationStatus,
     Series,
+    SessionBooking,
     User,
 )
 from app.registrations import services
-from tests.factories import make_edition, make_user
+from tests.factories import make_edition, make_session, make_user
 
 CAPACITY = 3
 
@@ -147,3 +152,120 @@ def test_cancellations_and_registrations_racing_keep_capacity_and_order(shared_a
             assert promoted_mails == 2
     finally:
         _clean(shared_app, ids["edition"], ids["series"], ids["users"])
+
+
+# Seats at a session ------------------------------------------------------------------------
+
+SEATS = 2
+
+
+def _session_world(app, slug: str, people: int, booked: int, waiting: int) -> dict:
+    """A workshop of SEATS seats, ``people`` registered, the first ones booked then queued."""
+    with app.app_context():
+        edition = make_edition(slug=slug)
+        services.save_settings(
+            edition, is_open=True, capacity=None, closes_local=None, questions=[]
+        )
+        workshop = make_session(edition, capacity=SEATS)
+        users = [make_user(email=f"{slug}{n}@example.org") for n in range(people)]
+        for person in users:
+            services.register(edition, person, full_name=person.display_name)
+        for person in users[: booked + waiting]:
+            services.book_seat(workshop, person)
+        db.session.commit()
+        return {
+            "edition": edition.id,
+            "series": edition.series_id,
+            "session": workshop.id,
+            "users": [u.id for u in users],
+        }
+
+
+def _book(ids, user_id):
+    def job():
+        services.book_seat(
+            db.session.get(ConferenceSession, ids["session"]), db.session.get(User, user_id)
+        )
+
+    return job
+
+
+def _give_up(ids, user_id):
+    def job():
+        mine = db.session.scalar(
+            sa.select(SessionBooking).where(
+                SessionBooking.user_id == user_id, SessionBooking.session_id == ids["session"]
+            )
+        )
+        services.cancel_seat(mine)
+
+    return job
+
+
+def _bookings(app, ids) -> dict:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(SessionBooking).where(SessionBooking.session_id == ids["session"])
+        ).all()
+        return {r.user_id: r.status for r in rows}
+
+
+def _clean_sessions(app, ids) -> None:
+    with app.app_context():
+        db.session.execute(
+            sa.delete(SessionBooking).where(SessionBooking.session_id == ids["session"])
+        )
+        db.session.execute(sa.delete(AgendaEntry).where(AgendaEntry.session_id == ids["session"]))
+        db.session.execute(
+            sa.delete(ConferenceSession).where(ConferenceSession.id == ids["session"])
+        )
+        db.session.commit()
+    _clean(app, ids["edition"], ids["series"], ids["users"])
+
+
+@pytest.mark.real_commits
+def test_last_seat_bookings_at_once_never_exceed_the_seats(shared_app):
+    # One seat left: several people book it at the same moment, each on its own connection.
+    ids = _session_world(shared_app, "race-last-seat", people=7, booked=1, waiting=0)
+    try:
+        late = ids["users"][1:]
+        errors = _run_together(shared_app, [_book(ids, user_id) for user_id in late])
+        assert errors == []
+        statuses = _bookings(shared_app, ids)
+        assert list(statuses.values()).count(BookingStatus.BOOKED) == SEATS
+        assert [statuses[u] for u in late].count(BookingStatus.WAITLISTED) == len(late) - 1
+    finally:
+        _clean_sessions(shared_app, ids)
+
+
+@pytest.mark.real_commits
+def test_cancellations_racing_promotions_skip_nobody(shared_app):
+    # Two seats held (A, B), three waiting (C, D, E). At once: A and B give up, C leaves
+    # the queue, F and G book. D and E must get the seats, in line; F and G wait.
+    ids = _session_world(shared_app, "race-seat-queue", people=7, booked=2, waiting=3)
+    try:
+        a, b, c, d, e, f, g = ids["users"]
+        errors = _run_together(
+            shared_app,
+            [_give_up(ids, a), _give_up(ids, b), _give_up(ids, c), _book(ids, f), _book(ids, g)],
+        )
+        assert errors == []
+        statuses = _bookings(shared_app, ids)
+        assert list(statuses.values()).count(BookingStatus.BOOKED) == SEATS
+        assert statuses[d] is BookingStatus.BOOKED and statuses[e] is BookingStatus.BOOKED
+        assert {statuses[a], statuses[b], statuses[c]} == {BookingStatus.CANCELLED}
+        assert statuses[f] is BookingStatus.WAITLISTED and statuses[g] is BookingStatus.WAITLISTED
+        with shared_app.app_context():
+            told = db.session.scalars(
+                sa.select(OutboxMessage.recipient).where(
+                    OutboxMessage.kind == "registrations.seat_promoted",
+                    OutboxMessage.edition_id == ids["edition"],
+                )
+            ).all()
+        # C may have been handed A's seat just before leaving: then C was told too.
+        assert sorted(told) in (
+            sorted([f"race-seat-queue{n}@example.org" for n in (3, 4)]),
+            sorted([f"race-seat-queue{n}@example.org" for n in (2, 3, 4)]),
+        )
+    finally:
+        _clean_sessions(shared_app, ids)
