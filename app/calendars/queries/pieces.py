@@ -1,0 +1,121 @@
+"""Session feeds assembled from one kept VEVENT per session version.
+
+After a change to one session of 2,000, the edition feed reads a few columns of every
+session (its stamps), builds the one VEVENT whose stamps moved, and joins the kept
+bytes of the others: the same bytes as building the whole calendar, at a fraction of
+the cost. A piece is keyed by what it shows: the session's own stamps, its edition's
+stamp (moved by any change to a track, room, venue or speaker of it), the site's
+address and the reader's language.
+"""
+
+import threading
+from collections import OrderedDict
+
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, subqueryload
+
+from app import ical
+from app.extensions import db
+from app.models import ConferenceSession, Edition, Room, SessionSpeaker, Speaker
+from app.program.queries import PUBLIC_STATUSES
+
+# Above this many pieces to build, one load of the whole list is cheaper than an IN list.
+LOAD_ALL_ABOVE = 200
+
+
+class PieceCache:
+    """Kept VEVENTs by (session, language, site address), each with the stamps it was built at."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[tuple, ical.EventPiece]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def get(self, key: tuple, stamps: tuple) -> ical.EventPiece | None:
+        found = self._items.get(key)
+        if found is None or found[0] != stamps:
+            return None
+        return found[1]
+
+    def put(self, key: tuple, stamps: tuple, piece: ical.EventPiece) -> None:
+        with self._lock:
+            self._items[key] = (stamps, piece)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+piece_cache = PieceCache()
+
+STAMP_COLUMNS = (
+    ConferenceSession.id,
+    ConferenceSession.updated_at,
+    ConferenceSession.changed_at,
+    ConferenceSession.created_at,
+    ConferenceSession.sequence,
+    Edition.updated_at,
+)
+
+
+def _loading():
+    return (
+        joinedload(ConferenceSession.track),
+        joinedload(ConferenceSession.venue),
+        joinedload(ConferenceSession.room).joinedload(Room.venue),
+        subqueryload(ConferenceSession.speakers)
+        .joinedload(SessionSpeaker.speaker)
+        .joinedload(Speaker.organisation),
+    )
+
+
+TIME_ORDER = (ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id)
+
+
+def session_pieces(
+    where: list, *, public_only: bool = False, order=TIME_ORDER
+) -> list[ical.EventPiece]:
+    """The VEVENTs of the sessions matching ``where``, in time order, built only where
+    a session (or its edition) changed since its piece was kept.
+
+    :param where: SQL conditions on ``ConferenceSession``.
+    :param public_only: keep only sessions of published or archived editions.
+    :param order: the order of the events (the feed's own, kept byte for byte).
+    """
+    query = (
+        select(*STAMP_COLUMNS)
+        .join(Edition, Edition.id == ConferenceSession.edition_id)
+        .where(*where)
+        .order_by(*order)
+    )
+    if public_only:
+        query = query.where(Edition.status.in_(PUBLIC_STATUSES))
+    rows = db.session.execute(query).all()
+    language = str(get_locale() or "")
+    address = ical.base_url()
+    pieces: dict[int, ical.EventPiece] = {}
+    missing: dict[int, tuple] = {}
+    for session_id, *stamps in rows:
+        stamps = tuple(stamps)
+        piece = piece_cache.get((session_id, language, address), stamps)
+        if piece is None:
+            missing[session_id] = stamps
+        else:
+            pieces[session_id] = piece
+    if missing:
+        load = select(ConferenceSession).options(*_loading())
+        if len(missing) > LOAD_ALL_ABOVE:
+            load = load.join(Edition, Edition.id == ConferenceSession.edition_id).where(*where)
+        else:
+            load = load.where(ConferenceSession.id.in_(missing))
+        for session_ in db.session.scalars(load).unique():
+            if session_.id not in missing:
+                continue
+            piece = ical.session_piece(session_)
+            piece_cache.put((session_.id, language, address), missing[session_.id], piece)
+            pieces[session_.id] = piece
+    return [pieces[row[0]] for row in rows if row[0] in pieces]
