@@ -198,7 +198,7 @@ def schedule_xml(slug: str):
     return _respond(
         ("schedule.xml", edition.id),
         feeds.edition_version(edition),
-        lambda: exports.schedule_xml(edition, programme_sessions(edition)),
+        lambda: pieces.schedule_export("schedule.xml", edition),
         mimetype="application/xml; charset=utf-8",
         filename=f"{edition.slug}-schedule.xml",
         private=not edition.is_public,
@@ -212,7 +212,7 @@ def schedule_json(slug: str):
     return _respond(
         ("schedule.json", edition.id),
         feeds.edition_version(edition),
-        lambda: exports.schedule_json(edition, programme_sessions(edition)),
+        lambda: pieces.schedule_export("schedule.json", edition),
         mimetype="application/json",
         filename=f"{edition.slug}-schedule.json",
         private=not edition.is_public,
