@@ -2,7 +2,9 @@
 
 The application is imported and warmed once in the master, before the workers are
 forked (``preload_app``): each worker starts with compiled templates and the public
-pages and feeds already built, so its first request is not the slow one.
+pages and feeds already built, so its first request is not the slow one. Each worker
+then rebuilds an edition's feed, programme and exports in a thread after a change, so
+that subscribers find them built.
 """
 
 import os
@@ -16,3 +18,10 @@ def when_ready(server):
     from app.warmup import warm_up
 
     warm_up(server.app.wsgi())
+
+
+def post_fork(server, worker):
+    """Rebuild the public answers of a changed edition ahead of its readers, per worker."""
+    from app.warmup import rebuild_after_changes
+
+    rebuild_after_changes(server.app.wsgi())
