@@ -11,6 +11,11 @@ import os
 
 preload_app = True
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads, so that a slow request (an organiser's whole-day schedule, a move that mails
+# every attendee who starred the session: seconds) does not hold a worker while the
+# public's requests of a few milliseconds queue behind it.
+worker_class = "gthread"
+threads = int(os.environ.get("AGORA_THREADS", "4"))
 
 
 def when_ready(server):

@@ -109,13 +109,22 @@ def _translated(labels: dict) -> dict:
     return {key: str(label) for key, label in labels.items()}
 
 
-@bp.context_processor
-def program_helpers():
+@lru_cache(maxsize=32)
+def _labels(locale: str) -> dict:
+    """Every label of the programme in one language, translated once per process (a
+    request that renders a hundred mails renders them with the same labels)."""
     return {
         "kind_labels": _translated(SESSION_KIND_LABELS),
         "status_labels": _translated(STATUS_LABELS),
         "role_labels": _translated(ROLE_LABELS),
         "category_labels": _translated(CATEGORY_LABELS),
+    }
+
+
+@bp.context_processor
+def program_helpers():
+    return {
+        **_labels(_locale()),
         "session_time": session_time,
         "session_when": session_when,
         "changed_on": changed_on,
