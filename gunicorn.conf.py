@@ -16,6 +16,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # public's requests of a few milliseconds queue behind it.
 worker_class = "gthread"
 threads = int(os.environ.get("AGORA_THREADS", "4"))
+# Each answer closes its connection, as the sync worker's do: a kept-alive connection the
+# worker closes after two idle seconds resets the client's next request on it (the
+# reverse proxy in front opens a connection per request anyway).
+keepalive = 0
 
 
 def when_ready(server):
