@@ -1,18 +1,22 @@
-"""Warm a process before its first reader: templates compiled, public pages and feeds built.
+"""Warm a process before its first reader, and rebuild public answers ahead of readers.
 
 gunicorn runs :func:`warm_up` once in the master (``preload_app``), before it forks the
 workers: they start with the compiled templates, the imported modules and the answers
-kept per data version, so the first reader is served like the hundredth.
+kept per data version, so the first reader is served like the hundredth. Each worker
+then runs :func:`rebuild_after_changes`: after a commit that changes an edition's
+programme, a thread of the worker builds its feed, programme and exports again.
 """
 
 import logging
+import threading
 import time
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ConferenceSession, Edition, EditionStatus, SessionSpeaker
+from app.models import ConferenceSession, Edition, EditionStatus, SessionSpeaker, Track, Venue
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +84,93 @@ def warm_up(app: Flask) -> dict[str, float]:
         db.engine.dispose()
     logger.info("Warmed %d addresses in %.0f ms", len(timings), sum(timings.values()))
     return timings
+
+
+# Rebuilding ahead of the readers ---------------------------------------------------------
+
+# The public answers of an edition that a change makes stale, rebuilt after the commit.
+REBUILT = (
+    "/editions/{slug}/calendar.ics",
+    "/editions/{slug}/programme?view=grid",
+    "/editions/{slug}/programme?view=list",
+    "/editions/{slug}/schedule.json",
+    "/editions/{slug}/schedule.xml",
+)
+
+
+class Rebuilder:
+    """A thread of the worker that rebuilds an edition's public answers after a change.
+
+    A commit that changes sessions, tracks or venues of an edition names it; the thread
+    requests its feed, programme and exports once (changes that arrive meanwhile are
+    taken together), so the answers are in the caches before the subscribers poll and
+    the unlucky one does not pay the build.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.pending: set[int] = set()
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="agora-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self.listen()
+        self.thread.start()
+
+    def listen(self) -> None:
+        event.listen(Session, "after_flush", self._note)
+        event.listen(Session, "after_commit", self._committed)
+
+    def stop_listening(self) -> None:
+        event.remove(Session, "after_flush", self._note)
+        event.remove(Session, "after_commit", self._committed)
+
+    def _note(self, session, _flush_context) -> None:
+        found = session.info.setdefault("agora_changed_editions", set())
+        for item in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(item, Edition):
+                found.add(item.id)
+            elif isinstance(item, (ConferenceSession, Track, Venue)):
+                found.add(item.edition_id)
+
+    def _committed(self, session) -> None:
+        found = session.info.pop("agora_changed_editions", None)
+        if found and threading.current_thread() is not self.thread:
+            with self.lock:
+                self.pending |= found - {None}
+            self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            with self.lock:
+                editions, self.pending = self.pending, set()
+            try:
+                self.rebuild(editions)
+            except Exception:  # a failed rebuild leaves the build to the next reader
+                logger.exception("Rebuilding the public answers of %s failed", editions)
+
+    def rebuild(self, edition_ids: set[int]) -> None:
+        with self.app.app_context():
+            slugs = list(
+                db.session.scalars(
+                    select(Edition.slug).where(
+                        Edition.id.in_(edition_ids), Edition.status == EditionStatus.PUBLISHED
+                    )
+                )
+            )
+            db.session.remove()
+        host = self.app.config.get("SERVER_NAME") or "localhost"
+        client = self.app.test_client()
+        for slug in slugs:
+            for address in REBUILT:
+                client.get(address.format(slug=slug), base_url=f"https://{host}")
+
+
+def rebuild_after_changes(app: Flask) -> Rebuilder:
+    """Start rebuilding the public answers of editions after each change (one per process)."""
+    rebuilder = Rebuilder(app)
+    rebuilder.start()
+    return rebuilder

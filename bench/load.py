@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", type=int, default=90, help="seconds")
+    parser.add_argument("--label", default="", help="added to the result files' name")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     why = postgres_answers(args.postgres)
@@ -294,6 +295,8 @@ def main() -> None:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = now.strftime("%Y-%m-%d") + "-load"
+    if args.label:
+        stem = f"{stem}-{args.label}"
     (args.out / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
     table = markdown(report)
     (args.out / f"{stem}.md").write_text(table)

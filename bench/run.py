@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="a scratch database")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--label", default="", help="added to the result files' name")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the results")
     args = parser.parse_args()
     sizes = sorted(args.sizes or [100, 500, 2000])
@@ -225,6 +226,8 @@ def main() -> None:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = now.strftime("%Y-%m-%d")
+    if args.label:
+        stem = f"{stem}-{args.label}"
     (args.out / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
     table = markdown(report)
     (args.out / f"{stem}.md").write_text(table)

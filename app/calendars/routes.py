@@ -11,10 +11,10 @@ from app import ical
 from app.access import Audience, access
 from app.calendars import services
 from app.calendars.blueprint import bp
-from app.calendars.queries import exports, feeds
+from app.calendars.queries import exports, feeds, pieces
 from app.calendars.queries.cache import feed_cache
 from app.extensions import db
-from app.models import Speaker
+from app.models import ConferenceSession, Speaker
 from app.permissions import can_organise, can_see_agreement, can_see_edition
 from app.program.queries import (
     NO_OPTIONS,
@@ -23,6 +23,7 @@ from app.program.queries import (
     filter_options,
     parse_programme_query,
     programme_sessions,
+    session_filter_clauses,
 )
 from app.urls import safe_next_path
 
@@ -81,8 +82,10 @@ def edition_calendar(slug: str):
     version = feeds.edition_version(edition, filters)
 
     def build() -> bytes:
-        sessions = programme_sessions(edition, filters)
-        return ical.edition_to_ical(edition, sessions).to_ical()
+        events = pieces.session_pieces(session_filter_clauses(edition, filters))
+        return ical.calendar_from_pieces(
+            edition.title, events, edition.theme or edition.description
+        )
 
     return _respond(
         ("edition", edition.id),
@@ -120,7 +123,14 @@ def speaker_calendar(id: int):
     return _respond(
         ("speaker", id),
         version,
-        lambda: ical.speaker_to_ical(speaker, feeds.speaker_sessions(id)).to_ical(),
+        lambda: ical.calendar_from_pieces(
+            _("Sessions of %(name)s", name=speaker.name),
+            pieces.session_pieces(
+                [ConferenceSession.id.in_(feeds.speaker_session_ids(id))],
+                public_only=True,
+                order=(ConferenceSession.starts_at, ConferenceSession.id),
+            ),
+        ),
         mimetype=CALENDAR_TYPE,
         filename=f"speaker-{id}.ics",
     )
@@ -188,7 +198,7 @@ def schedule_xml(slug: str):
     return _respond(
         ("schedule.xml", edition.id),
         feeds.edition_version(edition),
-        lambda: exports.schedule_xml(edition, programme_sessions(edition)),
+        lambda: pieces.schedule_export("schedule.xml", edition),
         mimetype="application/xml; charset=utf-8",
         filename=f"{edition.slug}-schedule.xml",
         private=not edition.is_public,
@@ -202,7 +212,7 @@ def schedule_json(slug: str):
     return _respond(
         ("schedule.json", edition.id),
         feeds.edition_version(edition),
-        lambda: exports.schedule_json(edition, programme_sessions(edition)),
+        lambda: pieces.schedule_export("schedule.json", edition),
         mimetype="application/json",
         filename=f"{edition.slug}-schedule.json",
         private=not edition.is_public,

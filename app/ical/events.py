@@ -17,7 +17,7 @@ from app.ical.text import (
     session_uid,
     thinklab_uid,
 )
-from app.ical.vtimezone import add_timezones, aware
+from app.ical.vtimezone import add_timezones, aware, vtimezone, zoned_values
 from app.models import Agreement, ConferenceSession, SessionStatus, Thinklab
 
 logger = logging.getLogger(__package__)
@@ -133,6 +133,44 @@ def sessions_to_ical(name: str, sessions: Iterable[ConferenceSession], descripti
     for session_ in sessions:
         calendar.add_component(session_to_component(session_))
     return finish(calendar)
+
+
+@dataclass(frozen=True)
+class EventPiece:
+    """One session's VEVENT as the feed writes it, and the zoned instants its VTIMEZONE covers."""
+
+    body: bytes
+    spans: tuple[tuple[str, datetime], ...]
+
+
+def session_piece(session_: ConferenceSession) -> EventPiece:
+    """One session's VEVENT bytes, kept per change of the session so that a feed of
+    2,000 sessions rebuilds one piece after a change, not all of them."""
+    event = session_to_component(session_)
+    spans = (*zoned_values(event, "DTSTART"), *zoned_values(event, "DTEND"))
+    return EventPiece(event.to_ical(), spans)
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_from_pieces(name: str, pieces: Iterable[EventPiece], description: str = "") -> bytes:
+    """The same bytes as :func:`sessions_to_ical` gives, assembled from kept VEVENTs.
+
+    The calendar's properties and its VTIMEZONEs (covering the pieces' instants) come
+    first, then the events in the order given, as ``Calendar.to_ical`` writes them.
+    """
+    pieces = list(pieces)
+    spans: dict[str, list[datetime]] = {}
+    for piece in pieces:
+        for tzid, moment in piece.spans:
+            spans.setdefault(tzid, []).append(moment)
+    calendar = new_calendar(name, description=description)
+    calendar.subcomponents[0:0] = [
+        vtimezone(tzid, min(moments), max(moments)) for tzid, moments in sorted(spans.items())
+    ]
+    head = calendar.to_ical()
+    return head.removesuffix(_END) + b"".join(piece.body for piece in pieces) + _END
 
 
 def edition_to_ical(edition, sessions: Iterable[ConferenceSession]) -> Calendar:

@@ -156,7 +156,7 @@ def _horizon() -> datetime:
     return datetime(datetime.now(UTC).year + OPEN_ENDED_YEARS + 1, 1, 1, tzinfo=UTC)
 
 
-def _zoned_values(component, name: str) -> list[tuple[str, datetime]]:
+def zoned_values(component, name: str) -> list[tuple[str, datetime]]:
     """``(TZID, aware date-time)`` of each value of property ``name`` that has a TZID."""
     values = component.get(name)
     if values is None:
@@ -198,9 +198,9 @@ def add_timezones(calendar: Calendar) -> None:
     spans: dict[str, list[datetime]] = {}
     for component in calendar.walk("VEVENT"):
         for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE"):
-            for tzid, moment in _zoned_values(component, name):
+            for tzid, moment in zoned_values(component, name):
                 spans.setdefault(tzid, []).append(moment)
-        starts = _zoned_values(component, "DTSTART")
+        starts = zoned_values(component, "DTSTART")
         if not starts:
             continue
         tzid, start = starts[0]

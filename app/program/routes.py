@@ -29,7 +29,8 @@ from app.program.queries.programme import (
     filter_options,
     parse_programme_query,
     parse_zone,
-    programme_sessions,
+    programme_rows,
+    public_session_stamp,
     session_with_details,
     speaker_with_public_sessions,
     starred_session_ids,
@@ -41,6 +42,8 @@ from app.timezones import utc_to_local, zone_groups, zone_label
 page_cache = VersionedCache("page")
 # One session as the programme shows it, kept per change of the session or its edition.
 item_cache = VersionedCache("item", size=50_000, max_bytes=64 * 2**20, shared=False)
+# Session pages as anonymous readers get them, kept per change of what they show.
+session_cache = VersionedCache("session", size=20_000, max_bytes=32 * 2**20, shared=False)
 
 
 def session_time(
@@ -97,13 +100,22 @@ def _translated(labels: dict) -> dict:
     return {key: str(label) for key, label in labels.items()}
 
 
-@bp.context_processor
-def program_helpers():
+@lru_cache(maxsize=32)
+def _labels(locale: str) -> dict:
+    """Every label of the programme in one language, translated once per process (a
+    request that renders a hundred mails renders them with the same labels)."""
     return {
         "kind_labels": _translated(SESSION_KIND_LABELS),
         "status_labels": _translated(STATUS_LABELS),
         "role_labels": _translated(ROLE_LABELS),
         "category_labels": _translated(CATEGORY_LABELS),
+    }
+
+
+@bp.context_processor
+def program_helpers():
+    return {
+        **_labels(_locale()),
         "session_time": session_time,
         "session_when": session_when,
         "changed_on": changed_on,
@@ -139,7 +151,7 @@ def programme(slug: str):
 def _render_programme(edition, options, parsed) -> str:
     if options is NO_OPTIONS:
         options = filter_options(edition)
-    sessions = programme_sessions(edition, parsed.filters, for_page=True)
+    sessions = programme_rows(edition, parsed.filters, options)
     starred = starred_session_ids(current_user, edition)
     current = parsed.as_query()
 
@@ -208,11 +220,27 @@ def _item_renderer(edition, zone: str | None, starred: set[int]):
 @bp.get("/sessions/<int:id>")
 @access(Audience.ANONYMOUS)
 def session_page(id: int):
+    notices: list[Notice] = []
+    zone = parse_zone(request.args.get("tz"), notices)
+    stamp = None
+    if not (current_user.is_authenticated or notices or "_flashes" in flask_session):
+        stamp = public_session_stamp(id)
+    if stamp is None:
+        return _render_session(id, zone, notices)
+    # Anonymous readers of a public session get the page kept per change of what it shows.
+    key = ("session", id, stamp, request.query_string, _locale())
+    body = session_cache.get_or_build(key, lambda: _render_session(id, zone, notices).encode())
+    return Response(body, mimetype="text/html")
+
+
+def _locale() -> str:
+    return str(get_locale() or "")
+
+
+def _render_session(id: int, zone: str | None, notices: list[Notice]) -> str:
     session_ = session_with_details(id)
     if session_ is None or not can_see_edition(current_user, session_.edition):
         abort(404)
-    notices: list[Notice] = []
-    zone = parse_zone(request.args.get("tz"), notices)
     return render_template(
         "program/session.html",
         item=session_,

@@ -8,7 +8,9 @@ files are snapshots read by apps that have no notion of a cancelled talk.
 import csv
 import io
 import json
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
@@ -114,8 +116,54 @@ def _description(session_: ConferenceSession) -> str:
     return session_location(session_)
 
 
-def schedule_xml(edition: Edition, sessions: list[ConferenceSession]) -> bytes:
-    """The frab/Pentabarf ``schedule.xml`` of an edition."""
+# An event is written once per change of its session and kept (``pieces``); the file is
+# built with a placeholder where each event goes, then the kept texts are put in.
+PLACEHOLDER_TAG = "agora-event"
+_XML_PLACEHOLDER = re.compile(rf'<{PLACEHOLDER_TAG} n="(\d+)" />')
+_JSON_PLACEHOLDER = re.compile(r'"\\u0000agora-event-(\d+)\\u0000"')
+# Where an event sits in each file: schedule > day > room > event, and
+# {schedule: {conference: {days: [{rooms: {name: [event]}}]}}}.
+XML_EVENT_LEVEL = 3
+JSON_EVENT_INDENT = " " * 14
+
+
+EventText = Callable[[str, ConferenceSession], str]
+
+
+def xml_event(edition: Edition, name: str, session_: ConferenceSession) -> str:
+    """One session's ``<event>`` of ``schedule.xml``, indented where the file puts it."""
+    starts = _aware(session_.starts_local, session_.timezone)
+    event = ET.Element("event", id=str(session_.id), guid=session_guid(session_))
+    ET.SubElement(event, "room").text = name
+    ET.SubElement(event, "title").text = session_.title
+    ET.SubElement(event, "subtitle").text = ""
+    ET.SubElement(event, "type").text = session_.kind.value
+    ET.SubElement(event, "date").text = _iso(starts)
+    ET.SubElement(event, "start").text = starts.strftime("%H:%M")
+    ET.SubElement(event, "duration").text = _duration(session_)
+    ET.SubElement(event, "abstract").text = session_.abstract or ""
+    ET.SubElement(event, "slug").text = _event_slug(edition, session_)
+    ET.SubElement(event, "track").text = _track(session_)
+    persons = ET.SubElement(event, "persons")
+    for person_id, name_, _bio in _persons(session_):
+        ET.SubElement(persons, "person", id=str(person_id)).text = name_
+    ET.SubElement(event, "language").text = ""
+    ET.SubElement(event, "description").text = _description(session_)
+    ET.SubElement(event, "links")
+    ET.SubElement(event, "url").text = f"{base_url()}/sessions/{session_.id}"
+    ET.indent(event, level=XML_EVENT_LEVEL)
+    return ET.tostring(event, encoding="unicode")
+
+
+def schedule_xml(
+    edition: Edition, sessions: list[ConferenceSession], events: EventText | None = None
+) -> bytes:
+    """The frab/Pentabarf ``schedule.xml`` of an edition.
+
+    :param events: gives an event's text (kept ones); by default each is written anew.
+    """
+    events = events or (lambda name, session_: xml_event(edition, name, session_))
+    texts: list[str] = []
     root = ET.Element("schedule")
     ET.SubElement(root, "generator", name=GENERATOR, system=base_url(), version=SCHEDULE_VERSION)
     ET.SubElement(root, "url").text = f"{base_url()}/editions/{edition.slug}/schedule.xml"
@@ -145,39 +193,33 @@ def schedule_xml(edition: Edition, sessions: list[ConferenceSession]) -> bytes:
         for name, room_sessions in day.rooms.items():
             room = ET.SubElement(day_element, "room", name=name, guid=room_guid(edition, name))
             for session_ in room_sessions:
-                starts = _aware(session_.starts_local, session_.timezone)
-                event = ET.SubElement(
-                    room, "event", id=str(session_.id), guid=session_guid(session_)
-                )
-                ET.SubElement(event, "room").text = name
-                ET.SubElement(event, "title").text = session_.title
-                ET.SubElement(event, "subtitle").text = ""
-                ET.SubElement(event, "type").text = session_.kind.value
-                ET.SubElement(event, "date").text = _iso(starts)
-                ET.SubElement(event, "start").text = starts.strftime("%H:%M")
-                ET.SubElement(event, "duration").text = _duration(session_)
-                ET.SubElement(event, "abstract").text = session_.abstract or ""
-                ET.SubElement(event, "slug").text = _event_slug(edition, session_)
-                ET.SubElement(event, "track").text = _track(session_)
-                persons = ET.SubElement(event, "persons")
-                for person_id, name_, _bio in _persons(session_):
-                    ET.SubElement(persons, "person", id=str(person_id)).text = name_
-                ET.SubElement(event, "language").text = ""
-                ET.SubElement(event, "description").text = _description(session_)
-                ET.SubElement(event, "links")
-                ET.SubElement(event, "url").text = f"{base_url()}/sessions/{session_.id}"
+                ET.SubElement(room, PLACEHOLDER_TAG, n=str(len(texts)))
+                texts.append(events(name, session_))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    skeleton = ET.tostring(root, encoding="utf-8", xml_declaration=True).decode()
+    return _XML_PLACEHOLDER.sub(lambda found: texts[int(found[1])], skeleton).encode()
 
 
-def schedule_json(edition: Edition, sessions: list[ConferenceSession]) -> bytes:
-    """The C3VOC ``schedule.json`` of an edition."""
+def schedule_json(
+    edition: Edition, sessions: list[ConferenceSession], events: EventText | None = None
+) -> bytes:
+    """The C3VOC ``schedule.json`` of an edition.
+
+    :param events: gives an event's text (kept ones); by default each is written anew.
+    """
+    events = events or (lambda name, session_: json_event(edition, name, session_))
+    texts: list[str] = []
     days = schedule_days(edition, sessions)
     room_names = []
     for day in days:
         for name in day.rooms:
             if name not in room_names:
                 room_names.append(name)
+
+    def placeholder(name: str, session_: ConferenceSession) -> str:
+        texts.append(events(name, session_))
+        return f"\x00agora-event-{len(texts) - 1}\x00"
+
     document = {
         "$schema": "https://c3voc.de/schedule/schema.json",
         "generator": {"name": GENERATOR, "version": SCHEDULE_VERSION},
@@ -195,24 +237,31 @@ def schedule_json(edition: Edition, sessions: list[ConferenceSession]) -> bytes:
                 "url": f"{base_url()}/editions/{edition.slug}",
                 "tracks": [{"name": t.name, "color": t.colour.lower()} for t in edition.tracks],
                 "rooms": [{"name": n, "guid": room_guid(edition, n)} for n in room_names],
-                "days": [_json_day(edition, day) for day in days],
+                "days": [_json_day(day, placeholder) for day in days],
             },
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    skeleton = json.dumps(document, ensure_ascii=False, indent=2)
+    return _JSON_PLACEHOLDER.sub(lambda found: texts[int(found[1])], skeleton).encode()
 
 
-def _json_day(edition: Edition, day: Day) -> dict:
+def _json_day(day: Day, placeholder) -> dict:
     return {
         "index": day.index,
         "date": day.day.isoformat(),
         "day_start": _iso(day.start),
         "day_end": _iso(day.end),
         "rooms": {
-            name: [_json_event(edition, name, s) for s in room_sessions]
+            name: [placeholder(name, s) for s in room_sessions]
             for name, room_sessions in day.rooms.items()
         },
     }
+
+
+def json_event(edition: Edition, name: str, session_: ConferenceSession) -> str:
+    """One session's event of ``schedule.json``, indented where the file puts it."""
+    text = json.dumps(_json_event(edition, name, session_), ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + JSON_EVENT_INDENT)
 
 
 def _json_event(edition: Edition, name: str, session_: ConferenceSession) -> dict:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload, defer, joinedload, subqueryload
 
 from app.extensions import db
@@ -198,6 +198,129 @@ def programme_sessions(
     return list(db.session.scalars(query).unique())
 
 
+@dataclass(frozen=True, slots=True)
+class SpeakerName:
+    """What the programme shows of a speaker."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammePlace:
+    """A speaker's place in a session, as the programme shows it (``place.speaker.name``)."""
+
+    speaker: SpeakerName
+    role: SpeakerRole
+
+
+@dataclass(eq=False, slots=True)
+class ProgrammeSession:
+    """A session as the programme page shows it: its own columns, its track, room and
+    venue (shared objects, one per edition), and its speakers' names.
+
+    It answers to the names the templates use on a ``ConferenceSession``.
+    """
+
+    id: int
+    edition_id: int
+    kind: SessionKind
+    title: str
+    status: SessionStatus
+    online_url: str | None
+    timezone: str
+    starts_local: datetime
+    ends_local: datetime
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int
+    changed_at: datetime | None
+    updated_at: datetime
+    track: Track | None
+    venue: Venue | None
+    room: Room | None
+    speakers: list[ProgrammePlace]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is SessionStatus.CANCELLED
+
+
+ROW_COLUMNS = (
+    ConferenceSession.id,
+    ConferenceSession.edition_id,
+    ConferenceSession.kind,
+    ConferenceSession.title,
+    ConferenceSession.status,
+    ConferenceSession.online_url,
+    ConferenceSession.timezone,
+    ConferenceSession.starts_local,
+    ConferenceSession.ends_local,
+    ConferenceSession.starts_at,
+    ConferenceSession.ends_at,
+    ConferenceSession.sequence,
+    ConferenceSession.changed_at,
+    ConferenceSession.updated_at,
+    ConferenceSession.track_id,
+    ConferenceSession.venue_id,
+    ConferenceSession.room_id,
+)
+
+
+def _by_id(model, ids: set, known, **options) -> dict:
+    """The rows of ``model`` with these ids: those in ``known`` first, the others read."""
+    found = {item.id: item for item in known if item.id in ids}
+    if missing := ids - found.keys() - {None}:
+        query = select(model).where(model.id.in_(missing))
+        if options.get("with_venue"):
+            query = query.options(joinedload(Room.venue))
+        found.update((item.id, item) for item in db.session.scalars(query))
+    return found
+
+
+def programme_rows(
+    edition: Edition, filters: ProgrammeFilters | None = None, options: FilterOptions | None = None
+) -> list[ProgrammeSession]:
+    """An edition's sessions (cancelled ones included) in time order, as the programme
+    page shows them, read as plain rows: three statements whatever the number of
+    sessions, and no ORM object per session.
+
+    Tracks, rooms and venues are shared objects; those of ``options`` (the filter
+    choices, already read) are not read again.
+    """
+    clauses = session_filter_clauses(edition, filters)
+    rows = db.session.execute(
+        select(*ROW_COLUMNS)
+        .where(*clauses)
+        .order_by(ConferenceSession.starts_at, ConferenceSession.ends_at, ConferenceSession.id)
+    ).all()
+    tracks = _by_id(Track, {row.track_id for row in rows}, options.tracks if options else ())
+    venues = _by_id(Venue, {row.venue_id for row in rows}, options.venues if options else ())
+    rooms = _by_id(Room, {row.room_id for row in rows}, (), with_venue=True)
+    places: dict[int, list[ProgrammePlace]] = {}
+    speakers: dict[int, SpeakerName] = {}
+    for session_id, speaker_id, name, role in db.session.execute(
+        select(SessionSpeaker.session_id, Speaker.id, Speaker.name, SessionSpeaker.role)
+        .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+        .where(SessionSpeaker.session_id.in_(select(ConferenceSession.id).where(*clauses)))
+        .order_by(SessionSpeaker.session_id, SessionSpeaker.position, SessionSpeaker.id)
+    ):
+        speaker = speakers.get(speaker_id) or speakers.setdefault(
+            speaker_id, SpeakerName(speaker_id, name)
+        )
+        places.setdefault(session_id, []).append(ProgrammePlace(speaker, role))
+    return [
+        ProgrammeSession(
+            *row[:14],
+            track=tracks.get(row.track_id),
+            venue=venues.get(row.venue_id),
+            room=rooms.get(row.room_id),
+            speakers=places.get(row.id, []),
+        )
+        for row in rows
+    ]
+
+
 FILTER_PARAMETERS = ("track", "kind", "day", "venue")
 # What an address without filters is parsed against: no choice is needed to check it.
 NO_OPTIONS = FilterOptions(tracks=[], kinds=[], days=[], venues=[])
@@ -344,6 +467,35 @@ def session_with_details(session_id: int) -> ConferenceSession | None:
         .where(ConferenceSession.id == session_id)
         .options(joinedload(ConferenceSession.edition), *_session_loading())
     )
+
+
+def public_session_stamp(session_id: int) -> tuple | None:
+    """What an anonymous reader's session page shows changes with, in one statement: the
+    session's and its edition's stamps and its showcases' latest change.
+
+    :returns: None when there is no such session or its edition is not public.
+    """
+    showcases = (
+        select(func.max(Showcase.updated_at))
+        .join(SessionShowcase, SessionShowcase.showcase_id == Showcase.id)
+        .where(SessionShowcase.session_id == session_id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(
+            Edition.status,
+            Edition.updated_at,
+            ConferenceSession.updated_at,
+            ConferenceSession.changed_at,
+            ConferenceSession.sequence,
+            showcases,
+        )
+        .join(Edition, Edition.id == ConferenceSession.edition_id)
+        .where(ConferenceSession.id == session_id)
+    ).first()
+    if row is None or row[0] not in PUBLIC_STATUSES:
+        return None
+    return tuple(row[1:])
 
 
 def speaker_with_public_sessions(
