@@ -18,7 +18,9 @@
       Array.prototype.forEach.call(body.rows, function (row) {
         var column = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
-          if (!cell.hasAttribute("data-label") && names[column]) {
+          if (!cell.textContent.trim() && !cell.querySelector("img, input, select, button, svg")) {
+            cell.classList.add("cell-empty");
+          } else if (!cell.hasAttribute("data-label") && names[column]) {
             cell.setAttribute("data-label", names[column]);
           }
           column += cell.colSpan || 1;

@@ -294,3 +294,24 @@ def sideways_overflow(page) -> dict | None:
           return {extra, culprits: culprits.slice(0, 6)};
         }"""
     )
+
+
+def axe_problems(page) -> list[str]:
+    """The serious and critical axe-core violations of the page (empty when it passes)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as tests/artefacts/screenshots/<name>.png."""
+    folder = ARTEFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

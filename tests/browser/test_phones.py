@@ -7,6 +7,7 @@ A new page needs no change here: the walk finds it once something links to it.""
 import pytest
 from sqlalchemy import select
 
+from app.demo.upcoming import UPCOMING_SLUG
 from app.extensions import db
 from app.models import User
 from tests.browser.support import (
@@ -67,3 +68,20 @@ def test_no_page_scrolls_sideways_on_a_phone(live, browser, email):
     finally:
         context.close()
     assert too_wide == [], "\n".join(too_wide)
+
+
+def test_cancelling_looks_secondary_beside_the_main_action(live, browser):
+    """The ticket's "Cancel my registration" is outlined, not filled like the main action."""
+    context = _phone(browser, live, "attendee@demo.agora")
+    page = context.new_page()
+    try:
+        page.goto(live.url + with_lang(f"/editions/{UPCOMING_SLUG}/ticket", "en"))
+        cancel = page.get_by_role("button", name="Cancel my registration")
+        style = cancel.evaluate(
+            "b => { const s = getComputedStyle(b);"
+            " return [s.backgroundColor, s.color, s.borderTopStyle]; }"
+        )
+        # The page's own background, the brand's ink, an outline: a secondary button.
+        assert style == ["rgb(255, 255, 255)", "rgb(31, 63, 122)", "solid"]
+    finally:
+        context.close()
