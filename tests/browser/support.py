@@ -12,6 +12,7 @@ import email
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -191,5 +192,126 @@ def check_accessibility(page) -> None:
 def shot(page, name: str) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# Every page a role reaches: the reachability walk, but keeping one address per route.
+# Routes named in these sets are left out of the browser walks: they are files, feeds,
+# JSON, or reached only through a secret link sent by mail.
+def pages_of_role(app: Flask, email: str | None, limit_per_route: int = 1) -> dict[str, str]:
+    """The address of each HTML page ``email`` (None: a visitor) reaches from the home page
+    by following links and GET forms, keyed ``endpoint`` (``endpoint view=...`` for the
+    programme's views); at most ``limit_per_route`` addresses per key."""
+    from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+    from werkzeug.exceptions import HTTPException
+
+    from app.models import User
+    from tests.registrations.test_reachability import _Links
+    from tests.support import sign_in
+
+    client = app.test_client()
+    if email:
+        with app.app_context():
+            user_id = db.session.scalar(db.select(User.id).where(User.email == email))
+        sign_in(client, user_id)
+    adapter = app.url_map.bind("localhost")
+    pages: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    seen: set[str] = set()
+    queue = deque(["/"])
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        parts = urlsplit(url)
+        try:
+            endpoint, _ = adapter.match(parts.path, method="GET")
+        except HTTPException:
+            continue
+        view = dict(parse_qsl(parts.query)).get("view")
+        key = f"{endpoint} view={view}" if view else endpoint
+        if counts.get(key, 0) >= limit_per_route or endpoint in _NOT_BROWSED:
+            continue
+        if endpoint.startswith("api_v1.") or endpoint == "static":
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or not response.mimetype.startswith("text/html"):
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        pages.setdefault(key, url)
+        parser = _Links()
+        parser.feed(response.get_data(as_text=True))
+        for link in parser.links:
+            target = urlsplit(urljoin("http://localhost" + parts.path, link))
+            if target.scheme != "http" or target.netloc != "localhost":
+                continue
+            query = [(k, v) for k, v in parse_qsl(target.query) if k not in {"lang", "next"}]
+            address = target.path + ("?" + urlencode(query) if query else "")
+            if address not in seen:
+                queue.append(address)
+    return pages
+
+
+_NOT_BROWSED = {"auth.logout", "api.healthz", "api.openapi_json"}
+
+DEMO_ROLES = (
+    None,
+    "attendee@demo.agora",
+    "startup@demo.agora",
+    "reviewer@demo.agora",
+    "organiser@demo.agora",
+    "admin@demo.agora",
+)
+
+
+def with_lang(url: str, lang: str) -> str:
+    """``url`` asking for the interface in ``lang``."""
+    return url + ("&" if "?" in url else "?") + f"lang={lang}"
+
+
+def sideways_overflow(page) -> dict | None:
+    """None when the page fits its window; else how far it overflows and the widest
+    elements sticking out (tag, classes, width), to say what to fix."""
+    return page.evaluate(
+        """() => {
+          const width = window.innerWidth;
+          const extra = document.documentElement.scrollWidth - width;
+          if (extra <= 0) return null;
+          const out = (el) => {
+            const box = el.getBoundingClientRect();
+            return box.width > 0 && (box.right > width + 1 || box.left < -1);
+          };
+          const culprits = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            if (!out(el) || (el.parentElement && out(el.parentElement))) continue;
+            const box = el.getBoundingClientRect();
+            const name = [el.tagName.toLowerCase(), ...el.classList].join('.');
+            culprits.push(`${name} ${Math.round(box.left)}..${Math.round(box.right)}`);
+          }
+          return {extra, culprits: culprits.slice(0, 6)};
+        }"""
+    )
+
+
+def axe_problems(page) -> list[str]:
+    """The serious and critical axe-core violations of the page (empty when it passes)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as tests/artefacts/screenshots/<name>.png."""
+    folder = ARTEFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

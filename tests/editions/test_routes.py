@@ -352,7 +352,8 @@ def test_the_dashboard_shows_an_accessible_svg_chart(app, client, casablanca):
     html = text_of(client.get(f"/editions/{casablanca.slug}/manage/dashboard"))
     assert '<svg role="img"' in html and "<title" in html
     assert "Showcases by axis and status" in html and "<table>" in html
-    assert "<script" not in html
+    # The chart needs no script (the site-wide layout helper in the head is not the chart's).
+    assert "<script" not in html.split("<main", 1)[1]
 
 
 def test_casablanca_8th_is_copied_from_the_7th_published_and_public(app, client, casablanca):
