@@ -345,6 +345,7 @@ def store_picture(
     max_width: int,
     max_height: int,
     lossless: bool = False,
+    storage_key: str | None = None,
 ) -> StoredFile:
     """Check a picture, store Agora's own resized copy of it; return what was stored.
 
@@ -356,6 +357,8 @@ def store_picture(
     :param max_width: the widest picture kept, in pixels (larger ones are shrunk).
     :param max_height: the tallest picture kept, in pixels.
     :param lossless: keep it as PNG (logos), rather than JPEG for opaque pictures.
+    :param storage_key: a fixed key (40 hex digits) instead of a random one: the demo's
+        pictures are the same on every load and are written again in place.
     :raises UploadRefused: if the name, the size or the contents are not acceptable.
     """
     filename = clean_filename(raw_filename)
@@ -367,8 +370,9 @@ def store_picture(
         image, max_width=max_width, max_height=max_height, lossless=lossless
     )
     folder = upload_root(area)
-    storage_key = secrets.token_hex(20)
-    temporary = folder / f".{storage_key}.part"
+    if storage_key is None or path_of(area, storage_key) is None:
+        storage_key = secrets.token_hex(20)
+    temporary = folder / f".{secrets.token_hex(20)}.part"
     try:
         temporary.write_bytes(encoded)
         os.replace(temporary, folder / storage_key)

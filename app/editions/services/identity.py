@@ -16,11 +16,14 @@ from app.framing import parse_origins
 from app.models import Edition
 
 
-def set_picture(edition: Edition, kind: str, stream, filename: str | None) -> str | None:
+def set_picture(
+    edition: Edition, kind: str, stream, filename: str | None, *, storage_key: str | None = None
+) -> str | None:
     """Check and store a new ``kind`` of picture (``logo`` or ``banner``) for ``edition``.
 
     The picture is decoded, shrunk to its kind's size, re-encoded without metadata.
 
+    :param storage_key: a fixed key for the stored copy (the demo's pictures), else random.
     :returns: the storage key of the picture it replaces (None if none), to discard.
     :raises UploadRefused: if the file is not a PNG, JPEG or WebP picture, is too large,
         or would be too large once decoded.
@@ -34,6 +37,7 @@ def set_picture(edition: Edition, kind: str, stream, filename: str | None) -> st
         max_width=rule.max_width,
         max_height=rule.max_height,
         lossless=rule.lossless,
+        storage_key=storage_key,
     )
     old = getattr(edition, rule.column)
     setattr(edition, rule.column, stored.storage_key)
