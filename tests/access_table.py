@@ -145,6 +145,7 @@ def build_one_of_everything() -> World:
             "user_id": bystander.id,
             "webhook_id": webhook.id,
             "token_id": 1,
+            "kind": "logo",
         },
     }
     return World(users={k: u.id for k, u in users.items()}, values=values)

@@ -30,7 +30,10 @@ PICTURES_AREA = "editions"
 PICTURE_TYPES = (PNG, JPEG)
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
 PARTNER_KINDS = (AgreementKind.SPONSORSHIP, AgreementKind.PATRONAGE)
-PARTNER_LABELS = {AgreementKind.SPONSORSHIP: _l("Sponsor"), AgreementKind.PATRONAGE: _l("Patron")}
+PARTNER_LABELS = {
+    AgreementKind.SPONSORSHIP: _l("Sponsorship"),
+    AgreementKind.PATRONAGE: _l("Patronage"),
+}
 
 
 @dataclass(frozen=True)
