@@ -43,12 +43,12 @@ def contrast(first: str, second: str) -> float:
 
 
 def text_on(background: str | None) -> str:
-    """The text colour (near-black or white) that reads best on ``background``."""
+    """The text colour that reads best on ``background``: near-black or white, or pure
+    black on the mid-greys where neither reaches 4.5:1 (black always does)."""
     if not is_hex_colour(background):
         return DARK_TEXT
-    if contrast(background, DARK_TEXT) >= contrast(background, LIGHT_TEXT):
-        return DARK_TEXT
-    return LIGHT_TEXT
+    best = max((DARK_TEXT, LIGHT_TEXT), key=lambda text: contrast(background, text))
+    return best if contrast(background, best) >= AA_TEXT else "#000000"
 
 
 def ink_on_page(colour: str, background: str = PAGE_BACKGROUND) -> str:
