@@ -18,6 +18,7 @@ from app.caching import register_edition_stamps
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from app.forms import invalid_form_status
+from app.framing import register_framing
 from app.security import register_input_guards
 from config import Config, config_from_env
 
@@ -150,6 +151,8 @@ CONTENT_SECURITY_POLICY = {
 def register_security_headers(app: Flask) -> None:
     """Security headers by Flask-Talisman: a strict content policy, no framing, no sniffing.
 
+    An edition's programme may be framed by the sites its organisers list
+    (``app/framing.py``); every other page refuses every frame.
     HTTPS is enforced in production only; development and tests serve plain HTTP. The
     client's address, scheme and host are taken from ``X-Forwarded-*`` only through as
     many proxies as ``AGORA_TRUSTED_PROXIES`` says: with none, anyone could forge them
@@ -159,6 +162,8 @@ def register_security_headers(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # Registered first, so it runs after Talisman's headers are set (see register_framing).
+    register_framing(app)
     talisman.init_app(
         app,
         force_https=production,

@@ -4,17 +4,24 @@ Agora accepts a file by what its first bytes say it is (PDF, PNG or JPEG), never
 name or by the type the browser claims; its extension must agree with its bytes, so an
 HTML page named ``.pdf`` or an SVG is refused. It is stored under the upload folder by a
 random key; the user's name for it is only kept, cleaned, to show and to download as.
+
+Images shown on public pages (an edition's logo and banner) go further: Pillow decodes
+them (PNG, JPEG or WebP; never SVG), refuses one that is broken or would take gigabytes
+once decoded, and Agora stores its own copy: resized, re-encoded, without metadata.
 """
 
 import hashlib
+import io
 import os
 import secrets
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from PIL import Image, ImageOps
 from werkzeug.utils import secure_filename
 
 from app.errors import InvalidInput
@@ -30,6 +37,11 @@ SIGNATURES = (
     (JPEG, b"\xff\xd8\xff", ("jpg", "jpeg"), "jpg"),
 )
 TYPE_NAMES = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}
+
+# What Pillow may decode for a picture, and the most pixels it may hold once decoded
+# (a 50 KB PNG can announce 50,000 × 50,000 pixels: 10 GB of memory).
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
+MAX_IMAGE_PIXELS = 40_000_000
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -237,3 +249,141 @@ def discard(area: str, storage_key: str | None) -> None:
     path = path_of(area, storage_key or "")
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+# Pictures ------------------------------------------------------------------------------
+
+
+def _read_at_most(stream, filename: str, limit: int) -> bytes:
+    """Read ``stream`` whole, refusing it as soon as it passes ``limit`` bytes."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(filename, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _not_a_picture(filename: str) -> UploadRefused:
+    return UploadRefused(
+        _(
+            "“%(name)s” is not a picture Agora accepts: only PNG, JPEG and WebP images are "
+            "(not SVG), and their contents are checked, not just their name.",
+            name=filename,
+        ),
+        field="file",
+    )
+
+
+def open_picture(data: bytes, filename: str = "image") -> Image.Image:
+    """Decode ``data`` as a PNG, JPEG or WebP picture and return it fully loaded.
+
+    :raises UploadRefused: if the bytes are no such picture, are damaged, or would take
+        more than :data:`MAX_IMAGE_PIXELS` pixels once decoded.
+    """
+    too_big = UploadRefused(
+        _(
+            "“%(name)s” has too many pixels to be processed (at most %(num)d megapixels); "
+            "export it smaller and try again.",
+            name=filename,
+            num=MAX_IMAGE_PIXELS // 1_000_000,
+        ),
+        field="file",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as probe:
+                if probe.width * probe.height > MAX_IMAGE_PIXELS:
+                    raise too_big
+                probe.verify()
+            # verify() leaves the image unusable: decode it again, for real this time.
+            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+            image.seek(0)
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_big from None
+        except UploadRefused:
+            raise
+        except (OSError, SyntaxError, ValueError, EOFError, Image.UnidentifiedImageError):
+            raise _not_a_picture(filename) from None
+    return image
+
+
+def picture_bytes(image: Image.Image, *, max_width: int, max_height: int, lossless: bool):
+    """Return ``(bytes, content type, extension)`` of ``image`` resized and re-encoded.
+
+    The picture is turned upright (EXIF orientation), shrunk to fit ``max_width`` ×
+    ``max_height`` (never enlarged), and saved without any metadata (EXIF, GPS, ICC,
+    text): PNG when it is ``lossless`` or has transparency, JPEG otherwise.
+    """
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    clean = image.convert("RGBA" if has_alpha else "RGB")
+    clean.info = {}
+    clean.thumbnail((max_width, max_height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if lossless or has_alpha:
+        clean.save(out, format="PNG", optimize=True)
+        return out.getvalue(), PNG, "png"
+    clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue(), JPEG, "jpg"
+
+
+def store_picture(
+    stream,
+    raw_filename: str | None,
+    *,
+    area: str,
+    limit: int,
+    max_width: int,
+    max_height: int,
+    lossless: bool = False,
+    storage_key: str | None = None,
+) -> StoredFile:
+    """Check a picture, store Agora's own resized copy of it; return what was stored.
+
+    What is stored is never the uploaded bytes: only what Pillow decoded and encoded
+    again, so nothing hidden in the file (metadata, trailing data, a script) survives.
+
+    :param area: the folder of this kind of picture (``editions``...).
+    :param limit: the largest upload accepted, in bytes.
+    :param max_width: the widest picture kept, in pixels (larger ones are shrunk).
+    :param max_height: the tallest picture kept, in pixels.
+    :param lossless: keep it as PNG (logos), rather than JPEG for opaque pictures.
+    :param storage_key: a fixed key (40 hex digits) instead of a random one: the demo's
+        pictures are the same on every load and are written again in place.
+    :raises UploadRefused: if the name, the size or the contents are not acceptable.
+    """
+    filename = clean_filename(raw_filename)
+    data = _read_at_most(stream, filename, limit)
+    if not data:
+        raise UploadRefused(_("“%(name)s” is empty.", name=filename), field="file")
+    image = open_picture(data, filename)
+    encoded, content_type, extension = picture_bytes(
+        image, max_width=max_width, max_height=max_height, lossless=lossless
+    )
+    folder = upload_root(area)
+    if storage_key is None or path_of(area, storage_key) is None:
+        storage_key = secrets.token_hex(20)
+    temporary = folder / f".{secrets.token_hex(20)}.part"
+    try:
+        temporary.write_bytes(encoded)
+        os.replace(temporary, folder / storage_key)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return StoredFile(
+        storage_key=storage_key,
+        filename=f"{stem}.{extension}",
+        content_type=content_type,
+        size=len(encoded),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+    )

@@ -147,6 +147,7 @@ def build_one_of_everything() -> World:
             "token_id": 1,
             "commitment_id": 1,
             "change_id": 1,
+            "kind": "logo",
         },
     }
     return World(users={k: u.id for k, u in users.items()}, values=values)

@@ -1,6 +1,7 @@
 """Forms of the organiser pages: series, editions, tracks, venues, rooms, status, copy."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     ColorField,
     DateField,
@@ -206,3 +207,33 @@ class CriterionForm(AgoraForm):
     )
     position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=10_000)])
     submit = SubmitField(_l("Save"))
+
+
+class IdentityForm(AgoraForm):
+    accent_colour = StringField(
+        _l("Accent colour"),
+        validators=[Optional(), Length(max=7)],
+        description=_l(
+            "#rrggbb, e.g. #0f766e. Text on it is written in black or white, whichever "
+            "reads best; leave empty for Agora's own colours."
+        ),
+    )
+    frame_origins = TextAreaField(
+        _l("Sites allowed to show the programme in a frame"),
+        validators=[Length(max=2400)],
+        description=_l(
+            "One site per line, e.g. https://www.ville-bizerte.tn. They may show the "
+            "programme (at its address with ?embed=1) inside their own pages; every other "
+            "site stays refused."
+        ),
+    )
+    submit = SubmitField(_l("Save"), id="identity-submit")
+
+
+class PictureForm(AgoraForm):
+    picture = FileField(_l("Picture (PNG, JPEG or WebP)"))
+    submit = SubmitField(_l("Upload"))
+
+
+class RemovePictureForm(AgoraForm):
+    submit = SubmitField(_l("Remove"))

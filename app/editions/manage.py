@@ -16,6 +16,9 @@ from app.editions.forms import (
     DeleteForm,
     EditionForm,
     GrantForm,
+    IdentityForm,
+    PictureForm,
+    RemovePictureForm,
     RevokeForm,
     RoomForm,
     SeriesForm,
@@ -23,7 +26,7 @@ from app.editions.forms import (
     TrackForm,
     VenueForm,
 )
-from app.errors import Conflict, FormErrors, NotAllowed, NotFound
+from app.errors import Conflict, DomainError, FormErrors, NotAllowed, NotFound
 from app.extensions import db
 from app.forms import ZoneField
 from app.lookups import edition_or_404
@@ -38,6 +41,8 @@ from app.models import (
     Venue,
 )
 from app.permissions import can_organise, is_site_organiser
+from app.timezones import all_zones
+from app.uploads import discard
 
 
 def series_or_404(slug: str) -> Series:
@@ -535,3 +540,77 @@ def delete_criterion(slug, criterion_id):
     db.session.commit()
     flash(_("Review criterion deleted."), "success")
     return back
+
+
+# Identity ---------------------------------------------------------------------------------
+
+
+def _identity_page(edition: Edition, form: IdentityForm, general=(), pictures=None):
+    forms = pictures or {kind: PictureForm(prefix=kind) for kind in queries.PICTURES}
+    return render_template(
+        "editions/manage/identity.html",
+        edition=edition,
+        form=form,
+        general=list(general),
+        picture_forms=forms,
+        remove_form=RemovePictureForm(),
+        palette=queries.accent_palette(edition),
+    )
+
+
+@bp.route("/editions/<slug>/manage/identity", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+def identity(slug):
+    """The edition's logo, banner, accent colour and the sites that may frame it."""
+    edition = edition_or_404(slug)
+    form = IdentityForm()
+    if request.method == "GET":
+        form.accent_colour.data = edition.accent_colour or ""
+        form.frame_origins.data = "\n".join(edition.framing_sites)
+    general = []
+    if form.validate_on_submit():
+        try:
+            services.save_identity(
+                edition,
+                accent_colour=form.accent_colour.data,
+                frame_origins=form.frame_origins.data or "",
+            )
+        except FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Identity saved."), "success")
+            return redirect(url_for("editions.identity", slug=edition.slug))
+    return _identity_page(edition, form, general)
+
+
+@bp.post("/editions/<slug>/manage/identity/<any(logo, banner):kind>")
+@access(Audience.ORGANISER, allow=organises_edition)
+def upload_picture(slug, kind):
+    """Replace or remove the edition's logo or banner."""
+    edition = edition_or_404(slug)
+    back = redirect(url_for("editions.identity", slug=edition.slug))
+    if request.form.get("remove"):
+        old = services.remove_picture(edition, kind)
+        db.session.commit()
+        discard(queries.PICTURES_AREA, old)
+        flash(_("Logo removed.") if kind == "logo" else _("Banner removed."), "success")
+        return back
+    forms = {name: PictureForm(prefix=name) for name in queries.PICTURES}
+    form = forms[kind]
+    upload = form.picture.data
+    try:
+        if upload is None or not getattr(upload, "filename", ""):
+            raise FormErrors({"picture": [_("Choose a PNG, JPEG or WebP picture.")]})
+        old = services.set_picture(edition, kind, upload.stream, upload.filename)
+    except FormErrors as error:
+        _refused(form, error)
+    except DomainError as error:
+        db.session.rollback()
+        form.set_errors({"picture": [error.message]})
+    else:
+        db.session.commit()
+        discard(queries.PICTURES_AREA, old)
+        flash(_("Logo saved.") if kind == "logo" else _("Banner saved."), "success")
+        return back
+    return _identity_page(edition, IdentityForm(formdata=None), pictures=forms)

@@ -75,6 +75,13 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
     call_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     programme_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Identity: storage keys of Agora's own copies of the logo and banner (app/uploads.py),
+    # the accent colour (#rrggbb), and the sites allowed to frame the programme
+    # (origins separated by spaces, checked by app/framing.py).
+    logo_key: Mapped[str | None] = mapped_column(sa.String(40))
+    banner_key: Mapped[str | None] = mapped_column(sa.String(40))
+    accent_colour: Mapped[str | None] = mapped_column(sa.String(7))
+    frame_origins: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     series: Mapped[Series] = relationship(back_populates="editions")
     tracks: Mapped[list["Track"]] = relationship(
@@ -100,11 +107,19 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
             name="call_closes_after_opening",
         ),
         sa.CheckConstraint("number > 0", name="number_positive"),
+        sa.CheckConstraint(
+            "accent_colour IS NULL OR length(accent_colour) = 7", name="accent_colour_hex"
+        ),
     )
 
     @property
     def is_public(self) -> bool:
         return self.status in (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
+
+    @property
+    def framing_sites(self) -> list[str]:
+        """The sites allowed to frame this edition's programme."""
+        return (self.frame_origins or "").split()
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"

@@ -27,7 +27,8 @@ MAIL_ONLY = {
 }
 # Not a page: the health probe of load balancers and monitors, and the JSON API (its
 # operations are listed by the browsable document, /api/v1/docs, linked from every page).
-NOT_PAGES = {"api.healthz", "api.openapi_json"}
+# An edition's accent colours are a stylesheet its pages load with <link>, not a page.
+NOT_PAGES = {"api.healthz", "api.openapi_json", "editions.identity_css"}
 JSON_API_PREFIX = "api_v1."
 # Uploaded files: the demo ships none (no photo, logo, material or document to link).
 UPLOADED_FILES = {

@@ -18,9 +18,29 @@ from app.editions.queries.editions import (
     series_editions,
     version_of,
 )
+from app.editions.queries.identity import (
+    PARTNER_LABELS,
+    PICTURE_TYPES,
+    PICTURES,
+    PICTURES_AREA,
+    accent_palette,
+    home_editions,
+    key_figures,
+    partners,
+    picture_key,
+)
 from app.editions.queries.team import team_of
 
 __all__ = [
+    "PARTNER_LABELS",
+    "PICTURES",
+    "PICTURES_AREA",
+    "PICTURE_TYPES",
+    "accent_palette",
+    "home_editions",
+    "key_figures",
+    "partners",
+    "picture_key",
     "EDITION_STATUS_LABELS",
     "FORMAT_LABELS",
     "all_series",

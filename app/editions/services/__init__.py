@@ -16,6 +16,7 @@ from app.editions.services.editions import (
     update_edition,
     update_series,
 )
+from app.editions.services.identity import remove_picture, save_identity, set_picture
 from app.editions.services.structure import (
     delete_room,
     delete_track,
@@ -46,11 +47,14 @@ __all__ = [
     "grant_role",
     "publish_edition",
     "publish_programme",
+    "remove_picture",
     "revoke_role",
     "save_criterion",
+    "save_identity",
     "save_room",
     "save_track",
     "save_venue",
+    "set_picture",
     "update_edition",
     "update_series",
 ]
