@@ -41,7 +41,6 @@ from app.models import (
     Venue,
 )
 from app.permissions import can_organise, is_site_organiser
-from app.timezones import all_zones
 from app.uploads import discard
 
 
