@@ -15,7 +15,7 @@ more than one site are refused.
 
 import re
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -129,6 +129,8 @@ def allow_listed_framers(response):
 
 def is_embedded() -> bool:
     """Whether the page asked is a frameable page in its minimal layout (``?embed=1``)."""
+    if not has_request_context():
+        return False  # a mail rendered by the outbox worker
     return request.endpoint in FRAMEABLE_ENDPOINTS and request.args.get("embed") == "1"
 
 
