@@ -114,7 +114,8 @@ def _with_frame_ancestors(policy: str, directive: str) -> str:
 
 def allow_listed_framers(response):
     """Let the sites an edition lists frame its programme; leave every other answer alone."""
-    if response.status_code != 200:
+    # A 304 carries headers too: the browser merges them into the page it kept.
+    if response.status_code not in (200, 304):
         return response
     origins = _allowed_origins()
     if not origins:
