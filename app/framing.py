@@ -15,7 +15,7 @@ more than one site are refused.
 
 import re
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -114,7 +114,8 @@ def _with_frame_ancestors(policy: str, directive: str) -> str:
 
 def allow_listed_framers(response):
     """Let the sites an edition lists frame its programme; leave every other answer alone."""
-    if response.status_code != 200:
+    # A 304 carries headers too: the browser merges them into the page it kept.
+    if response.status_code not in (200, 304):
         return response
     origins = _allowed_origins()
     if not origins:
@@ -129,6 +130,8 @@ def allow_listed_framers(response):
 
 def is_embedded() -> bool:
     """Whether the page asked is a frameable page in its minimal layout (``?embed=1``)."""
+    if not has_request_context():
+        return False  # a mail rendered by the outbox worker
     return request.endpoint in FRAMEABLE_ENDPOINTS and request.args.get("embed") == "1"
 
 

@@ -233,7 +233,3 @@ class IdentityForm(AgoraForm):
 class PictureForm(AgoraForm):
     picture = FileField(_l("Picture (PNG, JPEG or WebP)"))
     submit = SubmitField(_l("Upload"))
-
-
-class RemovePictureForm(AgoraForm):
-    submit = SubmitField(_l("Remove"))

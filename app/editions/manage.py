@@ -18,7 +18,6 @@ from app.editions.forms import (
     GrantForm,
     IdentityForm,
     PictureForm,
-    RemovePictureForm,
     RevokeForm,
     RoomForm,
     SeriesForm,
@@ -544,6 +543,11 @@ def delete_criterion(slug, criterion_id):
 # Identity ---------------------------------------------------------------------------------
 
 
+def _fill_identity(form: IdentityForm, edition: Edition) -> None:
+    form.accent_colour.data = edition.accent_colour or ""
+    form.frame_origins.data = "\n".join(edition.framing_sites)
+
+
 def _identity_page(edition: Edition, form: IdentityForm, general=(), pictures=None):
     forms = pictures or {kind: PictureForm(prefix=kind) for kind in queries.PICTURES}
     return render_template(
@@ -552,7 +556,6 @@ def _identity_page(edition: Edition, form: IdentityForm, general=(), pictures=No
         form=form,
         general=list(general),
         picture_forms=forms,
-        remove_form=RemovePictureForm(),
         palette=queries.accent_palette(edition),
     )
 
@@ -564,8 +567,7 @@ def identity(slug):
     edition = edition_or_404(slug)
     form = IdentityForm()
     if request.method == "GET":
-        form.accent_colour.data = edition.accent_colour or ""
-        form.frame_origins.data = "\n".join(edition.framing_sites)
+        _fill_identity(form, edition)
     general = []
     if form.validate_on_submit():
         try:
@@ -612,4 +614,6 @@ def upload_picture(slug, kind):
         discard(queries.PICTURES_AREA, old)
         flash(_("Logo saved.") if kind == "logo" else _("Banner saved."), "success")
         return back
-    return _identity_page(edition, IdentityForm(formdata=None), pictures=forms)
+    identity_form = IdentityForm(formdata=None)
+    _fill_identity(identity_form, edition)
+    return _identity_page(edition, identity_form, pictures=forms)

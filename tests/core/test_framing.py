@@ -6,6 +6,7 @@ without ``X-Frame-Options``, in its full layout and in its minimal one (``?embed
 """
 
 import pytest
+from flask import render_template_string
 
 from app.errors import FormErrors
 from app.extensions import db
@@ -151,3 +152,8 @@ def test_a_session_page_of_a_framed_edition_stays_denied(client, framed, app):
             db.select(ConferenceSession.id).where(ConferenceSession.title == "Framed keynote")
         )
     assert _denied(client.get(f"/sessions/{session_id}"))
+
+
+def test_templates_rendered_outside_a_request_are_never_embedded(app):
+    with app.app_context():
+        assert render_template_string("{{ embedded }}") == "False"
