@@ -427,4 +427,8 @@ def unsubscribe(token):
 @bp.context_processor
 def _labels() -> dict:
     """Pages of the outbox name each kind of mail in words."""
-    return {"kind_label": queries.kind_label}
+    return {"kind_label": queries.kind_label, "category_label": _category_label}
+
+
+def _category_label(category: str) -> str:
+    return str(queries.CATEGORIES.get(category, category))
