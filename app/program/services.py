@@ -591,6 +591,16 @@ def links_text(speaker: Speaker) -> str:
     return "\n".join(f"{link['label']} {link['url']}" for link in speaker.links or [])
 
 
+def _checked(read, name: str, errors: FieldErrors):
+    """Return ``read()``, or None with its messages about ``name`` added to ``errors``."""
+    try:
+        return read()
+    except FormErrors as error:
+        for message in error.errors.get(name, []):
+            errors.add(name, message)
+        return None
+
+
 def update_own_profile(speaker: Speaker, data: dict, *, photo=None) -> Speaker:
     """Change what speakers may change of their own profile: name, title, biography,
     organisation, links and photo (their email, category and account stay the organisers').
@@ -604,22 +614,10 @@ def update_own_profile(speaker: Speaker, data: dict, *, photo=None) -> Speaker:
         organisation = db.session.get(Organisation, data["organisation_id"])
         if organisation is None:
             errors.add("organisation_id", _("Choose an organisation from the list."))
-    links: list = []
+    links = _checked(lambda: parse_links(data.get("links")), "links", errors) or []
     photo_data = None
-    for name, read in (
-        ("links", lambda: parse_links(data.get("links"))),
-        ("photo", lambda: read_photo(photo) if getattr(photo, "filename", "") else None),
-    ):
-        try:
-            result = read()
-        except FormErrors as error:
-            for message in error.errors.get(name, []):
-                errors.add(name, message)
-        else:
-            if name == "links":
-                links = result
-            else:
-                photo_data = result
+    if getattr(photo, "filename", ""):
+        photo_data = _checked(lambda: read_photo(photo), "photo", errors)
     errors.raise_any()
     speaker.name = data["name"]
     speaker.title = data.get("title") or ""
@@ -675,11 +673,7 @@ def save_speaker(data: dict, *, speaker: Speaker | None = None, photo=None) -> S
     user = _account_to_link(data.get("account_email"), speaker, errors)
     links = None
     if "links" in data:
-        try:
-            links = parse_links(data["links"])
-        except FormErrors as error:
-            for message in error.errors["links"]:
-                errors.add("links", message)
+        links = _checked(lambda: parse_links(data["links"]), "links", errors)
     photo_data = None
     if photo is not None and getattr(photo, "filename", ""):
         try:
