@@ -140,6 +140,8 @@ def test_organiser_schedules_a_session(live, browser, width):
         form = page.locator(f"form[action='/sessions/{session_id}/place']")
         _go(page, form.locator("button[type=submit]"))
         assert "Showcases : les startups de la mobilité" in _flash(page, "error")
+        # On a phone the grid scrolls inside its box; the page itself never scrolls sideways.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         _visit_check(page, watch, f"organiser-{width}-05-grid-conflict")
         with live.app.app_context():
             unchanged = db.session.get(ConferenceSession, session_id)
