@@ -7,6 +7,7 @@ A new page needs no change here: the walk finds it once something links to it.""
 import pytest
 from sqlalchemy import select
 
+from app.demo.bizerte import BIZERTE_SLUG
 from app.demo.upcoming import UPCOMING_SLUG
 from app.extensions import db
 from app.models import User
@@ -85,3 +86,25 @@ def test_cancelling_looks_secondary_beside_the_main_action(live, browser):
         assert style == ["rgb(255, 255, 255)", "rgb(31, 63, 122)", "solid"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("address", "first_result"),
+    [
+        ("/showcases", "ul.cards > li"),
+        (f"/editions/{BIZERTE_SLUG}/programme?view=list", ".session-item"),
+    ],
+)
+def test_the_first_result_is_on_a_phones_first_screen(live, browser, address, first_result):
+    """On a phone the filters are folded, so the first result shows without scrolling; on a
+    wide screen they are open."""
+    for width, filters_shown in ((PHONE["width"], False), (1280, True)):
+        context = browser.new_context(viewport={"width": width, "height": PHONE["height"]})
+        page = context.new_page()
+        try:
+            page.goto(live.url + with_lang(address, "en"))
+            assert page.locator(".filter-fields").is_visible() is filters_shown
+            top = page.locator(first_result).first.evaluate("e => e.getBoundingClientRect().top")
+            assert top < PHONE["height"], (width, top)
+        finally:
+            context.close()
