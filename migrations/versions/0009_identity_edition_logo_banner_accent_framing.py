@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0009_identity"
-down_revision = "0008"
+down_revision = "0009_search"
 branch_labels = None
 depends_on = None
 
