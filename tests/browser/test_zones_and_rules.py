@@ -48,7 +48,7 @@ def test_the_visitors_zone_comes_first_in_show_times_in(browser, live, width):
     assert first_group.get_attribute("label") == "Suggested"
     options = first_group.locator("option")
     assert options.first.get_attribute("value") == "Asia/Tokyo"
-    assert "Your zone" in options.first.inner_text()
+    assert "Your zone" in options.first.text_content()  # folded filters hide it on a phone
     assert page.locator("#filter-tz option[value='US/Samoa']").count() == 0
     cookies = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
     assert cookies.get("agora_tz") == "Asia%2FTokyo"

@@ -111,4 +111,4 @@ def test_session_page_query_count_is_small(client, small_and_large, app, countin
         ][:3]
     counts = {counting_statements.for_page(client, f"/sessions/{id_}") for id_ in ids}
     assert len(counts) == 1
-    assert counts.pop() <= 6
+    assert counts.pop() <= 7  # the seats block reads the session's bookings once
