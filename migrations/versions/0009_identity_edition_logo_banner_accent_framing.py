@@ -25,14 +25,16 @@ def upgrade():
         batch_op.add_column(
             sa.Column("frame_origins", sa.Text(), server_default="", nullable=False)
         )
-        batch_op.create_check_constraint(
+        if op.get_bind().dialect.name != 'sqlite':  # SQLite would rebuild the table and cascade deletes
+            batch_op.create_check_constraint(
             "accent_colour_hex", "accent_colour IS NULL OR length(accent_colour) = 7"
         )
 
 
 def downgrade():
     with op.batch_alter_table("editions", schema=None) as batch_op:
-        batch_op.drop_constraint("accent_colour_hex", type_="check")
+        if op.get_bind().dialect.name != 'sqlite':
+            batch_op.drop_constraint("accent_colour_hex", type_="check")
         batch_op.drop_column("frame_origins")
         batch_op.drop_column("accent_colour")
         batch_op.drop_column("banner_key")
