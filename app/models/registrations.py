@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, CreatedMixin, UTCDateTime, enum_type
+from app.models.base import Base, CreatedMixin, TimestampMixin, UTCDateTime, enum_type
 
 
 class RegistrationStatus(enum.Enum):
@@ -21,7 +21,7 @@ def new_ticket_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Registration(CreatedMixin, Base):
+class Registration(TimestampMixin, Base):
     """A person's place at an edition (or on its waiting list), with the ticket that proves it."""
 
     __tablename__ = "registrations"

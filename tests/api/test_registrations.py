@@ -140,3 +140,26 @@ def test_the_organiser_of_another_edition_gets_403(app, client, world):
     url = "/api/v1/editions/someone-elses-edition/registrations"
     answer = client.get(url, headers=world.auth("organiser"))
     assert answer.status_code == 403 and answer.is_json
+
+
+def test_a_registration_made_again_after_a_cancel_shows_in_a_sync(app, client, world):
+    """A sync since the cancel sees the new registration, although its row is an old one."""
+    _open(app, world)
+    url = f"/api/v1/editions/{world.slug}/registration"
+    first = _register(client, world, "attendee").get_json()
+    client.delete(url, headers=world.auth("attendee"))
+    with app.app_context():
+        row = db.session.get(Registration, first["id"])
+        row.updated_at = row.updated_at - timedelta(hours=1)  # the cancel, an hour ago
+        db.session.commit()
+        since = (row.updated_at + timedelta(minutes=1)).isoformat()
+    listing = f"/api/v1/editions/{world.slug}/registrations"
+    headers = world.auth("organiser")
+    synced = client.get(listing, query_string={"updated_since": since}, headers=headers)
+    assert synced.get_json()["total"] == 0
+    again = _register(client, world, "attendee").get_json()
+    assert again["id"] == first["id"] and again["status"] == "registered"
+    synced = client.get(listing, query_string={"updated_since": since}, headers=headers)
+    items = synced.get_json()["items"]
+    assert [item["id"] for item in items] == [first["id"]]
+    assert items[0]["updated_at"] >= since

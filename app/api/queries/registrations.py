@@ -13,15 +13,8 @@ SORT_COLUMNS = {
     "name": func.lower(Registration.full_name),
     "created_at": Registration.created_at,
     "checked_in_at": Registration.checked_in_at,
+    "updated_at": Registration.updated_at,
 }
-# A registration changes when one of these is stamped.
-STAMPS = (
-    Registration.created_at,
-    Registration.waitlisted_at,
-    Registration.promoted_at,
-    Registration.cancelled_at,
-    Registration.checked_in_at,
-)
 
 
 def registrations(
@@ -58,7 +51,7 @@ def registrations(
             )
         )
     if updated_since is not None:
-        query = query.where(or_(*(stamp >= updated_since for stamp in STAMPS)))
+        query = query.where(Registration.updated_at >= updated_since)
     column = SORT_COLUMNS[sort.lstrip("-")]
     query = query.order_by(column.desc() if sort.startswith("-") else column.asc(), Registration.id)
     return paginate(query, page=page, per_page=per_page)

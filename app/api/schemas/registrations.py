@@ -13,6 +13,8 @@ REGISTRATION_SORTS = (
     "-created_at",
     "checked_in_at",
     "-checked_in_at",
+    "updated_at",
+    "-updated_at",
 )
 
 
@@ -44,6 +46,7 @@ class MyRegistrationSchema(Schema):
     created_at = fields.AwareDateTime(required=True)
     checked_in_at = fields.AwareDateTime(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class RegistrationSchema(Schema):
@@ -62,6 +65,7 @@ class RegistrationSchema(Schema):
     promoted_at = fields.AwareDateTime(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
     checked_in_at = fields.AwareDateTime(allow_none=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class RegistrationInput(Schema):
