@@ -8,14 +8,20 @@ edition by its slug and changes nothing.
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from app.auth.services import hash_password
+from app.extensions import db
 from app.models import (
     AgendaEntry,
+    ConferenceSession,
     EditionFormat,
     EditionRole,
     EditionRoleKind,
     Registration,
     RegistrationSettings,
     ReviewCriterion,
+    SessionBooking,
     SessionKind,
     Showcase,
     ShowcaseKind,
@@ -24,6 +30,7 @@ from app.models import (
     SpeakerRole,
     StakeholderCategory,
     Track,
+    User,
 )
 from app.timezones import local_to_utc
 
@@ -31,6 +38,8 @@ UPCOMING_SLUG = "sfax-smart-city-next"
 UPCOMING_ZONE = "Africa/Tunis"
 UPCOMING_CAPACITY = 150
 # Two workshops at the same time on the first morning: an agenda holding both flags them.
+# Both take bookings: the first has seats left, the second is full (two seats, both booked).
+WORKSHOP_SEATS = (24, 2)
 OVERLAPPING_TITLES = (
     "Atelier : jumeaux numériques pour la gestion de l'eau",
     "Atelier : données ouvertes et mobilité partagée",
@@ -166,12 +175,21 @@ def _sessions(loader, edition, start: date, tracks: list[Track]) -> tuple:
 
 
 def _workshops(loader, edition, at, rooms, tracks: list[Track]) -> None:
-    """The two overlapping workshops of the first morning."""
-    for title, room, track, begins, ends in (
-        (OVERLAPPING_TITLES[0], rooms[0], tracks[0], at(0, 10, 30), at(0, 12)),
-        (OVERLAPPING_TITLES[1], rooms[1], tracks[1], at(0, 11), at(0, 12, 30)),
+    """The two overlapping workshops of the first morning, each with a number of seats."""
+    for title, room, track, begins, ends, seats in (
+        (OVERLAPPING_TITLES[0], rooms[0], tracks[0], at(0, 10, 30), at(0, 12), WORKSHOP_SEATS[0]),
+        (OVERLAPPING_TITLES[1], rooms[1], tracks[1], at(0, 11), at(0, 12, 30), WORKSHOP_SEATS[1]),
     ):
-        loader.session(edition, title, SessionKind.WORKSHOP, begins, ends, room=room, track=track)
+        loader.session(
+            edition,
+            title,
+            SessionKind.WORKSHOP,
+            begins,
+            ends,
+            room=room,
+            track=track,
+            capacity=seats,
+        )
 
 
 def _second_half(loader, edition, at, plenary, tracks: list[Track]):
@@ -205,16 +223,45 @@ def _second_half(loader, edition, at, plenary, tracks: list[Track]):
     return panel
 
 
+# Two more attendees, who cannot sign in, hold the two seats of the second workshop, so
+# the demo attendee who books it joins its queue.
+SEAT_HOLDERS = (
+    ("hela.bensalah@example.org", "Hela Ben Salah", "city"),
+    ("youssef.trabelsi@example.org", "Youssef Trabelsi", "startup"),
+)
+
+
 def _attendee(loader, edition, attendee, chosen) -> None:
-    """The demo attendee is registered and has starred ``chosen``."""
-    loader.get_or_create(
-        Registration,
-        user_id=attendee.id,
-        edition_id=edition.id,
-        defaults={"full_name": attendee.display_name, "role": "attendee"},
-    )
+    """The demo attendee is registered and has starred ``chosen``; two other attendees fill
+    the second workshop."""
+    _register(loader, edition, attendee, "attendee")
     for session_ in chosen:
         loader.get_or_create(AgendaEntry, user_id=attendee.id, session_id=session_.id)
+    full = db.session.scalar(
+        select(ConferenceSession).filter_by(edition_id=edition.id, title=OVERLAPPING_TITLES[1])
+    )
+    for email, name, role in SEAT_HOLDERS:
+        person, _ = loader.get_or_create(
+            User,
+            email=email,
+            defaults={
+                "display_name": name,
+                "password_hash": hash_password(secrets.token_urlsafe(24)),
+                "locale": "fr",
+            },
+        )
+        _register(loader, edition, person, role)
+        loader.get_or_create(SessionBooking, session_id=full.id, user_id=person.id)
+        loader.get_or_create(AgendaEntry, user_id=person.id, session_id=full.id)
+
+
+def _register(loader, edition, person, role: str) -> None:
+    loader.get_or_create(
+        Registration,
+        user_id=person.id,
+        edition_id=edition.id,
+        defaults={"full_name": person.display_name, "role": role},
+    )
 
 
 def _startup_showcases(loader, edition, track, today: date) -> None:

@@ -2,10 +2,12 @@
 routes, the factory registers it."""
 
 from flask import Blueprint
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app.organisations.queries import KIND_LABELS as ORGANISATION_KIND_LABELS
 from app.organisations.queries import country_name
+from app.showcases import queries
 from app.showcases.queries import KIND_LABELS, STATUS_LABELS, CallState, call_state
 from app.uploads import MB
 
@@ -37,9 +39,19 @@ def showcase_helpers():
     }
 
 
+def status_for(showcase):
+    return queries.status_seen_by(current_user, showcase)
+
+
+def history_for(showcase):
+    return queries.history_seen_by(current_user, showcase)
+
+
 @bp.context_processor
 def page_helpers():
     return {
+        "status_for": status_for,
+        "history_for": history_for,
         "paragraphs": paragraphs,
         "file_size": file_size,
         "country_name": country_name,

@@ -14,11 +14,13 @@ from app.demo import (
     THINKLAB_SLUG,
     load_demo,
 )
+from app.demo.upcoming import OVERLAPPING_TITLES, UPCOMING_SLUG, WORKSHOP_SEATS
 from app.extensions import db
 from app.models import (
     Agreement,
     AgreementKind,
     Base,
+    BookingStatus,
     ConferenceSession,
     Edition,
     EditionRole,
@@ -32,6 +34,7 @@ from app.models import (
     Thinklab,
     User,
 )
+from app.registrations import queries
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -161,3 +164,15 @@ def test_twinning_has_six_working_groups_in_two_zones():
     assert len(twinning.working_groups) == 6
     assert {g.timezone for g in twinning.working_groups} == {"Europe/Paris", "Asia/Shanghai"}
     assert {p.organisation.country for p in twinning.parties} == {"FR", "CN"}
+
+
+def test_the_upcoming_workshops_take_bookings_and_the_second_is_full():
+    """A newcomer books a seat at the first workshop, and joins the queue of the second."""
+    load_demo()
+    upcoming = edition(UPCOMING_SLUG)
+    for title, seats in zip(OVERLAPPING_TITLES, WORKSHOP_SEATS, strict=True):
+        workshop = db.session.scalar(
+            select(ConferenceSession).filter_by(edition_id=upcoming.id, title=title)
+        )
+        assert workshop.seats == seats
+    assert queries.count_bookings(workshop.id, BookingStatus.BOOKED) == WORKSHOP_SEATS[1]

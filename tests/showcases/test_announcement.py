@@ -140,3 +140,33 @@ def test_decisions_announced_with_the_programme(app, client, agora):
     assert not in_catalogue(app, showcase_id)
     release(client, agora, app, showcase_id)
     assert in_catalogue(app, showcase_id)
+
+
+def test_the_organisation_learns_a_decision_only_when_its_mail_is_released(app, client, agora):
+    """Before the release the delegate sees "Under review" on the showcase, in the list of
+    the organisation's showcases, in the history and through the API; the organisers
+    see the decision at once."""
+    showcase_id = submitted_showcase(app, client, agora)
+    decide(client, agora, showcase_id, "rejected")
+    page = text(client.get(f"/showcases/{showcase_id}"))
+    assert "Not retained" in page  # the organiser's view
+    sign_in(client, agora.founder)
+    with app.app_context():
+        organisation_id = db.session.get(Showcase, showcase_id).organisation_id
+    pages = [
+        text(client.get(f"/showcases/{showcase_id}")),
+        text(client.get(f"/organisations/{organisation_id}/showcases")),
+    ]
+    for page in pages:
+        assert "Under review" in page and "Not retained" not in page
+    assert "decision was taken" not in pages[0]
+    mine = client.get("/api/v1/showcases", query_string={"mine": "true"}).get_json()
+    assert [item["status"] for item in mine["items"]] == ["under_review"]
+    rejected = {"mine": "true", "status": "rejected"}
+    assert client.get("/api/v1/showcases", query_string=rejected).get_json()["total"] == 0
+
+    release(client, agora, app, showcase_id)
+    sign_in(client, agora.founder)
+    page = text(client.get(f"/showcases/{showcase_id}"))
+    assert "Not retained" in page
+    assert client.get("/api/v1/showcases", query_string=rejected).get_json()["total"] == 1

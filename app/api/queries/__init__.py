@@ -46,7 +46,7 @@ from app.permissions import (
     is_site_organiser,
 )
 from app.program.queries import ProgrammeFilters, session_filter_clauses
-from app.showcases.queries import can_see, is_public
+from app.showcases.queries import can_see, is_public, status_seen_by, told_status_is
 
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
 TOKEN_USE_GRANULARITY = timedelta(minutes=1)
@@ -297,12 +297,13 @@ def showcases_values(found: list[Showcase], user: User | None) -> list[dict]:
             full=is_delegate_of(user, showcase.organisation_id)
             or organised is None
             or showcase.edition_id in organised,
+            organises=organised is None or showcase.edition_id in organised,
         )
         for showcase in found
     ]
 
 
-def _showcase_values(showcase: Showcase, *, full: bool) -> dict:
+def _showcase_values(showcase: Showcase, *, full: bool, organises: bool) -> dict:
     values = {
         "id": showcase.id,
         "edition": showcase.edition.slug,
@@ -315,7 +316,7 @@ def _showcase_values(showcase: Showcase, *, full: bool) -> dict:
     }
     if full:
         values.update(
-            status=showcase.status,
+            status=showcase.status if organises else status_seen_by(None, showcase),
             submitted_at=showcase.submitted_at,
             version=showcase.version_id,
         )
@@ -355,8 +356,10 @@ def showcases(
         query = query.where(Showcase.track_id == track)
     if kind is not None:
         query = query.where(Showcase.kind == kind)
-    if status is not None:
+    if status is not None and edition is not None and can_organise(user, edition):
         query = query.where(Showcase.status == status)
+    elif status is not None:
+        query = query.where(told_status_is(status))
     if updated_since is not None:
         query = query.where(Showcase.updated_at >= updated_since)
     query = _order(query, Showcase, sort, tiebreak=Showcase.id)

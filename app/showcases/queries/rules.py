@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.extensions import db
 from app.models import Edition, EditionStatus, Showcase, ShowcaseKind, ShowcaseStatus, User, utcnow
@@ -142,6 +142,45 @@ def can_see(user: User | None, showcase: Showcase) -> bool:
     )
 
 
+def decision_pending(showcase: Showcase) -> bool:
+    """Decided, but the mail of that decision not released: the organisation is not told."""
+    return showcase.status in DECISIONS and showcase.decision_released_at is None
+
+
+def knows_decisions(user: User | None, showcase: Showcase) -> bool:
+    """Organisers and the assigned reviewers follow decisions as they are taken."""
+    return (
+        is_admin(user)
+        or can_organise(user, showcase.edition)
+        or is_assigned_reviewer(user, showcase)
+    )
+
+
+def status_seen_by(user: User | None, showcase: Showcase) -> ShowcaseStatus:
+    """The status ``user`` may know: the organisation sees a decision once it is announced,
+    and "under review" until then."""
+    if decision_pending(showcase) and not knows_decisions(user, showcase):
+        return S.UNDER_REVIEW
+    return showcase.status
+
+
+def history_seen_by(user: User | None, showcase: Showcase) -> list:
+    """The showcase's transitions ``user`` may know: no unannounced decision."""
+    if status_seen_by(user, showcase) is showcase.status:
+        return list(showcase.transitions)
+    return [t for t in showcase.transitions if t.to_status not in DECISIONS]
+
+
+def told_status_is(status: ShowcaseStatus):
+    """A filter on the status as the organisation has been told it (for lists by status)."""
+    unannounced = and_(Showcase.status.in_(DECISIONS), Showcase.decision_released_at.is_(None))
+    if status in DECISIONS:
+        return and_(Showcase.status == status, Showcase.decision_released_at.is_not(None))
+    if status is S.UNDER_REVIEW:
+        return or_(Showcase.status == status, unannounced)
+    return Showcase.status == status
+
+
 def can_see_history(user: User | None, showcase: Showcase) -> bool:
     return (
         is_admin(user)
@@ -154,6 +193,8 @@ def edit_problem(showcase: Showcase, now: datetime | None = None) -> str | None:
     """Why the delegates cannot change ``showcase`` now, or None if they can."""
     if showcase.status is S.WITHDRAWN:
         return _("This showcase was withdrawn: it can no longer be changed.")
+    if decision_pending(showcase):
+        return _("This showcase is being reviewed: it can no longer be changed.")
     if showcase.status in DECISIONS:
         return _("A decision was taken on this showcase: it can no longer be changed.")
     if not call_is_open(showcase.edition, now):
