@@ -1,6 +1,7 @@
 """Configuration of Agora, read once from the environment."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,6 +125,11 @@ class TestingConfig(Config):
     PRINT_MAIL = False
     MAIL_SERVER = None
     PASSWORD_HASH_FAST = True
+    # Uploads of a test run (the demo's pictures among them) go to a folder of their own,
+    # removed when the run ends, never into instance/uploads.
+    UPLOAD_FOLDER = os.environ.get("AGORA_TEST_UPLOAD_FOLDER") or str(
+        Path(tempfile.gettempdir()) / f"agora-test-uploads-{os.getpid()}"
+    )
 
 
 class ProductionConfig(Config):

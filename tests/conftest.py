@@ -5,6 +5,7 @@ points at one. With ``CI=true`` an unreachable PostgreSQL fails the run.
 """
 
 import os
+import shutil
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -162,6 +163,10 @@ def one_of_everything(app) -> World:
         world = build_one_of_everything()
         db.session.commit()
         return world
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(TestingConfig.UPLOAD_FOLDER, ignore_errors=True)
 
 
 def pytest_configure(config):
