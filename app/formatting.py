@@ -4,6 +4,7 @@ Pages show dates through these helpers only (ISO forms belong in machine-readabl
 attributes such as ``<time datetime>`` and form values).
 """
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -133,10 +134,33 @@ def day_and_time(
 
 
 def date_range(start: date, end: date) -> str:
-    """Format a range of days compactly in the reader's language."""
+    """Format a range of days compactly in the reader's language, saying the month and
+    year once when both days share them ("15–16 janvier 2027", "January 15–16, 2027",
+    "21 juin – 2 juillet 2020")."""
     if start == end:
         return long_date(start)
-    return f"{long_date(start)} – {long_date(end)}"
+    return _formatted_range(start, end, str(format_locale()))
+
+
+@lru_cache(maxsize=1024)
+def _formatted_range(start: date, end: date, locale_name: str) -> str:
+    # CLDR's interval patterns for the abbreviated month, written with the month's name.
+    locale = Locale.parse(locale_name)
+    differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    first, second = (
+        re.sub(r"(?<!M)MMM(?!M)", "MMMM", part)
+        for part in locale.interval_formats["yMMMd"][differs]
+    )
+    if locale.language == "fr":
+        # "1er juin": the first of the month is an ordinal, at either end.
+        first = _first_of_month(first, start)
+        second = _first_of_month(second, end)
+    formatted = babel_format_date(start, format=first, locale=locale)
+    return formatted + babel_format_date(end, format=second, locale=locale)
+
+
+def _first_of_month(pattern: str, day: date) -> str:
+    return re.sub(r"(?<!d)d(?!d)", "d'er'", pattern, count=1) if day.day == 1 else pattern
 
 
 def number(value: float | int | None) -> str:
