@@ -67,7 +67,10 @@ class EditionForm(AgoraForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
     original_lang = SelectField(
         _l("Language of the title, theme and description"),
-        choices=[SelectChoice(lang, LANGUAGE_LABELS[lang]) for lang in TEXT_LANGUAGES],
+        choices=[
+            SelectChoice(lang, LANGUAGE_LABELS[lang], render_kw={"lang": lang})
+            for lang in TEXT_LANGUAGES
+        ],
         default=DEFAULT_TEXT_LANGUAGE,
         description=_l("The edition's Languages page gives them in the other languages."),
     )

@@ -652,7 +652,10 @@ def edit_text(slug, language):
     lang = language
     edition = edition_or_404(slug)
     if lang == edition.original_lang:
-        flash(_("The edition's own texts are in this language: change them here."), "info")
+        flash(
+            _("The edition's own texts are in this language: change them on its details page."),
+            "info",
+        )
         return redirect(url_for("editions.edit_edition", slug=edition.slug))
     existing = queries.texts_by_language(edition).get(lang)
     form = EditionTextForm(obj=existing)
@@ -664,10 +667,7 @@ def edit_text(slug, language):
             general = _refused(form, error)
         else:
             db.session.commit()
-            flash(
-                _("Texts in %(language)s saved.", language=queries.LANGUAGE_LABELS[lang]),
-                "success",
-            )
+            flash(_("Texts saved."), "success")
             return _languages_page(edition)
     # What is typed is in ``lang``: the browser spells and lays it out that way.
     typed = {"lang": lang, "dir": queries.direction_of(lang)}
@@ -699,5 +699,5 @@ def delete_text(slug, language):
         flash(error.message, "error")
         return _languages_page(edition)
     db.session.commit()
-    flash(_("Texts in %(language)s removed.", language=queries.LANGUAGE_LABELS[lang]), "success")
+    flash(_("Texts removed."), "success")
     return _languages_page(edition)

@@ -8,12 +8,13 @@ which language it is (``lang`` and ``dir`` attributes).
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from app.formatting import RIGHT_TO_LEFT
+from app.labels import LANGUAGE_NAMES
 from app.models import TEXT_LANGUAGES, Edition, EditionText
 
-LANGUAGE_LABELS = {"en": _l("English"), "fr": _l("French"), "ar": _l("Arabic")}
+# Each language named in itself, as the language switch names them: never inflected in a
+# sentence, and read by whoever reads that language.
+LANGUAGE_LABELS = {lang: LANGUAGE_NAMES[lang] for lang in TEXT_LANGUAGES}
 
 
 def direction_of(lang: str) -> str:

@@ -20,7 +20,7 @@ from app.editions.queries.editions import (
     unpublish_problems,
     version_of,
 )
-from app.editions.queries.texts import LANGUAGE_LABELS, texts_by_language
+from app.editions.queries.texts import texts_by_language
 from app.errors import Conflict, FieldErrors, FormErrors
 from app.extensions import db
 from app.formatting import day_and_time
@@ -188,9 +188,8 @@ def _check_original_language(lang: str | None, edition: Edition | None, errors) 
         errors.add(
             LANGUAGE_FIELD,
             _(
-                "This edition already gives its texts in %(language)s besides: remove them "
-                "on its Languages page first.",
-                language=LANGUAGE_LABELS[lang],
+                "The edition gives its texts in this language besides the original: remove "
+                "them on its Languages page first."
             ),
         )
 

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.editions.queries.texts import LANGUAGE_LABELS, texts_by_language
+from app.editions.queries.texts import texts_by_language
 from app.errors import FieldErrors, FormErrors, NotFound
 from app.extensions import db
 from app.forms import LONG_TEXT
@@ -26,17 +26,10 @@ def _check_language(edition: Edition, lang: str) -> None:
     if lang not in TEXT_LANGUAGES:
         raise FormErrors({"": [_("Agora has no interface in this language.")]})
     if lang == edition.original_lang:
-        raise FormErrors(
-            {
-                "": [
-                    _(
-                        "%(language)s is the language of the edition's own texts: change them "
-                        "on its details page.",
-                        language=LANGUAGE_LABELS[lang],
-                    )
-                ]
-            }
+        message = _(
+            "The edition's own texts are in this language: change them on its details page."
         )
+        raise FormErrors({"": [message]})
 
 
 def save_text(
