@@ -1,8 +1,9 @@
-"""The demo editions' title, theme and description in Arabic and English, beside their
-French originals, so a newcomer sees them with ?lang=ar or ?lang=en.
+"""The demo editions' title, theme and description in Arabic (and for two of them in
+English) beside their French originals, so a newcomer sees them with ?lang=ar or ?lang=en.
 
-Only a missing language is added: a second run, or an organiser's own wording, is left
-as it is.
+Casablanca and Sfax have no English texts: a reader in English sees their French
+originals, as with any edition not given in the reader's language. Only a missing
+language is added: a second run, or an organiser's own wording, is left as it is.
 """
 
 from app.demo.bizerte import BIZERTE_SLUG
@@ -49,12 +50,6 @@ TEXTS = {
             "أغورا لعرض المشاريع: تقدم الشركات والمبتكرون والشركات الناشئة والجماعات "
             "الترابية مشاريعها وفق خمسة محاور.",
         ),
-        "en": (
-            "Casablanca Smart City 2023 — 7th edition",
-            "Smart city, towards sustainable metropolitan transitions",
-            "An Agora of showcases: companies, innovators, startups and local governments "
-            "present their projects along five axes.",
-        ),
     },
     UPCOMING_SLUG: {
         "ar": (
@@ -62,18 +57,12 @@ TEXTS = {
             "خدمات حضرية مقتصدة ومفتوحة",
             "يومان من المؤتمرات وورشات العمل وعروض المشاريع: باب الترشح مفتوح، وكذلك التسجيل.",
         ),
-        "en": (
-            "Sfax Smart City — next edition",
-            "Frugal and open urban services",
-            "Two days of conferences, workshops and showcases: the call is open, and so is "
-            "registration.",
-        ),
     },
 }
 
 
 def load(loader) -> None:
-    """Give the demo editions their texts in Arabic and English, where missing."""
+    """Give the demo editions their texts in Arabic (and English), where missing."""
     for slug, languages in TEXTS.items():
         edition = db.session.scalar(db.select(Edition).where(Edition.slug == slug))
         if edition is None:
