@@ -114,7 +114,7 @@ def build_one_of_everything() -> World:
     bystander = make_user()
     db.session.flush()
     values = {
-        "editions": {"slug": edition.slug},
+        "editions": {"slug": edition.slug, "language": "ar"},
         "series": {"slug": edition.series.slug},
         "showcases": {"id": showcase.id},
         "sessions": {"id": session_.id},

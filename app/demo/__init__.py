@@ -10,7 +10,16 @@ One module per case: ``bizerte``, ``caravan``, ``casablanca``, ``issy_leshan``,
 
 import logging
 
-from app.demo import bizerte, caravan, casablanca, emadina, identity, issy_leshan, upcoming
+from app.demo import (
+    bizerte,
+    caravan,
+    casablanca,
+    emadina,
+    identity,
+    issy_leshan,
+    texts,
+    upcoming,
+)
 from app.demo.accounts import ACCOUNTS, DEMO_EMAILS, DEMO_PASSWORD
 from app.demo.bizerte import BIZERTE_SLUG, PLANTED_CONFLICT_TITLE, THINKLAB_SLUG
 from app.demo.caravan import CARAVAN_SLUG, CARAVAN_STOPS
@@ -54,6 +63,7 @@ def load_demo() -> dict[str, int]:
     emadina.load(loader)
     upcoming.load(loader)
     identity.load(loader)
+    texts.load(loader)
     db.session.flush()
     logger.info("demo data loaded: %s", dict(loader.created))
     return dict(loader.created)

@@ -3,6 +3,9 @@
 from flask import Blueprint, g
 from flask_login import current_user
 
+from app.editions.queries.texts import ShownTexts, shown_texts
+from app.formatting import language
+from app.models import Edition
 from app.permissions import organises_any
 
 bp = Blueprint("editions", __name__)
@@ -22,3 +25,13 @@ def manage_link():
         return g.agora_organises_something
 
     return {"organises_something": organises_something}
+
+
+@bp.app_template_global()
+def edition_texts(edition: Edition) -> ShownTexts:
+    """The edition's title, theme and description in the reader's language when it gives
+    them in it, else in their original language; each says which (``lang``, ``dir``).
+
+    Reads ``edition.texts``: pages listing editions load them with the editions.
+    """
+    return shown_texts(edition, language())

@@ -25,9 +25,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.editions.queries import edition_number_taken, edition_slug_taken
+from app.editions.queries import LANGUAGE_LABELS, edition_number_taken, edition_slug_taken
 from app.forms import LONG_TEXT, AgoraForm, ZoneField
-from app.models import EditionFormat, EditionRoleKind, EditionStatus
+from app.models import (
+    DEFAULT_TEXT_LANGUAGE,
+    TEXT_LANGUAGES,
+    EditionFormat,
+    EditionRoleKind,
+    EditionStatus,
+)
 from app.timezones import is_valid_zone
 
 SLUG = Regexp(
@@ -59,6 +65,15 @@ class EditionForm(AgoraForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     theme = StringField(_l("Theme"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    original_lang = SelectField(
+        _l("Language of the title, theme and description"),
+        choices=[
+            SelectChoice(lang, LANGUAGE_LABELS[lang], render_kw={"lang": lang})
+            for lang in TEXT_LANGUAGES
+        ],
+        default=DEFAULT_TEXT_LANGUAGE,
+        description=_l("The edition's Languages page gives them in the other languages."),
+    )
     format = SelectField(
         _l("Format"),
         choices=[
@@ -228,6 +243,15 @@ class IdentityForm(AgoraForm):
         ),
     )
     submit = SubmitField(_l("Save"), id="identity-submit")
+
+
+class EditionTextForm(AgoraForm):
+    """An edition's title, theme and description in one language besides the original."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    theme = StringField(_l("Theme"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=LONG_TEXT)])
+    submit = SubmitField(_l("Save"))
 
 
 class PictureForm(AgoraForm):

@@ -15,6 +15,7 @@ from app.editions.forms import (
     CriterionForm,
     DeleteForm,
     EditionForm,
+    EditionTextForm,
     GrantForm,
     IdentityForm,
     PictureForm,
@@ -140,7 +141,7 @@ def _edition_form(edition: Edition | None = None) -> EditionForm:
 
 
 def _edition_data(form: EditionForm) -> dict:
-    return form.data_for(*services.EDITION_FIELDS)
+    return form.data_for(*services.EDITION_FIELDS, services.LANGUAGE_FIELD)
 
 
 def _edition_form_page(form: EditionForm, edition: Edition | None, general: list[str]):
@@ -617,3 +618,86 @@ def upload_picture(slug, kind):
     identity_form = IdentityForm(formdata=None)
     _fill_identity(identity_form, edition)
     return _identity_page(edition, identity_form, pictures=forms)
+
+
+# Languages --------------------------------------------------------------------------------
+
+
+def _languages_page(edition: Edition):
+    return redirect(url_for("editions.languages", slug=edition.slug))
+
+
+@bp.get("/editions/<slug>/manage/languages")
+@access(Audience.ORGANISER, allow=organises_edition)
+def languages(slug):
+    """The edition's title, theme and description in the languages besides the original."""
+    edition = edition_or_404(slug)
+    return render_template(
+        "editions/manage/languages.html",
+        edition=edition,
+        languages=queries.other_languages(edition),
+        texts=queries.texts_by_language(edition),
+        language_labels=queries.LANGUAGE_LABELS,
+        delete_form=DeleteForm(),
+    )
+
+
+@bp.route("/editions/<slug>/manage/languages/<any(en, fr, ar):language>", methods=["GET", "POST"])
+@access(Audience.ORGANISER, allow=organises_edition)
+def edit_text(slug, language):
+    """Give or change the edition's title, theme and description in ``language``.
+
+    (Not ``lang``: that query parameter switches the interface's language.)
+    """
+    lang = language
+    edition = edition_or_404(slug)
+    if lang == edition.original_lang:
+        flash(
+            _("The edition's own texts are in this language: change them on its details page."),
+            "info",
+        )
+        return redirect(url_for("editions.edit_edition", slug=edition.slug))
+    existing = queries.texts_by_language(edition).get(lang)
+    form = EditionTextForm(obj=existing)
+    general = []
+    if form.validate_on_submit():
+        try:
+            services.save_text(edition, lang, **form.data_for(*services.TEXT_FIELDS))
+        except FormErrors as error:
+            general = _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Texts saved."), "success")
+            return _languages_page(edition)
+    # What is typed is in ``lang``: the browser spells and lays it out that way.
+    typed = {"lang": lang, "dir": queries.direction_of(lang)}
+    for name in services.TEXT_FIELDS:
+        form[name].render_kw = {**(form[name].render_kw or {}), **typed}
+    return render_template(
+        "editions/manage/text_form.html",
+        edition=edition,
+        form=form,
+        lang=lang,
+        language_label=queries.LANGUAGE_LABELS[lang],
+        existing=existing,
+        general=general,
+    )
+
+
+@bp.post("/editions/<slug>/manage/languages/<any(en, fr, ar):language>/delete")
+@access(Audience.ORGANISER, allow=organises_edition)
+def delete_text(slug, language):
+    lang = language
+    edition = edition_or_404(slug)
+    if not DeleteForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return _languages_page(edition)
+    try:
+        services.delete_text(edition, lang)
+    except NotFound as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _languages_page(edition)
+    db.session.commit()
+    flash(_("Texts removed."), "success")
+    return _languages_page(edition)

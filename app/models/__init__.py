@@ -23,9 +23,12 @@ from app.models.api import (
 from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
 from app.models.editions import (
+    DEFAULT_TEXT_LANGUAGE,
+    TEXT_LANGUAGES,
     Edition,
     EditionFormat,
     EditionStatus,
+    EditionText,
     Room,
     Series,
     Track,
@@ -89,6 +92,8 @@ from app.models.thinklabs import (
 from app.models.users import EditionRole, EditionRoleKind, User, UserSession
 
 __all__ = [
+    "DEFAULT_TEXT_LANGUAGE",
+    "TEXT_LANGUAGES",
     "WebhookEvent",
     "WebhookDelivery",
     "WebhookAttempt",
@@ -120,6 +125,7 @@ __all__ = [
     "EditionRole",
     "EditionRoleKind",
     "EditionStatus",
+    "EditionText",
     "InvitationStatus",
     "MailTemplateOverride",
     "MeetingChange",

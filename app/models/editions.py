@@ -23,6 +23,13 @@ class EditionStatus(enum.Enum):
     ARCHIVED = "archived"
 
 
+# The languages an edition's texts may be written in: those of the interface. A code, as
+# ``User.locale`` is, not a state: a CHECK constraint keeps the column to these.
+TEXT_LANGUAGES = ("en", "fr", "ar")
+DEFAULT_TEXT_LANGUAGE = "fr"
+_KNOWN_LANGUAGE = "IN ('en', 'fr', 'ar')"
+
+
 class Series(CreatedMixin, Base):
     __tablename__ = "series"
 
@@ -60,6 +67,11 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     theme: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language the title, theme and description above are written in; the same
+    # texts in other languages are ``texts`` (EditionText).
+    original_lang: Mapped[str] = mapped_column(
+        sa.String(8), default=DEFAULT_TEXT_LANGUAGE, server_default=DEFAULT_TEXT_LANGUAGE
+    )
     format: Mapped[EditionFormat] = mapped_column(enum_type(EditionFormat, "format"))
     timezone: Mapped[str] = mapped_column(sa.String(64))
     start_date: Mapped[date]
@@ -98,6 +110,12 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
         order_by="ReviewCriterion.position",
         cascade="all, delete-orphan",
     )
+    texts: Mapped[list["EditionText"]] = relationship(
+        back_populates="edition",
+        order_by="EditionText.lang",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("series_id", "number"),
@@ -110,6 +128,7 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
         sa.CheckConstraint(
             "accent_colour IS NULL OR length(accent_colour) = 7", name="accent_colour_hex"
         ),
+        sa.CheckConstraint(f"original_lang {_KNOWN_LANGUAGE}", name="original_lang_known"),
     )
 
     @property
@@ -123,6 +142,33 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"
+
+
+class EditionText(TimestampMixin, Base):
+    """An edition's title, theme and description in a language other than its original.
+
+    An empty theme or description means "not given in this language": the original
+    shows instead.
+    """
+
+    __tablename__ = "edition_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    theme: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    edition: Mapped[Edition] = relationship(back_populates="texts")
+
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "lang"),
+        sa.CheckConstraint(f"lang {_KNOWN_LANGUAGE}", name="lang_known"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<EditionText {self.edition_id} {self.lang}>"
 
 
 class Track(Base):

@@ -79,6 +79,10 @@ def edition_pages(app, slug: str) -> list[tuple[str, str]]:
             ("GET", f"{base}/venues/{venue.id}/rooms/new"),
             ("GET", f"{base}/rooms/{room.id}/edit"),
             ("POST", f"{base}/rooms/{room.id}/delete"),
+            ("GET", f"{base}/languages"),
+            ("GET", f"{base}/languages/ar"),
+            ("POST", f"{base}/languages/ar"),
+            ("POST", f"{base}/languages/ar/delete"),
         ]
 
 

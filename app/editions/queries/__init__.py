@@ -30,8 +30,26 @@ from app.editions.queries.identity import (
     picture_key,
 )
 from app.editions.queries.team import team_of
+from app.editions.queries.texts import (
+    LANGUAGE_LABELS,
+    ShownText,
+    ShownTexts,
+    direction_of,
+    other_languages,
+    shown_texts,
+    text_in,
+    texts_by_language,
+)
 
 __all__ = [
+    "LANGUAGE_LABELS",
+    "ShownText",
+    "ShownTexts",
+    "direction_of",
+    "other_languages",
+    "shown_texts",
+    "text_in",
+    "texts_by_language",
     "PARTNER_LABELS",
     "PICTURES",
     "PICTURES_AREA",

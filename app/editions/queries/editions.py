@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.formatting import long_date
@@ -55,7 +55,11 @@ def public_editions() -> list[Edition]:
     query = (
         select(Edition)
         .where(Edition.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Edition.series), selectinload(Edition.venues))
+        .options(
+            selectinload(Edition.series),
+            selectinload(Edition.venues),
+            selectinload(Edition.texts),
+        )
         .order_by(Edition.start_date.desc(), Edition.id)
     )
     return list(db.session.scalars(query))
@@ -77,7 +81,7 @@ def series_editions(series: Series, user: User | None) -> list[Edition]:
     query = (
         select(Edition)
         .where(Edition.series_id == series.id)
-        .options(selectinload(Edition.venues))
+        .options(selectinload(Edition.venues), selectinload(Edition.texts))
         .order_by(Edition.number.desc())
     )
     if not is_site_organiser(user):
@@ -94,9 +98,11 @@ def edition_for_page(slug: str) -> Edition | None:
             selectinload(Edition.series),
             selectinload(Edition.tracks),
             selectinload(Edition.venues).selectinload(Venue.rooms),
+            # Joined, not one more statement: an edition has two other languages at most.
+            joinedload(Edition.texts),
         )
     )
-    return db.session.scalar(query)
+    return db.session.scalars(query).unique().first()
 
 
 def partner_agreements(edition: Edition) -> list[Agreement]:

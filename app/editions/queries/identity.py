@@ -126,7 +126,11 @@ def home_editions(today: date | None = None) -> tuple[list[Edition], list[Editio
     query = (
         select(Edition)
         .where(Edition.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Edition.series), selectinload(Edition.venues))
+        .options(
+            selectinload(Edition.series),
+            selectinload(Edition.venues),
+            selectinload(Edition.texts),
+        )
         .order_by(Edition.start_date, Edition.id)
     )
     editions = list(db.session.scalars(query))

@@ -5,6 +5,7 @@ Functions flush and never commit: the caller owns the transaction.
 
 from app.editions.services.editions import (
     EDITION_FIELDS,
+    LANGUAGE_FIELD,
     SERIES_FIELDS,
     StaleEdit,
     change_status,
@@ -31,10 +32,13 @@ from app.editions.services.team import (
     revoke_role,
     save_criterion,
 )
+from app.editions.services.texts import TEXT_FIELDS, delete_text, save_text
 
 __all__ = [
     "EDITION_FIELDS",
+    "LANGUAGE_FIELD",
     "SERIES_FIELDS",
+    "TEXT_FIELDS",
     "StaleEdit",
     "change_status",
     "copy_edition",
@@ -42,6 +46,7 @@ __all__ = [
     "create_series",
     "delete_criterion",
     "delete_room",
+    "delete_text",
     "delete_track",
     "delete_venue",
     "grant_role",
@@ -52,6 +57,7 @@ __all__ = [
     "save_criterion",
     "save_identity",
     "save_room",
+    "save_text",
     "save_track",
     "save_venue",
     "set_picture",

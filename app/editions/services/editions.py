@@ -20,10 +20,12 @@ from app.editions.queries.editions import (
     unpublish_problems,
     version_of,
 )
+from app.editions.queries.texts import texts_by_language
 from app.errors import Conflict, FieldErrors, FormErrors
 from app.extensions import db
 from app.formatting import day_and_time
 from app.models import (
+    TEXT_LANGUAGES,
     Edition,
     EditionFormat,
     EditionRole,
@@ -60,6 +62,8 @@ EDITION_FIELDS = (
     "call_opens_local",
     "call_closes_local",
 )
+# Optional in ``data``: an edition made without it (the API) is written in the default.
+LANGUAGE_FIELD = "original_lang"
 
 
 class StaleEdit(Conflict):
@@ -168,8 +172,26 @@ def _validate_edition(data: dict, *, edition: Edition | None, series: Series) ->
     opens, closes = instants.get("call_opens_local"), instants.get("call_closes_local")
     if opens and closes and closes <= opens:
         errors.add("call_closes_local", _("The call must close after it opens."))
+    _check_original_language(data.get(LANGUAGE_FIELD), edition, errors)
     errors.raise_any()
     return instants
+
+
+def _check_original_language(lang: str | None, edition: Edition | None, errors) -> None:
+    """An edition's own texts are in a language of the interface, and in none that it
+    already gives them in besides (those would never show)."""
+    if lang is None:
+        return
+    if lang not in TEXT_LANGUAGES:
+        errors.add(LANGUAGE_FIELD, _("Choose one of the languages in the list."))
+    elif edition is not None and lang in texts_by_language(edition):
+        errors.add(
+            LANGUAGE_FIELD,
+            _(
+                "The edition gives its texts in this language besides the original: remove "
+                "them on its Languages page first."
+            ),
+        )
 
 
 def create_edition(series: Series, data: dict, *, created_by: User | None = None) -> Edition:
@@ -236,6 +258,8 @@ def _assign(edition: Edition, data: dict) -> None:
         if value is None and name in ("theme", "description", "patronage", "organised_by"):
             value = ""
         setattr(edition, name, value)
+    if data.get(LANGUAGE_FIELD):
+        edition.original_lang = data[LANGUAGE_FIELD]
 
 
 # Status ---------------------------------------------------------------------------------
@@ -345,7 +369,8 @@ def copy_edition(
 ) -> CopyResult:
     """Create the next edition of ``source``'s series with its structure.
 
-    Copies the format, zone, theme, description, patronage and organiser, the tracks,
+    Copies the format, zone, theme, description and their language (not their texts in
+    other languages: the title changes), patronage and organiser, the tracks,
     venues with their rooms, review criteria and organisers; dates and the call window
     move by the difference in years. The copy is a draft.
 
@@ -367,6 +392,7 @@ def copy_edition(
         "organised_by": source.organised_by,
         "call_opens_local": _shift_years(source.call_opens_local, years),
         "call_closes_local": _shift_years(source.call_closes_local, years),
+        LANGUAGE_FIELD: source.original_lang,
     }
     notes = []
     for name in ("call_opens_local", "call_closes_local"):
