@@ -3,9 +3,10 @@
 A public page or feed is a pure function of its data version (and the reader's
 language), so keeping the built answer per version changes nothing anyone sees; it only
 spares building the same bytes again. An edition's version takes its sessions' latest
-change and the edition's own ``updated_at``; tracks, venues, rooms, speakers and their
-places in sessions have no timestamp of their own, so a change to one of them stamps the
-editions it appears in (:func:`stamp_editions`), in the same flush.
+change and the edition's own ``updated_at``; tracks, venues, rooms, speakers, their
+places in sessions and organisations (named beside speakers and showcases) have no
+timestamp of their own, so a change to one of them stamps the editions it appears in
+(:func:`stamp_editions`), in the same flush.
 """
 
 import hashlib
@@ -20,9 +21,11 @@ from sqlalchemy.orm import Session
 from app.models import (
     ConferenceSession,
     Edition,
+    Organisation,
     Room,
     SessionShowcase,
     SessionSpeaker,
+    Showcase,
     Speaker,
     Track,
     Venue,
@@ -109,6 +112,8 @@ def _collect(item, found: dict[str, set]) -> None:
         found["session"].add(item.session_id)
     elif isinstance(item, Speaker) and item.id is not None:
         found["speaker"].add(item.id)
+    elif isinstance(item, Organisation) and item.id is not None:
+        found["organisation"].add(item.id)
 
 
 def _edition_clauses(found: dict[str, set]) -> list:
@@ -129,12 +134,23 @@ def _edition_clauses(found: dict[str, set]) -> list:
             .where(SessionSpeaker.speaker_id.in_(ids))
         )
         clauses.append(Edition.id.in_(query))
+    if ids := found["organisation"]:
+        speaking = (
+            select(ConferenceSession.edition_id)
+            .join(SessionSpeaker, SessionSpeaker.session_id == ConferenceSession.id)
+            .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+            .where(Speaker.organisation_id.in_(ids))
+        )
+        showing = select(Showcase.edition_id).where(Showcase.organisation_id.in_(ids))
+        clauses.extend([Edition.id.in_(speaking), Edition.id.in_(showing)])
     return clauses
 
 
 def stamp_editions(session: Session, flush_context, instances) -> None:
     """Stamp the editions whose programme shows something changed in this flush."""
-    found: dict[str, set] = {"edition": set(), "venue": set(), "session": set(), "speaker": set()}
+    found: dict[str, set] = {
+        kind: set() for kind in ("edition", "venue", "session", "speaker", "organisation")
+    }
     for item in (*session.new, *session.dirty, *session.deleted):
         if item in session.dirty and not session.is_modified(item):
             continue
