@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defaultload, defer, joinedload, subqueryload
 
 from app.extensions import db
@@ -278,8 +278,49 @@ def _by_id(model, ids: set, known, **options) -> dict:
     return found
 
 
+def _on_days(days: list[date]):
+    """The condition that a session starts (venue wall clock) on one of ``days``."""
+    return or_(
+        *(
+            (ConferenceSession.starts_local >= datetime.combine(day, time(0, 0)))
+            & (ConferenceSession.starts_local < datetime.combine(day + timedelta(days=1), time(0)))
+            for day in days
+        )
+    )
+
+
+def day_versions(edition: Edition, filters: ProgrammeFilters | None = None) -> dict[date, tuple]:
+    """For each day of the programme (venue wall clock), what its sessions' version is made
+    of (count, latest changes, sums of sequences and ids), in one statement.
+
+    A day of the programme page is kept per its version: a change to one session builds
+    that session's day again, not the others.
+    """
+    day = func.date(ConferenceSession.starts_local)
+    rows = db.session.execute(
+        select(
+            day,
+            func.count(ConferenceSession.id),
+            func.max(ConferenceSession.updated_at),
+            func.max(ConferenceSession.changed_at),
+            func.sum(ConferenceSession.sequence),
+            func.sum(ConferenceSession.id),
+        )
+        .where(*session_filter_clauses(edition, filters))
+        .group_by(day)
+    ).all()
+    return {
+        (first if isinstance(first, date) else date.fromisoformat(first)): tuple(rest)
+        for first, *rest in rows
+    }
+
+
 def programme_rows(
-    edition: Edition, filters: ProgrammeFilters | None = None, options: FilterOptions | None = None
+    edition: Edition,
+    filters: ProgrammeFilters | None = None,
+    options: FilterOptions | None = None,
+    *,
+    days: list[date] | None = None,
 ) -> list[ProgrammeSession]:
     """An edition's sessions (cancelled ones included) in time order, as the programme
     page shows them, read as plain rows: three statements whatever the number of
@@ -287,8 +328,12 @@ def programme_rows(
 
     Tracks, rooms and venues are shared objects; those of ``options`` (the filter
     choices, already read) are not read again.
+
+    :param days: read only the sessions that start on these days (venue wall clock).
     """
     clauses = session_filter_clauses(edition, filters)
+    if days is not None:
+        clauses.append(_on_days(days))
     rows = db.session.execute(
         select(*ROW_COLUMNS)
         .where(*clauses)
