@@ -136,7 +136,8 @@ def schedule_export(kind: str, edition: Edition) -> bytes:
     written again only when its session, its room's name or its edition changed.
     """
     build, write_event = EXPORTS[kind]
-    rows = programme_rows(edition)
+    # The frame needs no speakers: the events that show them are kept or loaded whole.
+    rows = programme_rows(edition, with_speakers=False)
     address = ical.base_url()
     texts: dict[int, str] = {}
     missing: dict[int, tuple] = {}

@@ -321,6 +321,7 @@ def programme_rows(
     options: FilterOptions | None = None,
     *,
     days: list[date] | None = None,
+    with_speakers: bool = True,
 ) -> list[ProgrammeSession]:
     """An edition's sessions (cancelled ones included) in time order, as the programme
     page shows them, read as plain rows: three statements whatever the number of
@@ -330,6 +331,7 @@ def programme_rows(
     choices, already read) are not read again.
 
     :param days: read only the sessions that start on these days (venue wall clock).
+    :param with_speakers: read the speakers' names (the frame of an export needs none).
     """
     clauses = session_filter_clauses(edition, filters)
     if days is not None:
@@ -344,12 +346,17 @@ def programme_rows(
     rooms = _by_id(Room, {row.room_id for row in rows}, (), with_venue=True)
     places: dict[int, list[ProgrammePlace]] = {}
     speakers: dict[int, SpeakerName] = {}
-    for session_id, speaker_id, name, role in db.session.execute(
-        select(SessionSpeaker.session_id, Speaker.id, Speaker.name, SessionSpeaker.role)
-        .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-        .where(SessionSpeaker.session_id.in_(select(ConferenceSession.id).where(*clauses)))
-        .order_by(SessionSpeaker.session_id, SessionSpeaker.position, SessionSpeaker.id)
-    ):
+    speaker_rows = (
+        ()
+        if not with_speakers
+        else db.session.execute(
+            select(SessionSpeaker.session_id, Speaker.id, Speaker.name, SessionSpeaker.role)
+            .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+            .where(SessionSpeaker.session_id.in_(select(ConferenceSession.id).where(*clauses)))
+            .order_by(SessionSpeaker.session_id, SessionSpeaker.position, SessionSpeaker.id)
+        )
+    )
+    for session_id, speaker_id, name, role in speaker_rows:
         speaker = speakers.get(speaker_id) or speakers.setdefault(
             speaker_id, SpeakerName(speaker_id, name)
         )
