@@ -157,7 +157,8 @@ def programme(slug: str):
 
 def _render_programme(edition, options, parsed, versions: dict) -> str:
     if options is NO_OPTIONS:
-        options = filter_options(edition)
+        # No filter was asked for: the days' versions are those of every session.
+        options = filter_options(edition, session_days=versions.keys())
     starred = starred_session_ids(current_user, edition)
     current = parsed.as_query()
 

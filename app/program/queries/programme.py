@@ -383,13 +383,15 @@ def asks_for_filters(args: Mapping[str, str]) -> bool:
     return any(args.get(name) for name in FILTER_PARAMETERS)
 
 
-def filter_options(edition: Edition) -> FilterOptions:
+def filter_options(edition: Edition, session_days=None) -> FilterOptions:
     """Return the tracks, kinds, days (venue wall clock) and venues to filter by.
 
     Kinds and days are those the edition's sessions use; the edition's own days are
     always offered.
 
     :param edition: the edition whose programme is filtered.
+    :param session_days: the days of all the edition's sessions when already read (the
+        unfiltered :func:`day_versions`), else they are read here.
     """
     tracks = list(
         db.session.scalars(
@@ -415,14 +417,16 @@ def filter_options(edition: Edition) -> FilterOptions:
         edition.start_date + timedelta(days=n)
         for n in range((edition.end_date - edition.start_date).days + 1)
     }
-    days.update(
-        starts.date()
-        for starts in db.session.scalars(
-            select(ConferenceSession.starts_local)
-            .where(ConferenceSession.edition_id == edition.id)
-            .distinct()
-        )
-    )
+    if session_days is None:
+        session_days = {
+            starts.date()
+            for starts in db.session.scalars(
+                select(ConferenceSession.starts_local)
+                .where(ConferenceSession.edition_id == edition.id)
+                .distinct()
+            )
+        }
+    days.update(session_days)
     return FilterOptions(tracks=tracks, kinds=kinds, days=sorted(days), venues=venues)
 
 
