@@ -67,6 +67,14 @@ class VersionedCache:
             self._redis_url = url
         return self._redis
 
+    def peek(self, key: tuple) -> bytes | None:
+        """The answer kept in this process under ``key``, or None (Redis is not asked)."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
     def get_or_build(self, key: tuple, build: Callable[[], bytes]) -> bytes:
         # The process keeps what it built or fetched: a hit costs no round trip to Redis.
         with self._lock:

@@ -156,7 +156,8 @@ def markdown(report: dict) -> str:
             cells = [_ms(by_size[s][name]["median_ms"]) for s in sizes]
             row = by_size[largest][name]
             spread = f"{_ms(row['min_ms'])}–{_ms(row['max_ms'])}" if row["runs"] > 1 else "—"
-            sql = " / ".join(str(by_size[s][name]["statements"]) for s in sizes)
+            counts = [by_size[s][name]["statements"] for s in sizes]
+            sql = " / ".join("—" if count is None else str(count) for count in counts)
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {spread} | {sql} |")
         mail = " | ".join(
             f"{by_size[s]['outbox delivery']['messages_per_second']:,.0f}" for s in sizes

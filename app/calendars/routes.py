@@ -23,7 +23,6 @@ from app.program.queries import (
     filter_options,
     parse_programme_query,
     programme_sessions,
-    session_filter_clauses,
 )
 from app.urls import safe_next_path
 
@@ -80,17 +79,10 @@ def edition_calendar(slug: str):
     options = filter_options(edition) if asks_for_filters(request.args) else NO_OPTIONS
     filters = parse_programme_query(request.args, options).filters
     version = feeds.edition_version(edition, filters)
-
-    def build() -> bytes:
-        events = pieces.session_pieces(session_filter_clauses(edition, filters))
-        return ical.calendar_from_pieces(
-            edition.title, events, edition.theme or edition.description
-        )
-
     return _respond(
         ("edition", edition.id),
         version,
-        build,
+        lambda: pieces.edition_calendar(edition, filters),
         mimetype=CALENDAR_TYPE,
         filename=f"{edition.slug}.ics",
         private=not edition.is_public,

@@ -22,7 +22,10 @@ def calendar_media_type(body: bytes) -> str:
     RFC 6047 (2.4) asks for the parameter on iTIP messages; a feed without METHOD
     must not claim one.
     """
-    found = _METHOD.search(body)
+    # The calendar's own properties come before its first component: a 2,000-event feed
+    # need not be searched past its head.
+    head_end = body.find(b"\nBEGIN:", body.find(b"BEGIN:VCALENDAR") + 1)
+    found = _METHOD.search(body, 0, len(body) if head_end < 0 else head_end + 1)
     media_type = "text/calendar; charset=utf-8"
     return f"{media_type}; method={found.group(1).decode().upper()}" if found else media_type
 

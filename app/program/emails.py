@@ -37,6 +37,8 @@ from app.notifications.services import (
     flatten,
     one_line,
     queue_email,
+    queue_job,
+    register_job,
     render_notification,
 )
 from app.urls import absolute_link
@@ -222,22 +224,54 @@ def _queue_folded(
     return message
 
 
+# Up to this many people, a change's mails are written with the change (the organiser finds
+# them in the outbox at once); beyond, one outbox job is queued and the outbox worker
+# writes them, so moving a session that fifty attendees starred does not render fifty
+# mails and invitations inside the organiser's request.
+WRITTEN_WITH_THE_CHANGE = 10
+AUDIENCE_JOB = "job.program.session_changed"
+
+
 def notify_session_changed(
     session_: ConferenceSession, *, cancelled: bool = False, actor: User | None = None
 ) -> list[OutboxMessage]:
     """Tell the session's speakers and the attendees who starred it that it changed.
 
     A cancelled session gets a cancellation mail. Mails of one person about one session
-    fold into one while they wait in the outbox.
+    fold into one while they wait in the outbox. For more than
+    ``WRITTEN_WITH_THE_CHANGE`` people, one job is queued instead (in the same
+    transaction) and the outbox worker writes the same mails.
 
     :param cancelled: the change is the cancellation itself.
+    :returns: the mails written now (none when the worker writes them).
     """
+    recipients = session_recipients(session_)
+    if len(recipients) > WRITTEN_WITH_THE_CHANGE:
+        queue_job(
+            AUDIENCE_JOB,
+            {
+                "session_id": session_.id,
+                "cancelled": cancelled,
+                "actor_id": actor.id if actor is not None else None,
+            },
+        )
+        return []
+    return _write_change_mails(session_, recipients, cancelled=cancelled, actor=actor)
+
+
+def _write_change_mails(
+    session_: ConferenceSession,
+    recipients: list[Recipient],
+    *,
+    cancelled: bool,
+    actor: User | None,
+) -> list[OutboxMessage]:
     is_cancelled = cancelled or session_.is_cancelled
     event = "program.session_cancelled" if is_cancelled else "program.session_changed"
     link = absolute_link("program.session_page", id=session_.id)
     when, place = _when(session_), _place(session_)
     messages = []
-    for recipient in session_recipients(session_):
+    for recipient in recipients:
         mail = _render(event, session_, recipient, when=when, place=place, link=link)
         messages.append(
             _queue_folded(
@@ -245,6 +279,24 @@ def notify_session_changed(
             )
         )
     return messages
+
+
+def _write_audience_mails(arguments: dict) -> None:
+    """The outbox job of a change with a large audience: write its mails as they stand now."""
+    session_ = db.session.get(ConferenceSession, arguments["session_id"])
+    if session_ is None:  # deleted since: its deletion told whom it had to
+        return
+    actor_id = arguments.get("actor_id")
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    _write_change_mails(
+        session_,
+        session_recipients(session_),
+        cancelled=bool(arguments.get("cancelled")),
+        actor=actor,
+    )
+
+
+register_job(AUDIENCE_JOB, _write_audience_mails)
 
 
 def notify_invitation(place: SessionSpeaker, token: str, *, actor: User | None = None):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Audience, access, organises_edition
@@ -295,6 +296,7 @@ def schedule_grid(slug: str):
     room_choices = [SelectChoice("", _("No room"))] + [
         SelectChoice(r.id, f"{r.venue.name} · {r.name}") for r in rooms
     ]
+    button = ConfirmForm()
     return render_template(
         "program/manage/schedule.html",
         edition=edition,
@@ -303,12 +305,52 @@ def schedule_grid(slug: str):
         times=times,
         columns=columns,
         cells=cells,
-        room_choices=room_choices,
-        unplaced=[
-            s for s in organiser.edition_sessions(edition) if s.starts_local.date() not in days
-        ],
-        button=ConfirmForm(),
+        room_options=_room_options(room_choices),
+        # Translated once, not once for each of the day's sessions (Jinja's ``_`` does the
+        # same: the translation, marked safe, formatted with the escaped title).
+        move_texts={
+            "room_of": Markup(_("Room of %(title)s")),
+            "start_of": Markup(_("Start of %(title)s")),
+            "save_anyway": Markup(_("Save anyway")),
+            "move": Markup(_("Move")),
+        },
+        unplaced=organiser.sessions_outside_days(edition),
+        # Rendered once for every move form of the page (there is none when CSRF is off).
+        csrf_field=Markup(button.csrf_token()) if hasattr(button, "csrf_token") else "",
     )
+
+
+def _room_options(choices: list[SelectChoice]) -> dict:
+    """The room list's options with each room selected in turn (``None`` for no room).
+
+    A day of 2,000 sessions shows one move form per session: rendering the list once per
+    room, not once per session, keeps that page a fraction of its weight to build.
+    """
+
+    def options(chosen: SelectChoice | None) -> Markup:
+        return Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                choice.value, Markup(" selected") if choice is chosen else "", choice.label
+            )
+            for choice in choices
+        )
+
+    # A room the list does not know selects nothing, as the form would show it.
+    rendered = _Rendered(options(None))
+    for chosen in choices:
+        rendered[chosen.value if chosen.value != "" else None] = options(chosen)
+    return rendered
+
+
+class _Rendered(dict):
+    """Rendered options by room id, with a default for an id it does not know."""
+
+    def __init__(self, default: Markup) -> None:
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, key) -> Markup:
+        return self.default
 
 
 @bp.post("/sessions/<int:id>/place")

@@ -1,5 +1,6 @@
 """Public programme, session and speaker pages."""
 
+import hashlib
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from app.program.queries.programme import (
     STATUS_LABELS,
     Notice,
     asks_for_filters,
+    day_versions,
     edition_by_slug,
     filter_options,
     parse_programme_query,
@@ -35,11 +37,12 @@ from app.program.queries.programme import (
     speaker_with_public_sessions,
     starred_session_ids,
 )
-from app.program.queries.versions import edition_version
 from app.timezones import utc_to_local, zone_groups, zone_label
 
 # Public pages as anonymous readers get them, kept per data version of their edition.
 page_cache = VersionedCache("page")
+# One day of the programme (grid or list), kept per version of that day's sessions.
+day_cache = VersionedCache("day", size=512, max_bytes=128 * 2**20, shared=False)
 # One session as the programme shows it, kept per change of the session or its edition.
 item_cache = VersionedCache("item", size=50_000, max_bytes=64 * 2**20, shared=False)
 # Session pages as anonymous readers get them, kept per change of what they show.
@@ -132,26 +135,30 @@ def programme(slug: str):
     # The filter choices check the filters asked for; a kept page needs them for nothing else.
     options = filter_options(edition) if asks_for_filters(request.args) else NO_OPTIONS
     parsed = parse_programme_query(request.args, options)
+    # The versions of the programme's days, in one statement: the page is kept per their
+    # whole, and each day per its own.
+    versions = day_versions(edition, parsed.filters)
     if current_user.is_authenticated or parsed.notices or "_flashes" in flask_session:
         # Starred marks, notices and messages are the reader's own: built for them alone.
-        return _render_programme(edition, options, parsed)
+        return _render_programme(edition, options, parsed, versions)
     key = (
         "programme",
         edition.id,
-        edition_version(edition).etag,
+        edition.updated_at,
+        tuple(sorted(versions.items())),
         tuple(sorted(request.args.items(multi=True))),
         str(get_locale() or ""),
     )
     body = page_cache.get_or_build(
-        key, lambda: _render_programme(edition, options, parsed).encode()
+        key, lambda: _render_programme(edition, options, parsed, versions).encode()
     )
     return Response(body, mimetype="text/html")
 
 
-def _render_programme(edition, options, parsed) -> str:
+def _render_programme(edition, options, parsed, versions: dict) -> str:
     if options is NO_OPTIONS:
-        options = filter_options(edition)
-    sessions = programme_rows(edition, parsed.filters, options)
+        # No filter was asked for: the days' versions are those of every session.
+        options = filter_options(edition, session_days=versions.keys())
     starred = starred_session_ids(current_user, edition)
     current = parsed.as_query()
 
@@ -163,19 +170,58 @@ def _render_programme(edition, options, parsed) -> str:
 
     return render_template(
         "program/programme.html",
-        programme_item=_item_renderer(edition, parsed.zone, starred),
         edition=edition,
         options=options,
         parsed=parsed,
         filters=parsed.filters,
         zone=parsed.zone,
-        sessions=sessions,
-        grid=build_grid(sessions) if parsed.view == "grid" else None,
-        days=group_by_day(sessions) if parsed.view == "list" else None,
+        session_count=sum(version[0] for version in versions.values()),
+        day_sections=_day_sections(edition, options, parsed, versions, starred),
         programme_url=programme_url,
         zone_groups=zone_groups([edition.timezone]),
         starred=starred,
     )
+
+
+def _day_sections(edition, options, parsed, versions: dict, starred: set[int]) -> list[Markup]:
+    """The programme's days, each kept per version of its own sessions: after a change to
+    one session, that day is read and rendered again, and the others are taken as kept.
+
+    The key holds what a day shows besides its sessions: the edition's stamp (moved by
+    any change to a track, room, venue or speaker of it), the view, filters, zone,
+    language and the reader's starred sessions.
+    """
+    locale = _locale()
+    stars = hashlib.sha256(repr(sorted(starred)).encode()).hexdigest()[:16] if starred else ""
+    common = (
+        edition.id,
+        edition.updated_at,
+        parsed.view,
+        tuple(sorted(parsed.filters.as_query().items())),
+        parsed.zone,
+        locale,
+        stars,
+    )
+    keys = {day: ("day", *common, day, version) for day, version in sorted(versions.items())}
+    found = {day: day_cache.peek(key) for day, key in keys.items()}
+    missing = [day for day, body in found.items() if body is None]
+    if missing:
+        sessions = programme_rows(edition, parsed.filters, options, days=missing)
+        module = current_app.jinja_env.get_template("program/_programme_day.html").make_module(
+            {
+                **program_helpers(),
+                "programme_item": _item_renderer(edition, parsed.zone, starred),
+                "zone": parsed.zone,
+            }
+        )
+        if parsed.view == "grid":
+            built = {gday.day: module.grid_day(gday) for gday in build_grid(sessions)}
+        else:
+            built = {day: module.list_day(day, items) for day, items in group_by_day(sessions)}
+        for day in missing:
+            body = str(built.get(day, "")).encode()
+            found[day] = day_cache.get_or_build(keys[day], lambda body=body: body)
+    return [Markup(found[day].decode()) for day in sorted(found)]
 
 
 def _item_renderer(edition, zone: str | None, starred: set[int]):

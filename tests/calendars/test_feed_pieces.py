@@ -100,3 +100,18 @@ def test_a_speaker_feed_from_kept_events_is_the_feed_written_whole(app, client, 
         whole = ical.speaker_to_ical(speaker, feeds.speaker_sessions(speaker_id)).to_ical()
     assert served.data == whole
     assert served.data.count(b"BEGIN:VEVENT") == 2
+
+
+def test_the_apis_calendar_is_the_public_feed_kept(app, client, programme, written_events):
+    public = client.get(f"/editions/{programme.slug}/calendar.ics")
+    written_events.clear()
+    api = client.get(f"/api/v1/editions/{programme.slug}/calendar.ics")
+    assert api.status_code == 200 and api.data == public.data
+    assert api.headers["ETag"] == public.headers["ETag"]
+    assert written_events == []  # served from the kept feed
+    assert api.data == written_whole(app, programme.slug, "calendar.ics")
+    again = client.get(
+        f"/api/v1/editions/{programme.slug}/calendar.ics",
+        headers={"If-None-Match": api.headers["ETag"]},
+    )
+    assert again.status_code == 304 and again.data == b""

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from app.extensions import db
 from app.models import EditionFormat
-from app.program.routes import item_cache, page_cache
+from app.program.routes import day_cache, item_cache, page_cache
 from tests.factories import make_edition, make_session, make_venue
 
 
@@ -24,6 +24,7 @@ def test_a_caravan_column_without_rooms_says_the_stops_town(app, client):
         db.session.commit()
         slug = edition.slug
     page_cache.clear()
+    day_cache.clear()
     item_cache.clear()
 
     page = client.get(f"/editions/{slug}/programme?view=grid").get_data(as_text=True)

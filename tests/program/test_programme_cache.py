@@ -4,18 +4,19 @@ import pytest
 
 from app.extensions import db
 from app.models import AgendaEntry, ConferenceSession, Room, SessionSpeaker, Speaker, Track
-from app.program.routes import item_cache, page_cache
+from app.program import routes
+from app.program.routes import day_cache, item_cache, page_cache
 from tests.factories import make_speaker, make_user
 from tests.support import sign_in
 
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    page_cache.clear()
-    item_cache.clear()
+    for cache in (page_cache, day_cache, item_cache):
+        cache.clear()
     yield
-    page_cache.clear()
-    item_cache.clear()
+    for cache in (page_cache, day_cache, item_cache):
+        cache.clear()
 
 
 def html(client, url: str) -> str:
@@ -108,3 +109,27 @@ def test_a_signed_in_reader_sees_changes_and_stars_at_once(app, client, programm
     page = html(client, url)
     assert "Metro panel" in page
     assert "In my agenda" in page
+
+
+def test_a_change_builds_its_day_again_and_keeps_the_others(app, client, programme, monkeypatch):
+    grid_and_list(client, programme.slug)
+    with app.app_context():
+        opening = db.session.get(ConferenceSession, programme.sessions["opening"])
+        opening.title = "Grand opening"
+        day = opening.starts_local.date()
+        db.session.commit()
+    read = []
+    real = routes.programme_rows
+
+    def spy(*args, **kwargs):
+        read.append(kwargs.get("days"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "programme_rows", spy)
+    changed = grid_and_list(client, programme.slug)
+    assert read == [[day], [day]]
+    # The page joined from kept days is the page built from nothing.
+    for cache in (page_cache, day_cache, item_cache):
+        cache.clear()
+    assert grid_and_list(client, programme.slug) == changed
+    assert all("Grand opening" in page for page in changed)

@@ -4,7 +4,6 @@ from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import ical
 from app.access import Audience, access, organises_edition
 from app.api import queries
 from app.api.blueprint import v1
@@ -24,11 +23,10 @@ from app.api.schemas import (
     VenueSchema,
     page_schema,
 )
-from app.calendars.queries import feeds
+from app.calendars.queries import feeds, pieces
 from app.editions import services
 from app.editions.queries import version_of
 from app.permissions import can_see_edition
-from app.program.queries import programme_sessions
 
 SLUG = "<string(maxlength=80):slug>"
 
@@ -206,7 +204,9 @@ def edition_calendar(slug: str):
     """The edition's calendar, as the public feed (a draft's only for its organisers)."""
     edition = visible_edition(slug)
     version = feeds.edition_version(edition)
-    body = ical.edition_to_ical(edition, programme_sessions(edition)).to_ical()
+    # The public feed's kept bytes (built once per version); none for a client that has them.
+    is_current = request.if_none_match.contains_weak(version.etag)
+    body = b"" if is_current else pieces.kept_edition_calendar(edition, version)
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.set_etag(version.etag)
     response.headers["Content-Location"] = url_for("calendars.edition_calendar", slug=slug)

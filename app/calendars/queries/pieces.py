@@ -17,9 +17,17 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from app import ical
 from app.calendars.queries import exports
+from app.calendars.queries.cache import feed_cache
 from app.extensions import db
 from app.models import ConferenceSession, Edition, Room, SessionSpeaker, Speaker
-from app.program.queries import PUBLIC_STATUSES, programme_rows, programme_sessions
+from app.program.queries import (
+    PUBLIC_STATUSES,
+    ProgrammeFilters,
+    programme_rows,
+    programme_sessions,
+    session_filter_clauses,
+)
+from app.program.queries.versions import Version
 
 # Above this many pieces to build, one load of the whole list is cheaper than an IN list.
 LOAD_ALL_ABOVE = 200
@@ -122,6 +130,21 @@ def session_pieces(
     return [pieces[row[0]] for row in rows if row[0] in pieces]
 
 
+def edition_calendar(edition: Edition, filters: ProgrammeFilters | None = None) -> bytes:
+    """An edition's feed (narrowed by ``filters``), joined from its kept events."""
+    events = session_pieces(session_filter_clauses(edition, filters))
+    return ical.calendar_from_pieces(edition.title, events, edition.theme or edition.description)
+
+
+def kept_edition_calendar(
+    edition: Edition, version: Version, filters: ProgrammeFilters | None = None
+) -> bytes:
+    """An edition's feed at ``version`` (its ``edition_version`` with the same filters), built
+    once per version and language: the public feed and the API's are the same kept bytes."""
+    key = ("edition", edition.id, version.etag, str(get_locale() or ""))
+    return feed_cache.get_or_build(key, lambda: edition_calendar(edition, filters))
+
+
 export_cache = PieceCache()
 EXPORTS = {
     "schedule.xml": (exports.schedule_xml, exports.xml_event),
@@ -136,7 +159,8 @@ def schedule_export(kind: str, edition: Edition) -> bytes:
     written again only when its session, its room's name or its edition changed.
     """
     build, write_event = EXPORTS[kind]
-    rows = programme_rows(edition)
+    # The frame needs no speakers: the events that show them are kept or loaded whole.
+    rows = programme_rows(edition, with_speakers=False)
     address = ical.base_url()
     texts: dict[int, str] = {}
     missing: dict[int, tuple] = {}

@@ -83,13 +83,15 @@ def _showcase_delegates(edition: Edition, thinklab_id: int | None) -> list[Perso
 
 def _speakers(edition: Edition, thinklab_id: int | None) -> list[Person]:
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    speakers = db.session.scalars(
-        select(Speaker)
-        .join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
+    # An IN, not a DISTINCT over the speakers' columns: PostgreSQL cannot compare their
+    # JSON links.
+    speaker_ids = (
+        select(SessionSpeaker.speaker_id)
         .join(ConferenceSession, ConferenceSession.id == SessionSpeaker.session_id)
         .where(ConferenceSession.edition_id == edition.id)
-        .order_by(Speaker.id)
-        .distinct()
+    )
+    speakers = db.session.scalars(
+        select(Speaker).where(Speaker.id.in_(speaker_ids)).order_by(Speaker.id)
     )
     people = []
     for speaker in speakers:

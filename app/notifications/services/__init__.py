@@ -1,8 +1,9 @@
 """Operations on mails: queue them in the outbox, change and release drafts, announce,
 record people's choices, store an edition's wording, and deliver the outbox.
 
-Other areas queue their mails through ``queue_email`` / ``queue_templated_email`` and
-write them from the template registry (``EVENTS``, ``flatten``, ``render_notification``).
+Other areas queue their mails through ``queue_email`` / ``queue_templated_email`` (or
+one ``queue_job`` that the worker runs to write many) and write them from the template
+registry (``EVENTS``, ``flatten``, ``render_notification``).
 """
 
 from app.notifications.queries.registry import EVENTS
@@ -16,6 +17,7 @@ from app.notifications.services.drafts import (
     release,
     resend,
 )
+from app.notifications.services.jobs import queue_job, register_job, run_due_jobs
 from app.notifications.services.outbox import (
     Attachment,
     finish_bodies,
@@ -41,11 +43,14 @@ __all__ = [
     "mail_server_configured",
     "one_line",
     "queue_email",
+    "queue_job",
     "queue_templated_email",
     "regenerate",
+    "register_job",
     "release",
     "render_notification",
     "resend",
+    "run_due_jobs",
     "run_worker",
     "save_override",
     "save_preferences",

@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus
 from app.models.base import utcnow
+from app.notifications.services.jobs import is_job, run_due_jobs
 from app.notifications.services.smtp import (
     TimedConnection,
     build_mail,
@@ -93,7 +94,7 @@ def can_deliver() -> bool:
 
 def _due_clause(now: datetime, due_before: datetime | None = None):
     cutoff = now if due_before is None else min(now, due_before)
-    return sa.or_(
+    due = sa.or_(
         sa.and_(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= cutoff,
@@ -104,6 +105,8 @@ def _due_clause(now: datetime, due_before: datetime | None = None):
             OutboxMessage.claimed_until < now,
         ),
     )
+    # Jobs are run by ``run_due_jobs``, never sent.
+    return sa.and_(due, sa.not_(is_job()))
 
 
 def count_due() -> int:
@@ -474,6 +477,9 @@ def send_due(
     """
     worker_id = worker_id or default_worker_id()
     counts = _new_counts()
+    # Jobs write mails (a large audience's, say): they run first, so those mails are in
+    # the outbox for this run or the next.
+    run_due_jobs(worker_id)
     if not can_deliver():
         counts["held"] = count_due()
         if counts["held"]:

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import (
@@ -77,6 +77,23 @@ def photo_file(speaker: Speaker) -> Path | None:
     if root not in path.parents or not path.is_file():
         return None
     return path
+
+
+def sessions_outside_days(edition: Edition) -> list[ConferenceSession]:
+    """The sessions of an edition that start (venue wall clock) outside its days, in time order."""
+    first = datetime.combine(edition.start_date, datetime.min.time())
+    after = datetime.combine(edition.end_date + timedelta(days=1), datetime.min.time())
+    starts = ConferenceSession.starts_local
+    return list(
+        db.session.scalars(
+            select(ConferenceSession)
+            .where(
+                ConferenceSession.edition_id == edition.id,
+                or_(starts < first, starts >= after),
+            )
+            .order_by(ConferenceSession.starts_at, ConferenceSession.id)
+        )
+    )
 
 
 def day_sessions(edition: Edition, day: date) -> list[ConferenceSession]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import defaultload, defer, joinedload, subqueryload
 
 from app.extensions import db
@@ -278,8 +278,50 @@ def _by_id(model, ids: set, known, **options) -> dict:
     return found
 
 
+def _on_days(days: list[date]):
+    """The condition that a session starts (venue wall clock) on one of ``days``."""
+    return or_(
+        *(
+            (ConferenceSession.starts_local >= datetime.combine(day, time(0, 0)))
+            & (ConferenceSession.starts_local < datetime.combine(day + timedelta(days=1), time(0)))
+            for day in days
+        )
+    )
+
+
+def day_versions(edition: Edition, filters: ProgrammeFilters | None = None) -> dict[date, tuple]:
+    """For each day of the programme (venue wall clock), what its sessions' version is made
+    of (count, latest changes, sums of sequences and ids), in one statement.
+
+    A day of the programme page is kept per its version: a change to one session builds
+    that session's day again, not the others.
+    """
+    day = func.date(ConferenceSession.starts_local)
+    rows = db.session.execute(
+        select(
+            day,
+            func.count(ConferenceSession.id),
+            func.max(ConferenceSession.updated_at),
+            func.max(ConferenceSession.changed_at),
+            func.sum(ConferenceSession.sequence),
+            func.sum(ConferenceSession.id),
+        )
+        .where(*session_filter_clauses(edition, filters))
+        .group_by(day)
+    ).all()
+    return {
+        (first if isinstance(first, date) else date.fromisoformat(first)): tuple(rest)
+        for first, *rest in rows
+    }
+
+
 def programme_rows(
-    edition: Edition, filters: ProgrammeFilters | None = None, options: FilterOptions | None = None
+    edition: Edition,
+    filters: ProgrammeFilters | None = None,
+    options: FilterOptions | None = None,
+    *,
+    days: list[date] | None = None,
+    with_speakers: bool = True,
 ) -> list[ProgrammeSession]:
     """An edition's sessions (cancelled ones included) in time order, as the programme
     page shows them, read as plain rows: three statements whatever the number of
@@ -287,8 +329,13 @@ def programme_rows(
 
     Tracks, rooms and venues are shared objects; those of ``options`` (the filter
     choices, already read) are not read again.
+
+    :param days: read only the sessions that start on these days (venue wall clock).
+    :param with_speakers: read the speakers' names (the frame of an export needs none).
     """
     clauses = session_filter_clauses(edition, filters)
+    if days is not None:
+        clauses.append(_on_days(days))
     rows = db.session.execute(
         select(*ROW_COLUMNS)
         .where(*clauses)
@@ -299,12 +346,17 @@ def programme_rows(
     rooms = _by_id(Room, {row.room_id for row in rows}, (), with_venue=True)
     places: dict[int, list[ProgrammePlace]] = {}
     speakers: dict[int, SpeakerName] = {}
-    for session_id, speaker_id, name, role in db.session.execute(
-        select(SessionSpeaker.session_id, Speaker.id, Speaker.name, SessionSpeaker.role)
-        .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-        .where(SessionSpeaker.session_id.in_(select(ConferenceSession.id).where(*clauses)))
-        .order_by(SessionSpeaker.session_id, SessionSpeaker.position, SessionSpeaker.id)
-    ):
+    speaker_rows = (
+        ()
+        if not with_speakers
+        else db.session.execute(
+            select(SessionSpeaker.session_id, Speaker.id, Speaker.name, SessionSpeaker.role)
+            .join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+            .where(SessionSpeaker.session_id.in_(select(ConferenceSession.id).where(*clauses)))
+            .order_by(SessionSpeaker.session_id, SessionSpeaker.position, SessionSpeaker.id)
+        )
+    )
+    for session_id, speaker_id, name, role in speaker_rows:
         speaker = speakers.get(speaker_id) or speakers.setdefault(
             speaker_id, SpeakerName(speaker_id, name)
         )
@@ -331,13 +383,15 @@ def asks_for_filters(args: Mapping[str, str]) -> bool:
     return any(args.get(name) for name in FILTER_PARAMETERS)
 
 
-def filter_options(edition: Edition) -> FilterOptions:
+def filter_options(edition: Edition, session_days=None) -> FilterOptions:
     """Return the tracks, kinds, days (venue wall clock) and venues to filter by.
 
     Kinds and days are those the edition's sessions use; the edition's own days are
     always offered.
 
     :param edition: the edition whose programme is filtered.
+    :param session_days: the days of all the edition's sessions when already read (the
+        unfiltered :func:`day_versions`), else they are read here.
     """
     tracks = list(
         db.session.scalars(
@@ -363,14 +417,16 @@ def filter_options(edition: Edition) -> FilterOptions:
         edition.start_date + timedelta(days=n)
         for n in range((edition.end_date - edition.start_date).days + 1)
     }
-    days.update(
-        starts.date()
-        for starts in db.session.scalars(
-            select(ConferenceSession.starts_local)
-            .where(ConferenceSession.edition_id == edition.id)
-            .distinct()
-        )
-    )
+    if session_days is None:
+        session_days = {
+            starts.date()
+            for starts in db.session.scalars(
+                select(ConferenceSession.starts_local)
+                .where(ConferenceSession.edition_id == edition.id)
+                .distinct()
+            )
+        }
+    days.update(session_days)
     return FilterOptions(tracks=tracks, kinds=kinds, days=sorted(days), venues=venues)
 
 
