@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.policy import default as default_policy
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -194,6 +195,41 @@ def shot(page, name: str) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Steps the journeys share.
+
+
+def visit_check(page, watch, name: str) -> None:
+    """Wait for the page, then check its console and requests, axe-core, and save it."""
+    page.wait_for_load_state("networkidle")
+    watch.check()
+    check_accessibility(page)
+    shot(page, name)
+
+
+def go(page, locator) -> None:
+    """Click something that loads a new page, and wait for it."""
+    with page.expect_navigation():
+        locator.click()
+    page.wait_for_load_state("networkidle")
+
+
+def follow(page, locator) -> None:
+    """Follow a link: clicked when shown, else (a collapsed phone menu) its address opened."""
+    link = locator.first
+    if link.is_visible():
+        go(page, link)
+    else:
+        page.goto(urljoin(page.url, link.get_attribute("href")))
+        page.wait_for_load_state("networkidle")
+
+
+def flash(page, kind: str) -> str:
+    """The text of the page's first flash message of ``kind`` (fails without one)."""
+    found = page.locator(f".flash-{kind}")
+    assert found.count() >= 1, page.locator("main").inner_text()[:800]
+    return found.first.inner_text()
 
 
 # Every page a role reaches: the reachability walk, but keeping one address per route.

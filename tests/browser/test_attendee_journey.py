@@ -18,9 +18,10 @@ from tests.browser.support import (
     WIDTHS,
     PageWatch,
     check_accessibility,
-    require_playwright,
+    go,
     serve_demo_with_mail,
     shot,
+    visit_check,
 )
 from tests.factories import PASSWORD, make_user
 
@@ -32,17 +33,6 @@ STARRED = (OPENING, *OVERLAPPING_TITLES)
 def live(tmp_path_factory):
     with serve_demo_with_mail(tmp_path_factory.mktemp("journey")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 def _newcomer(live, width: int) -> str:
@@ -60,24 +50,10 @@ def _page(browser, live, width: int):
     return context, page, PageWatch(page, live.url)
 
 
-def _visit_check(page, watch, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    watch.check()
-    check_accessibility(page)
-    shot(page, name)
-
-
-def _go(page, locator) -> None:
-    """Click something that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
 def _log_in(page, email: str) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD if "example.org" in email else "agora-demo-2026")
-    _go(page, page.locator("main form[method=post]").first.locator("[type=submit]").first)
+    go(page, page.locator("main form[method=post]").first.locator("[type=submit]").first)
 
 
 def _fetch(url: str) -> bytes:
@@ -101,18 +77,18 @@ def test_attendee_registers_stars_and_takes_the_calendars_home(live, browser, wi
     try:
         # Home → the upcoming edition → Register (sign in on the way).
         page.goto(live.url + "/")
-        _visit_check(page, watch, f"attendee-{width}-01-home")
+        visit_check(page, watch, f"attendee-{width}-01-home")
         page.get_by_role("link", name="Sfax Smart City — prochaine édition").first.click()
-        _visit_check(page, watch, f"attendee-{width}-02-edition")
-        _go(page, page.locator("main").get_by_role("link", name="Register", exact=True))
+        visit_check(page, watch, f"attendee-{width}-02-edition")
+        go(page, page.locator("main").get_by_role("link", name="Register", exact=True))
         _log_in(page, email)
         assert "/register" in page.url, page.locator("main").inner_text()
-        _visit_check(page, watch, f"attendee-{width}-03-register")
+        visit_check(page, watch, f"attendee-{width}-03-register")
         page.fill("#organisation_name", "Commune de Sfax")
         page.select_option("#role", "city")
-        _go(page, page.locator("main form [type=submit]").first)
+        go(page, page.locator("main form [type=submit]").first)
         assert page.url.endswith(f"/editions/{UPCOMING_SLUG}/ticket")
-        _visit_check(page, watch, f"attendee-{width}-04-ticket")
+        visit_check(page, watch, f"attendee-{width}-04-ticket")
         code = page.locator(".ticket-code").inner_text().strip()
         qr_src = page.locator("img.ticket-qr").get_attribute("src")
 
@@ -124,7 +100,7 @@ def test_attendee_registers_stars_and_takes_the_calendars_home(live, browser, wi
         for title in STARRED:
             page.goto(f"{live.url}/editions/{UPCOMING_SLUG}/programme?view=list")
             page.wait_for_load_state("networkidle")
-            _go(page, page.get_by_role("link", name=title).first)
+            go(page, page.get_by_role("link", name=title).first)
             url_before = page.url
             page.get_by_role("button", name="Add to my agenda").click()
             page.get_by_role("button", name="Remove from my agenda").wait_for()
@@ -134,11 +110,11 @@ def test_attendee_registers_stars_and_takes_the_calendars_home(live, browser, wi
         shot(page, f"attendee-{width}-05-session-starred")
 
         # My agenda: three sessions, the two workshops flagged as overlapping.
-        _go(page, page.locator("header").get_by_role("link", name="My agenda"))
+        go(page, page.locator("header").get_by_role("link", name="My agenda"))
         assert page.locator(".overlap-flag").count() == 2, page.locator("main").inner_text()
-        _go(page, page.get_by_role("button", name="Get my calendar address"))
+        go(page, page.get_by_role("button", name="Get my calendar address"))
         assert "/agenda" in page.url
-        _visit_check(page, watch, f"attendee-{width}-06-agenda")
+        visit_check(page, watch, f"attendee-{width}-06-agenda")
         download = page.locator("#subscribe ~ p.actions a[download]").get_attribute("href")
         webcal = page.locator("#feed-address").input_value()
         assert webcal.startswith("webcal://127.0.0.1:")
@@ -174,13 +150,13 @@ def test_attendee_registers_stars_and_takes_the_calendars_home(live, browser, wi
         page.wait_for_load_state("networkidle")
         _log_in(page, "organiser@demo.agora")
         assert "/manage/check-in" in page.url and code in page.url
-        _visit_check(page, watch, f"attendee-{width}-07-check-in")
-        _go(page, page.locator("main form[method=post] button[type=submit]").first)
+        visit_check(page, watch, f"attendee-{width}-07-check-in")
+        go(page, page.locator("main form[method=post] button[type=submit]").first)
         # The demo organiser reads Agora in French: the outcome is told by its kind.
         assert page.locator(".check-in-outcome.flash-success").count() == 1
-        _visit_check(page, watch, f"attendee-{width}-08-checked-in")
+        visit_check(page, watch, f"attendee-{width}-08-checked-in")
         page.fill("#code", code)
-        _go(page, page.locator("main form[method=post] button[type=submit]").first)
+        go(page, page.locator("main form[method=post] button[type=submit]").first)
         assert page.locator(".check-in-outcome.flash-warning").count() == 1
     finally:
         context.close()

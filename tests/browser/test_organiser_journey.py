@@ -6,7 +6,6 @@ demo (publishing the programme happens once)."""
 
 import re
 from datetime import date, timedelta
-from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import select
@@ -17,10 +16,11 @@ from app.models import ConferenceSession, Edition, SessionSpeaker, SessionStatus
 from tests.browser.support import (
     WIDTHS,
     PageWatch,
-    check_accessibility,
-    require_playwright,
+    flash,
+    follow,
+    go,
     serve_demo_with_mail,
-    shot,
+    visit_check,
 )
 
 ORGANISER = "organiser@demo.agora"
@@ -32,45 +32,10 @@ THYNA = "Salle Thyna"
 TAKEN, FREE = "10:00", "11:30"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def live(tmp_path):
     with serve_demo_with_mail(tmp_path) as served:
         yield served
-
-
-def _visit_check(page, watch, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    watch.check()
-    check_accessibility(page)
-    shot(page, name)
-
-
-def _go(page, locator) -> None:
-    """Click something that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
-def _follow(page, locator) -> None:
-    """Follow a link: clicked when shown, else (a collapsed phone menu) its address opened."""
-    link = locator.first
-    if link.is_visible():
-        _go(page, link)
-    else:
-        page.goto(urljoin(page.url, link.get_attribute("href")))
-        page.wait_for_load_state("networkidle")
 
 
 def _choose(page, selector: str, label_part: str) -> None:
@@ -81,12 +46,6 @@ def _choose(page, selector: str, label_part: str) -> None:
             page.select_option(selector, value=options.nth(index).get_attribute("value"))
             return
     raise AssertionError(f"no option {label_part!r} in {selector}")
-
-
-def _flash(page, kind: str) -> str:
-    found = page.locator(f".flash-{kind}")
-    assert found.count() >= 1, page.locator("main").inner_text()[:800]
-    return found.first.inner_text()
 
 
 def _first_day(live) -> date:
@@ -106,43 +65,43 @@ def test_organiser_schedules_a_session(live, browser, width):
     try:
         # Log in from the home page.
         page.goto(live.url + "/")
-        _follow(page, page.locator("header a[href='/login']"))
+        follow(page, page.locator("header a[href='/login']"))
         page.fill("#email", ORGANISER)
         page.fill("#password", DEMO_PASSWORD)
-        _go(page, page.locator("main form[method=post] [type=submit]").first)
-        _visit_check(page, watch, f"organiser-{width}-01-home")
+        go(page, page.locator("main form[method=post] [type=submit]").first)
+        visit_check(page, watch, f"organiser-{width}-01-home")
 
         # Manage → the upcoming edition → Sessions → New session.
-        _follow(page, page.locator("header a[href='/manage']"))
-        _follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/manage']"))
-        _visit_check(page, watch, f"organiser-{width}-02-edition-menu")
-        _follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/sessions']"))
-        _follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/sessions/new']"))
-        _visit_check(page, watch, f"organiser-{width}-03-new-session")
+        follow(page, page.locator("header a[href='/manage']"))
+        follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/manage']"))
+        visit_check(page, watch, f"organiser-{width}-02-edition-menu")
+        follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/sessions']"))
+        follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/sessions/new']"))
+        visit_check(page, watch, f"organiser-{width}-03-new-session")
         page.select_option("#kind", "workshop")
         page.fill("#title", title)
         _choose(page, "#room_id", THYNA)
         page.fill("#starts_local", f"{second_day.isoformat()}T14:00")
         page.fill("#ends_local", f"{second_day.isoformat()}T15:30")
         page.fill("#capacity", "25")
-        _go(page, page.locator("main form.stacked [type=submit]").first)
-        _flash(page, "success")
+        go(page, page.locator("main form.stacked [type=submit]").first)
+        flash(page, "success")
         found = re.search(r"/sessions/(\d+)/edit", page.url)
         assert found, page.url
         session_id = int(found.group(1))
-        _visit_check(page, watch, f"organiser-{width}-04-session-created")
+        visit_check(page, watch, f"organiser-{width}-04-session-created")
 
         # The grid: move it to the plenary at a time already taken, meet the conflict.
-        _follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/schedule']"))
-        _follow(page, page.locator(f"a[href$='day={second_day.isoformat()}']"))
+        follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/schedule']"))
+        follow(page, page.locator(f"a[href$='day={second_day.isoformat()}']"))
         _choose(page, f"#room-{session_id}", PLENARY)
         page.fill(f"#start-{session_id}", f"{second_day.isoformat()}T{TAKEN}")
         form = page.locator(f"form[action='/sessions/{session_id}/place']")
-        _go(page, form.locator("button[type=submit]"))
-        assert "Showcases : les startups de la mobilité" in _flash(page, "error")
+        go(page, form.locator("button[type=submit]"))
+        assert "Showcases : les startups de la mobilité" in flash(page, "error")
         # On a phone the grid scrolls inside its box; the page itself never scrolls sideways.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-        _visit_check(page, watch, f"organiser-{width}-05-grid-conflict")
+        visit_check(page, watch, f"organiser-{width}-05-grid-conflict")
         with live.app.app_context():
             unchanged = db.session.get(ConferenceSession, session_id)
             assert unchanged.room.name == THYNA
@@ -151,30 +110,30 @@ def test_organiser_schedules_a_session(live, browser, width):
         _choose(page, f"#room-{session_id}", PLENARY)
         page.fill(f"#start-{session_id}", f"{second_day.isoformat()}T{FREE}")
         form = page.locator(f"form[action='/sessions/{session_id}/place']")
-        _go(page, form.locator("button[type=submit]"))
-        _flash(page, "success")
+        go(page, form.locator("button[type=submit]"))
+        flash(page, "success")
         assert page.locator(".flash-error").count() == 0
-        _visit_check(page, watch, f"organiser-{width}-06-grid-placed")
+        visit_check(page, watch, f"organiser-{width}-06-grid-placed")
         with live.app.app_context():
             placed = db.session.get(ConferenceSession, session_id)
             assert placed.room.name == PLENARY
             assert placed.starts_local.strftime("%H:%M") == FREE
 
         # A speaker profile with an email, added to the session and invited.
-        _follow(page, page.locator(f"a[href='/sessions/{session_id}/edit']"))
-        _follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/speakers/new']"))
+        follow(page, page.locator(f"a[href='/sessions/{session_id}/edit']"))
+        follow(page, page.locator(f"a[href='/editions/{UPCOMING_SLUG}/manage/speakers/new']"))
         page.fill("#name", f"Sana Trabelsi {width}")
         page.fill("#email", speaker_email)
-        _go(page, page.locator("main form [type=submit]").first)
-        _flash(page, "success")
+        go(page, page.locator("main form [type=submit]").first)
+        flash(page, "success")
         page.goto(f"{live.url}/sessions/{session_id}/edit")
         page.wait_for_load_state("networkidle")
         _choose(page, "#speaker_id", f"Sana Trabelsi {width}")
         add = page.locator(f"form[action='/sessions/{session_id}/speakers']")
-        _go(page, add.locator("[type=submit]"))
-        _flash(page, "success")
-        _go(page, page.locator("form[action$='/invite'] button[type=submit]").first)
-        _flash(page, "success")
+        go(page, add.locator("[type=submit]"))
+        flash(page, "success")
+        go(page, page.locator("form[action$='/invite'] button[type=submit]").first)
+        flash(page, "success")
         invitation = live.mailbox.wait_for(speaker_email, "")
         assert title in invitation.get_body(("plain",)).get_content()
         with live.app.app_context():
@@ -185,14 +144,14 @@ def test_organiser_schedules_a_session(live, browser, width):
 
         # Confirm it, then publish the programme from the edition's page.
         page.select_option("#status", "confirmed")
-        _go(page, page.locator("main form.stacked [type=submit]").first)
-        _flash(page, "success")
-        _visit_check(page, watch, f"organiser-{width}-07-session-confirmed")
-        _follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/manage']"))
+        go(page, page.locator("main form.stacked [type=submit]").first)
+        flash(page, "success")
+        visit_check(page, watch, f"organiser-{width}-07-session-confirmed")
+        follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/manage']"))
         publish = page.locator(f"form[action='/editions/{UPCOMING_SLUG}/manage/programme/publish']")
-        _go(page, publish.locator("button[type=submit]"))
-        _flash(page, "success")
-        _visit_check(page, watch, f"organiser-{width}-08-programme-published")
+        go(page, publish.locator("button[type=submit]"))
+        flash(page, "success")
+        visit_check(page, watch, f"organiser-{width}-08-programme-published")
         with live.app.app_context():
             edition = db.session.scalar(select(Edition).where(Edition.slug == UPCOMING_SLUG))
             assert edition.programme_published_at is not None
@@ -201,9 +160,9 @@ def test_organiser_schedules_a_session(live, browser, width):
         # The public programme lists it; its page shows its seats.
         page.goto(f"{live.url}/editions/{UPCOMING_SLUG}/programme?view=list")
         page.wait_for_load_state("networkidle")
-        _go(page, page.get_by_role("link", name=title).first)
+        go(page, page.get_by_role("link", name=title).first)
         assert page.url.endswith(f"/sessions/{session_id}")
         assert page.locator("#seat").count() == 1
-        _visit_check(page, watch, f"organiser-{width}-09-public-session")
+        visit_check(page, watch, f"organiser-{width}-09-public-session")
     finally:
         context.close()

@@ -14,7 +14,6 @@ from app.models import User
 from tests.browser.support import (
     DEMO_ROLES,
     pages_of_role,
-    require_playwright,
     sideways_overflow,
     with_lang,
 )
@@ -28,17 +27,6 @@ LANGUAGES = ("en", "ar")
 def live(tmp_path_factory):
     with serve_demo(tmp_path_factory.mktemp("phones")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 def _phone(browser, live, email: str | None):

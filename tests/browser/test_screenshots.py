@@ -16,7 +16,6 @@ from tests.browser.support import (
     WIDTHS,
     axe_problems,
     pages_of_role,
-    require_playwright,
     screenshot,
     sideways_overflow,
     with_lang,
@@ -43,17 +42,6 @@ LANGUAGES = ("en", "fr", "ar")
 def live(tmp_path_factory):
     with serve_demo(tmp_path_factory.mktemp("screenshots")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ to keep the journey short), and the startup sees the released decision on its pa
 in its mailbox. At 375 and 1280 px."""
 
 import re
-from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import select
@@ -18,10 +17,11 @@ from tests.browser.support import (
     ARTEFACTS,
     WIDTHS,
     PageWatch,
-    check_accessibility,
-    require_playwright,
+    flash,
+    follow,
+    go,
     serve_demo_with_mail,
-    shot,
+    visit_check,
 )
 
 PASSWORD = "a long walk by the Sfax medina"
@@ -55,47 +55,6 @@ def live(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
-
-def _visit_check(page, watch, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    watch.check()
-    check_accessibility(page)
-    shot(page, name)
-
-
-def _go(page, locator) -> None:
-    """Click something that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        locator.click()
-    page.wait_for_load_state("networkidle")
-
-
-def _follow(page, locator) -> None:
-    """Follow a link: clicked when shown, else (a collapsed phone menu) its address opened."""
-    link = locator.first
-    if link.is_visible():
-        _go(page, link)
-    else:
-        page.goto(urljoin(page.url, link.get_attribute("href")))
-        page.wait_for_load_state("networkidle")
-
-
-def _flash(page, kind: str) -> str:
-    found = page.locator(f".flash-{kind}")
-    assert found.count() >= 1, page.locator("main").inner_text()[:800]
-    return found.first.inner_text()
-
-
 def _decide_and_release(live, showcase_id: int) -> str:
     """The organiser accepts the showcase and releases its mail; returns the mail's subject."""
     with live.app.test_request_context():
@@ -124,16 +83,16 @@ def test_startup_submits_a_showcase_and_sees_the_decision(live, browser, width):
     try:
         # Sign up from the home page.
         page.goto(live.url + "/")
-        _visit_check(page, watch, f"startup-{width}-01-home")
-        _follow(page, page.locator("header a[href='/register']"))
-        _visit_check(page, watch, f"startup-{width}-02-sign-up")
+        visit_check(page, watch, f"startup-{width}-01-home")
+        follow(page, page.locator("header a[href='/register']"))
+        visit_check(page, watch, f"startup-{width}-02-sign-up")
         page.fill("#email", email)
         page.fill("#display_name", f"Yasmine {width}")
         page.fill("#password", PASSWORD)
         page.fill("#password_confirm", PASSWORD)
         page.select_option("#locale", "en")
-        _go(page, page.locator("main form [type=submit]").first)
-        _flash(page, "success")
+        go(page, page.locator("main form [type=submit]").first)
+        flash(page, "success")
 
         # Confirm the address with the link of the mail the SMTP server received.
         welcome = live.mailbox.wait_for(email, "")
@@ -141,43 +100,43 @@ def test_startup_submits_a_showcase_and_sees_the_decision(live, browser, width):
         assert link, welcome.get_body(("plain",)).get_content()
         page.goto(link.group(0))
         page.wait_for_load_state("networkidle")
-        assert "is confirmed" in _flash(page, "success")
-        _visit_check(page, watch, f"startup-{width}-03-confirmed")
+        assert "is confirmed" in flash(page, "success")
+        visit_check(page, watch, f"startup-{width}-03-confirmed")
 
         # The upcoming edition's call → the organisation's profile → the new showcase.
         page.goto(live.url + "/")
-        _follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}']"))
-        _follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/call']"))
-        _visit_check(page, watch, f"startup-{width}-04-call")
+        follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}']"))
+        follow(page, page.locator(f"main a[href='/editions/{UPCOMING_SLUG}/call']"))
+        visit_check(page, watch, f"startup-{width}-04-call")
         # Without an organisation, the call offers to create its profile first.
-        _follow(page, page.locator("main a[href^='/organisations/new']"))
+        follow(page, page.locator("main a[href^='/organisations/new']"))
         assert "/organisations/new" in page.url, page.url
-        _visit_check(page, watch, f"startup-{width}-05-organisation")
+        visit_check(page, watch, f"startup-{width}-05-organisation")
         page.fill("#name", f"Oued Sensing {width}")
         page.select_option("#kind", "startup")
         page.select_option("#country", "TN")
         page.fill("#city", "Sfax")
-        _go(page, page.locator("main form [type=submit]").first)
+        go(page, page.locator("main form [type=submit]").first)
         assert page.url.endswith(f"/editions/{UPCOMING_SLUG}/showcases/new"), page.url
 
         # The draft, its PDF, then the submission.
         page.fill("#title", title)
         page.fill("#summary", "Des capteurs bon marché qui préviennent les crues des oueds.")
-        _go(page, page.locator("main form.stacked [type=submit]").first)
-        _flash(page, "success")
+        go(page, page.locator("main form.stacked [type=submit]").first)
+        flash(page, "success")
         found = re.search(r"/showcases/(\d+)/edit", page.url)
         assert found, page.url
         showcase_id = int(found.group(1))
-        _visit_check(page, watch, f"startup-{width}-06-draft")
+        visit_check(page, watch, f"startup-{width}-06-draft")
         page.set_input_files("#file", str(pdf))
-        _go(page, page.locator("#upload-submit"))
-        _flash(page, "success")
+        go(page, page.locator("#upload-submit"))
+        flash(page, "success")
         assert page.get_by_text(pdf.name).count() >= 1
         track = page.locator("#submit-track_id option[value]:not([value=''])").first
         page.select_option("#submit-track_id", track.get_attribute("value"))
-        _go(page, page.locator("#submit-submit"))
-        _flash(page, "success")
-        _visit_check(page, watch, f"startup-{width}-07-submitted")
+        go(page, page.locator("#submit-submit"))
+        flash(page, "success")
+        visit_check(page, watch, f"startup-{width}-07-submitted")
         with live.app.app_context():
             submitted = db.session.get(Showcase, showcase_id)
             assert submitted.status is ShowcaseStatus.SUBMITTED
@@ -188,13 +147,13 @@ def test_startup_submits_a_showcase_and_sees_the_decision(live, browser, width):
         decision = live.mailbox.wait_for(email, subject)
         assert title in decision.get_body(("plain",)).get_content()
         page.goto(live.url + "/")
-        _follow(page, page.locator("header a[href='/showcases/mine']"))
+        follow(page, page.locator("header a[href='/showcases/mine']"))
         row = page.locator("tr", has=page.get_by_role("link", name=title))
         assert "Accepted" in row.inner_text()
-        _visit_check(page, watch, f"startup-{width}-08-my-showcases")
-        _go(page, row.get_by_role("link", name=title))
+        visit_check(page, watch, f"startup-{width}-08-my-showcases")
+        go(page, row.get_by_role("link", name=title))
         assert "Accepted" in page.locator("main").inner_text()
-        _visit_check(page, watch, f"startup-{width}-09-decision")
+        visit_check(page, watch, f"startup-{width}-09-decision")
         with live.app.app_context():
             edition = db.session.scalar(select(Edition).where(Edition.slug == UPCOMING_SLUG))
             assert db.session.get(Showcase, showcase_id).decision_released_at is not None

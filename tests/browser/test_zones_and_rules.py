@@ -8,7 +8,6 @@ from tests.browser.support import (
     WIDTHS,
     PageWatch,
     check_accessibility,
-    require_playwright,
     serve_demo_with_mail,
     shot,
 )
@@ -18,17 +17,6 @@ from tests.browser.support import (
 def live(tmp_path_factory):
     with serve_demo_with_mail(tmp_path_factory.mktemp("zones")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
