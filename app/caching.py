@@ -1,12 +1,17 @@
-"""Answers kept per data version, and the edition stamp that makes every change a new version.
+"""Answers kept per data version, and the edition stamps that make every change a new version.
 
 A public page or feed is a pure function of its data version (and the reader's
 language), so keeping the built answer per version changes nothing anyone sees; it only
-spares building the same bytes again. An edition's version takes its sessions' latest
-change and the edition's own ``updated_at``; tracks, venues, rooms, speakers, their
-places in sessions and organisations (named beside speakers and showcases) have no
-timestamp of their own, so a change to one of them stamps the editions it appears in
-(:func:`stamp_editions`), in the same flush.
+spares building the same bytes again. An edition carries two stamps, both moved in the
+flush of the change (:func:`stamp_editions`):
+
+- ``updated_at``, the frame: the edition itself, and its tracks, venues, rooms,
+  speakers, their places in sessions and organisations (named beside speakers and
+  showcases), which have no timestamp of their own. Every kept piece of a session
+  (programme item, feed event) holds it;
+- ``data_version`` (with ``data_changed_at``), the whole: moved by all of the above and
+  by any change to one of its sessions. A feed, an export or a whole programme page is
+  kept per ``data_version``, read with the edition: no query over its sessions.
 """
 
 import hashlib
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.models import (
     ConferenceSession,
@@ -110,10 +116,20 @@ class VersionedCache:
         return body
 
 
+def _edition_id(item) -> int | None:
+    """The edition of ``item``, also when it was given as an object not yet flushed."""
+    if item.edition_id is not None:
+        return item.edition_id
+    edition = item.__dict__.get("edition")
+    return edition.id if edition is not None else None
+
+
 def _collect(item, found: dict[str, set]) -> None:
     """Note what ``item`` tells of the editions whose programme shows it."""
-    if isinstance(item, (Track, Venue)):
-        found["edition"].add(item.edition_id)
+    if isinstance(item, ConferenceSession):
+        found["programme"].add(_edition_id(item))
+    elif isinstance(item, (Track, Venue)):
+        found["edition"].add(_edition_id(item))
     elif isinstance(item, Room):
         found["venue"].add(item.venue_id)
     elif isinstance(item, (SessionSpeaker, SessionShowcase)):
@@ -157,18 +173,36 @@ def _edition_clauses(found: dict[str, set]) -> list:
 def stamp_editions(session: Session, flush_context, instances) -> None:
     """Stamp the editions whose programme shows something changed in this flush."""
     found: dict[str, set] = {
-        kind: set() for kind in ("edition", "venue", "session", "speaker", "organisation")
+        kind: set()
+        for kind in ("edition", "venue", "session", "speaker", "organisation", "programme")
     }
     for item in (*session.new, *session.dirty, *session.deleted):
         if item in session.dirty and not session.is_modified(item):
             continue
         _collect(item, found)
+    now = utcnow()
+    moved = Edition.__table__.c.data_version + 1
     clauses = _edition_clauses(found)
-    if not clauses:
-        return
-    session.connection().execute(
-        update(Edition.__table__).where(or_(*clauses)).values(updated_at=utcnow())
+    if clauses:
+        _stamp(session, or_(*clauses), updated_at=now, data_version=moved, data_changed_at=now)
+    if ids := found["programme"] - {None}:
+        # ``updated_at`` kept as it is: its column would otherwise move it (onupdate).
+        kept = Edition.__table__.c.updated_at
+        _stamp(
+            session, Edition.id.in_(ids), data_version=moved, data_changed_at=now, updated_at=kept
+        )
+
+
+def _stamp(session: Session, where, **values) -> None:
+    """Move the stamps of the editions ``where`` selects; the editions this session holds
+    read them again when next asked (the statement went around the unit of work)."""
+    stamped = session.connection().execute(
+        update(Edition.__table__).where(where).values(**values).returning(Edition.__table__.c.id)
     )
+    for (edition_id,) in stamped:
+        held = session.identity_map.get(identity_key(Edition, edition_id))
+        if held is not None:
+            session.expire(held, list(values))
 
 
 def register_edition_stamps() -> None:

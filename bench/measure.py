@@ -82,6 +82,8 @@ class Bench:
             MAIL_SERVER = "127.0.0.1"
             MAIL_PORT = self.smtp_port
             MAIL_TIMEOUT = 10
+            # As production is asked, behind its TLS proxy (and as the warm-up asks).
+            PREFERRED_URL_SCHEME = "https"
 
         started = time.perf_counter()
         self.app = create_app(BenchConfig)

@@ -94,6 +94,11 @@ class Edition(LocalTimesMixin, TimestampMixin, Base):
     banner_key: Mapped[str | None] = mapped_column(sa.String(40))
     accent_colour: Mapped[str | None] = mapped_column(sa.String(7))
     frame_origins: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Moved by one in the flush of every change its public answers show (its sessions,
+    # tracks, rooms, venues, speakers, itself: app/caching.py), so that a feed's version
+    # is read with the edition, with no query over its sessions.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    data_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     series: Mapped[Series] = relationship(back_populates="editions")
     tracks: Mapped[list["Track"]] = relationship(

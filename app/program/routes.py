@@ -37,6 +37,7 @@ from app.program.queries.programme import (
     speaker_with_public_sessions,
     starred_session_ids,
 )
+from app.program.queries.versions import edition_version
 from app.timezones import utc_to_local, zone_groups, zone_label
 
 # Public pages as anonymous readers get them, kept per data version of their edition.
@@ -135,27 +136,25 @@ def programme(slug: str):
     # The filter choices check the filters asked for; a kept page needs them for nothing else.
     options = filter_options(edition) if asks_for_filters(request.args) else NO_OPTIONS
     parsed = parse_programme_query(request.args, options)
-    # The versions of the programme's days, in one statement: the page is kept per their
-    # whole, and each day per its own.
-    versions = day_versions(edition, parsed.filters)
     if current_user.is_authenticated or parsed.notices or "_flashes" in flask_session:
         # Starred marks, notices and messages are the reader's own: built for them alone.
-        return _render_programme(edition, options, parsed, versions)
+        return _render_programme(edition, options, parsed)
+    # The page is kept per the edition's version (read with it), each day per its own.
     key = (
         "programme",
-        edition.id,
-        edition.updated_at,
-        tuple(sorted(versions.items())),
+        edition_version(edition, parsed.filters).etag,
         tuple(sorted(request.args.items(multi=True))),
         str(get_locale() or ""),
     )
     body = page_cache.get_or_build(
-        key, lambda: _render_programme(edition, options, parsed, versions).encode()
+        key, lambda: _render_programme(edition, options, parsed).encode()
     )
     return Response(body, mimetype="text/html")
 
 
-def _render_programme(edition, options, parsed, versions: dict) -> str:
+def _render_programme(edition, options, parsed) -> str:
+    # The versions of the programme's days, in one statement.
+    versions = day_versions(edition, parsed.filters)
     if options is NO_OPTIONS:
         # No filter was asked for: the days' versions are those of every session.
         options = filter_options(edition, session_days=versions.keys())

@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.models.showcases import TrackReviewer
 from app.permissions import is_assigned_reviewer, is_delegate_of
+from app.program.queries.versions import edition_version
 from app.showcases import queries, services
 from app.uploads import UploadRefused
 from tests.showcases.conftest import HTML, PDF, set_call, stored_files
@@ -603,6 +604,23 @@ def test_an_accepted_showcase_is_linked_to_showcase_sessions_only(open_call):
     assert queries.presented_in(showcase) == [open_call.slot]
     services.decide(showcase, S.WAITLISTED, open_call.organiser)
     assert queries.presented_in(showcase) == []
+
+
+def test_taking_a_showcase_out_of_a_session_moves_the_programmes_version(open_call):
+    """The programme and feeds show a session's showcases: taking one out (or its
+    withdrawal) must reach them, through the edition's data version."""
+    showcase = submitted(open_call)
+    services.decide(showcase, S.ACCEPTED, open_call.organiser)
+    services.link_session(showcase, open_call.slot.id)
+    before = edition_version(open_call.edition).etag
+    services.unlink_session(showcase, open_call.slot.id)
+    after_unlink = edition_version(open_call.edition).etag
+    assert after_unlink != before
+    services.link_session(showcase, open_call.slot.id)
+    linked = edition_version(open_call.edition).etag
+    services.withdraw(showcase, open_call.founder)
+    db.session.flush()
+    assert edition_version(open_call.edition).etag != linked
 
 
 # Visibility -------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""Data versions: what a public answer (page, feed, export) depends on, in one cheap query.
+"""Data versions: what a public answer (page, feed, export) depends on, read with the edition.
 
-A version is an ETag and the moment of the latest change, computed from aggregates of
-the sessions (count, latest change, sequence and id sums) and the edition's own stamp,
-which :mod:`app.caching` moves whenever a track, room, venue or speaker of it changes.
-Feeds answer 304 on it, and pages and feeds are kept per version.
+A version is an ETag and the moment of the latest change. An edition's is read from its
+two stamps, which :mod:`app.caching` moves in the flush of every change to the edition,
+its sessions, tracks, rooms, venues or speakers. Feeds answer 304 on it, and pages and
+feeds are kept per version.
 """
 
 import hashlib
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ConferenceSession, Edition
-from app.program.queries.programme import ProgrammeFilters, session_filter_clauses
+from app.program.queries.programme import ProgrammeFilters
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -40,6 +40,8 @@ def latest(*moments) -> datetime | None:
 
 
 def session_aggregate(where) -> tuple:
+    """What the sessions ``where`` selects look like, in one statement (for the feeds of
+    a speaker or of an attendee, which gather sessions of several editions)."""
     row = db.session.execute(
         select(
             func.count(ConferenceSession.id),
@@ -53,16 +55,16 @@ def session_aggregate(where) -> tuple:
 
 
 def edition_version(edition: Edition, filters: ProgrammeFilters | None = None) -> Version:
-    """The version of an edition's sessions (filtered) and of the edition itself."""
+    """The version of an edition's sessions (filtered) and of the edition itself: its
+    stamps, read with it (a change to any of its sessions moves ``data_version``)."""
     filters = filters or ProgrammeFilters()
-    aggregate = session_aggregate(session_filter_clauses(edition, filters))
     return make_version(
         "edition",
         edition.id,
         edition.updated_at,
+        edition.data_version,
         filters.as_query(),
-        aggregate,
-        last_modified=latest(edition.updated_at, aggregate[1], aggregate[2]),
+        last_modified=latest(edition.updated_at, edition.data_changed_at),
     )
 
 

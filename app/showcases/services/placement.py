@@ -1,7 +1,7 @@
 """A showcase's place in the Agora: its stand and the showcase sessions it is presented in."""
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, FormErrors, NotFound
@@ -13,7 +13,16 @@ from app.showcases.queries.rules import STAND_MAX, S, clean_text
 def free_place(showcase: Showcase) -> None:
     """Take back the stand and the session slots of a showcase that is no longer in."""
     showcase.stand_number = None
-    db.session.execute(delete(SessionShowcase).where(SessionShowcase.showcase_id == showcase.id))
+    _remove_places(showcase)
+
+
+def _remove_places(showcase: Showcase, *where) -> None:
+    """Take the showcase out of sessions through the unit of work (a few rows), so that
+    the flush stamps the editions whose programme showed it there (app/caching.py)."""
+    for place in db.session.scalars(
+        select(SessionShowcase).where(SessionShowcase.showcase_id == showcase.id, *where)
+    ):
+        db.session.delete(place)
 
 
 def set_stand(showcase: Showcase, stand: str | None) -> None:
@@ -88,9 +97,5 @@ def unlink_session(showcase: Showcase, session_id) -> None:
         session_id = int(session_id)
     except (TypeError, ValueError):
         raise NotFound(_("There is no such session.")) from None
-    db.session.execute(
-        delete(SessionShowcase).where(
-            SessionShowcase.session_id == session_id, SessionShowcase.showcase_id == showcase.id
-        )
-    )
+    _remove_places(showcase, SessionShowcase.session_id == session_id)
     db.session.flush()
