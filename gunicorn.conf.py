@@ -30,7 +30,10 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    """Rebuild the public answers of a changed edition ahead of its readers, per worker."""
-    from app.warmup import rebuild_after_changes
+    """Open the worker's database connection before its first reader, then rebuild the
+    public answers of a changed edition ahead of its readers."""
+    from app.warmup import rebuild_after_changes, warm_worker
 
-    rebuild_after_changes(server.app.wsgi())
+    app = server.app.wsgi()
+    warm_worker(app)
+    rebuild_after_changes(app)

@@ -4,7 +4,8 @@ gunicorn runs :func:`warm_up` once in the master (``preload_app``), before it fo
 workers: they start with the compiled templates, the imported modules and the answers
 kept per data version, so the first reader is served like the hundredth. Each worker
 then runs :func:`rebuild_after_changes`: after a commit that changes an edition's
-programme, a thread of the worker builds its feed, programme and exports again.
+programme, a thread of the worker builds its feed, programme and exports again, and
+:func:`warm_worker` opens the worker's own database connection before its first reader.
 """
 
 import logging
@@ -33,12 +34,12 @@ PAGES = (
 )
 
 
-def _addresses() -> list[str]:
+def _addresses(editions: int = EDITIONS) -> list[str]:
     editions = db.session.execute(
         select(Edition.id, Edition.slug)
         .where(Edition.status == EditionStatus.PUBLISHED)
         .order_by(Edition.start_date.desc(), Edition.id.desc())
-        .limit(EDITIONS)
+        .limit(editions)
     ).all()
     addresses = []
     for edition_id, slug in editions:
@@ -84,6 +85,27 @@ def warm_up(app: Flask) -> dict[str, float]:
         db.engine.dispose()
     logger.info("Warmed %d addresses in %.0f ms", len(timings), sum(timings.values()))
     return timings
+
+
+def warm_worker(app: Flask) -> float:
+    """Open a forked worker's database connection and ask for the newest edition's public
+    answers once (kept, copied from the master), before the worker's first reader.
+
+    The master closed its connections before forking: without this the first reader pays
+    for the connection, and on PostgreSQL for a new server process that has read none of
+    the tables' descriptions yet.
+
+    :returns: the milliseconds it took.
+    """
+    started = time.perf_counter()
+    with app.app_context():
+        addresses = _addresses(editions=1)
+        db.session.remove()
+    host = app.config.get("SERVER_NAME") or "localhost"
+    client = app.test_client()
+    for address in addresses:
+        client.get(address, base_url=f"https://{host}")
+    return (time.perf_counter() - started) * 1000
 
 
 # Rebuilding ahead of the readers ---------------------------------------------------------

@@ -125,6 +125,8 @@ class Bench:
                 )
             )
             self.session_id = ids[len(ids) // 2]
+            # Sessions nobody has asked for yet, one per request of "session page, not kept".
+            self.unread_ids = ids[len(ids) // 2 + 1 :]
             self.speaker_id = db.session.scalar(
                 select(SessionSpeaker.speaker_id)
                 .join(ConferenceSession, ConferenceSession.id == SessionSpeaker.session_id)
@@ -172,13 +174,14 @@ class Bench:
         self.submitter = self._logged_in(self.submitter_email)
 
     def warm(self) -> None:
-        """What a worker does before its first request (gunicorn.conf.py), when it exists."""
+        """What the master and then a worker do before its first request (gunicorn.conf.py)."""
         try:
-            from app.warmup import warm_up
+            from app.warmup import warm_up, warm_worker
         except ImportError:
             return
         started = time.perf_counter()
         warm_up(self.app)
+        warm_worker(self.app)
         self.warm_ms = (time.perf_counter() - started) * 1000
 
     def _logged_in(self, email: str):
@@ -241,6 +244,19 @@ class Bench:
                 times.append(elapsed)
         self.results[name] = summary(times, statements, status, bytes=len(response.data))
 
+    def each(self, name: str, urls: list[str]) -> None:
+        """Like :meth:`timed`, but each request at another address of the same kind, none
+        of them asked for before (what a page costs when it is not kept yet)."""
+        times, statements, status = [], 0, 0
+        for index, url in enumerate(urls[: self.warmup + self.repeat]):
+            response, elapsed, statements = self.request(self.anonymous, url)
+            status = response.status_code
+            if status != 200:
+                raise SystemExit(f"{name}: {url} answered {status}")
+            if index >= self.warmup:
+                times.append(elapsed)
+        self.results[name] = summary(times, statements, status, bytes=len(response.data))
+
     def etag_of(self, url: str) -> Callable[[], dict]:
         def headers() -> dict:
             return {"If-None-Match": self.anonymous.get(url).headers["ETag"]}
@@ -264,6 +280,7 @@ class Bench:
         self.timed("programme list, warm", f"{programme}?view=list")
         self.timed("programme grid, warm", f"{programme}?view=grid")
         self.timed("session page", session_page)
+        self.each("session page, not kept", [f"/sessions/{id}" for id in self.unread_ids])
         self.timed("speaker page", f"/speakers/{self.speaker_id}")
         self.timed("edition feed, after a change", feed, before=self.change)
         self.timed("edition feed, cached", feed)
