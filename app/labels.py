@@ -33,6 +33,10 @@ SESSION_KIND_LABELS = {
 AUDIT_OBJECT_LABELS = {
     "edition": _l("Edition"),
     "editions": _l("Edition"),
+    "edition_text": _l("Edition text in another language"),
+    "edition_texts": _l("Edition text in another language"),
+    "speaker": _l("Speaker"),
+    "speakers": _l("Speaker"),
     "session": _l("Session"),
     "conference_sessions": _l("Session"),
     "showcase": _l("Showcase"),
