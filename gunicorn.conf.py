@@ -23,10 +23,18 @@ keepalive = 0
 
 
 def when_ready(server):
-    """Warm the preloaded application in the master, before the first fork."""
+    """Warm the preloaded application in the master, before the first fork.
+
+    Then freeze what the master holds (modules, templates, kept answers): the workers'
+    garbage collections no longer walk those objects, so they stay short and do not
+    write to the pages the workers share with the master.
+    """
+    import gc
+
     from app.warmup import warm_up
 
     warm_up(server.app.wsgi())
+    gc.freeze()
 
 
 def post_fork(server, worker):
