@@ -17,14 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('editions', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('data_version', sa.Integer(), server_default='0', nullable=False)
-        )
-        batch_op.add_column(sa.Column('data_changed_at', sa.DateTime(), nullable=True))
+    # Plain ADD COLUMNs, never a batch: on SQLite a batch would rebuild ``editions`` and,
+    # with foreign keys on, cascade-delete everything under it.
+    op.add_column(
+        'editions', sa.Column('data_version', sa.Integer(), server_default='0', nullable=False)
+    )
+    op.add_column('editions', sa.Column('data_changed_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('editions', schema=None) as batch_op:
-        batch_op.drop_column('data_changed_at')
-        batch_op.drop_column('data_version')
+    # SQLite 3.35+ drops a column in place, as PostgreSQL does.
+    op.drop_column('editions', 'data_changed_at')
+    op.drop_column('editions', 'data_version')
