@@ -5,10 +5,11 @@ language), so keeping the built answer per version changes nothing anyone sees; 
 spares building the same bytes again. An edition carries two stamps, both moved in the
 flush of the change (:func:`stamp_editions`):
 
-- ``updated_at``, the frame: the edition itself, and its tracks, venues, rooms,
-  speakers, their places in sessions and organisations (named beside speakers and
-  showcases), which have no timestamp of their own. Every kept piece of a session
-  (programme item, feed event) holds it;
+- ``updated_at``, the frame: the edition itself, its texts in other languages (its
+  title heads each of its pages), its tracks, venues, rooms, speakers, their places in
+  sessions and organisations (named beside speakers and showcases), which have no
+  timestamp of their own. Every kept piece of a session (programme item, feed event)
+  holds it;
 - ``data_version`` (with ``data_changed_at``), the whole: moved by all of the above and
   by any change to one of its sessions. A feed, an export or a whole programme page is
   kept per ``data_version``, read with the edition: no query over its sessions.
@@ -27,6 +28,7 @@ from sqlalchemy.orm.util import identity_key
 from app.models import (
     ConferenceSession,
     Edition,
+    EditionText,
     Organisation,
     Room,
     SessionShowcase,
@@ -128,7 +130,7 @@ def _collect(item, found: dict[str, set]) -> None:
     """Note what ``item`` tells of the editions whose programme shows it."""
     if isinstance(item, ConferenceSession):
         found["programme"].add(_edition_id(item))
-    elif isinstance(item, (Track, Venue)):
+    elif isinstance(item, (Track, Venue, EditionText)):
         found["edition"].add(_edition_id(item))
     elif isinstance(item, Room):
         found["venue"].add(item.venue_id)

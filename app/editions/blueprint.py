@@ -2,6 +2,7 @@
 
 from flask import Blueprint, g
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.editions.queries.texts import ShownTexts, shown_texts
 from app.formatting import language
@@ -35,3 +36,13 @@ def edition_texts(edition: Edition) -> ShownTexts:
     Reads ``edition.texts``: pages listing editions load them with the editions.
     """
     return shown_texts(edition, language())
+
+
+@bp.app_template_global()
+def edition_title(edition: Edition) -> Markup:
+    """The edition's title as :func:`edition_texts` chooses it, marked with its language
+    and direction, for a breadcrumb, a heading or a sentence of any page."""
+    title = edition_texts(edition).title
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        title.lang, title.dir, escape(title.text)
+    )

@@ -2,6 +2,7 @@
 shown in the reader's language with its own ``lang`` and direction, else the original."""
 
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -12,7 +13,7 @@ from app.errors import FormErrors, NotFound
 from app.extensions import db
 from app.models import Edition, EditionText
 from tests.editions.test_routes import edition_form, field_error, text_of
-from tests.factories import make_edition, make_series
+from tests.factories import make_edition, make_series, make_session
 from tests.support import sign_in
 
 ARABIC_TITLE = "الدار البيضاء مدينة ذكية 2023"
@@ -313,3 +314,28 @@ def test_the_texts_of_listed_editions_cost_one_statement(app, client, counting_s
     few = counting_statements.for_page(client, "/?lang=ar")
     add_editions(20)
     assert counting_statements.for_page(client, "/?lang=ar") == few
+
+
+def test_the_pages_of_an_edition_head_with_its_title_in_the_readers_language(
+    app, client, casablanca
+):
+    """Programme, session and speakers pages name the edition in the breadcrumb, kept
+    pages included: giving the Arabic text moves what they are kept by."""
+    with app.app_context():
+        edition = edition_by_slug(casablanca.slug)
+        session_id = make_session(edition, datetime(2023, 3, 1, 10), datetime(2023, 3, 1, 11)).id
+        db.session.commit()
+    pages = [
+        f"/editions/{casablanca.slug}/programme?lang=ar",
+        f"/sessions/{session_id}?lang=ar",
+        f"/editions/{casablanca.slug}/speakers?lang=ar",
+    ]
+    for page in pages:
+        assert ARABIC_TITLE not in text_of(client.get(page))
+    give_arabic(app, casablanca.slug)
+    for page in pages:
+        html = text_of(client.get(page))
+        assert f'<span lang="ar" dir="rtl">{ARABIC_TITLE}</span>' in html, page
+        assert ARABIC_TITLE in title_tag(html) or "/sessions/" in page
+    english = text_of(client.get(f"/sessions/{session_id}?lang=en"))
+    assert '<span lang="fr" dir="ltr">Casablanca Smart City 2023</span>' in english
