@@ -29,7 +29,7 @@ from app import create_app
 from app.demo import load_demo
 from app.extensions import db, mail
 from app.notifications.services import send_due
-from tests.browser_support import IN_CI, require_chromium
+from tests.browser_support import IN_CI, once_per_run, require_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -97,6 +97,8 @@ class Live:
 def serve_demo_with_mail(folder: Path) -> Iterator[Live]:
     """The demo at http://127.0.0.1:<port>, its outbox delivered by a worker to aiosmtpd."""
     from config import TestingConfig
+
+    once_per_run()
 
     # The outbox worker's round runs from the test's thread while the pages are idle: on
     # a SQLite file a worker thread writing during a request would make it wait or fail.
