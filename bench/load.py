@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,12 +42,41 @@ PUBLIC = (
     "calendar.ics (poll)",
 )
 P99_TARGET_MS = 250
+HEALTH = "/healthz"
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_for_workers(
+    port: int, process: subprocess.Popen, log: Path, count: int, seconds: float = 60
+) -> None:
+    """Wait until gunicorn has booted ``count`` workers and the health check answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn's {count} workers are not up after {seconds:.0f} s")
+        if log.read_text().count("Booting worker with pid") >= count:
+            try:
+                # Asked as the TLS-terminating proxy asks (production redirects plain HTTP).
+                asked = urllib.request.Request(
+                    f"http://127.0.0.1:{port}{HEALTH}", headers={"X-Forwarded-Proto": "https"}
+                )
+                with urllib.request.urlopen(asked, timeout=5):
+                    return
+            except OSError:
+                pass
+        time.sleep(0.2)
+
+
+def access_log(keep: Path | None) -> list[str]:
+    """With ``--keep``, gunicorn logs each request with its worker and duration (µs)."""
+    if keep is None:
+        return []
+    return ["--access-logfile", "-", "--access-logformat", "%(t)s %(p)s %(s)s %(D)s %(r)s"]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -174,6 +204,11 @@ def main() -> None:
     parser.add_argument("--run-time", type=int, default=90, help="seconds")
     parser.add_argument("--label", default="", help="added to the result files' name")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a folder for locust's CSV files (per second too) and gunicorn's log",
+    )
     args = parser.parse_args()
     why = postgres_answers(args.postgres)
     if why:
@@ -228,6 +263,7 @@ def main() -> None:
                     f"127.0.0.1:{port}",
                     "--error-logfile",
                     "-",
+                    *access_log(args.keep),
                     "wsgi:app",
                 ],
                 cwd=ROOT,
@@ -237,6 +273,9 @@ def main() -> None:
             )
             processes.append(gunicorn)
             wait_for_port(port, gunicorn)
+            # The master listens before it warms up and forks: the audience starts once
+            # both workers answer, as behind a load balancer that checks their health.
+            wait_for_workers(port, gunicorn, folder / "gunicorn.log", count=2)
             print(f"gunicorn on 127.0.0.1:{port}; locust for {args.run_time} s ...", flush=True)
             locust = subprocess.run(
                 [
@@ -258,6 +297,7 @@ def main() -> None:
                     f"http://127.0.0.1:{port}",
                     "--csv",
                     str(folder / "load"),
+                    "--csv-full-history",
                     "--only-summary",
                     "--loglevel",
                     "WARNING",
@@ -278,6 +318,10 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     process.kill()
         booted = (folder / "gunicorn.log").read_text().count("Booting worker with pid")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for kept in (*folder.glob("load_*.csv"), folder / "gunicorn.log"):
+                shutil.copy(kept, args.keep / kept.name)
     endpoints = [row for row in stats if row["endpoint"] != "Aggregated"]
     total = next(row for row in stats if row["endpoint"] == "Aggregated")
     public = [row for row in endpoints if row["endpoint"] in PUBLIC and row["requests"]]
