@@ -7,6 +7,7 @@ from datetime import datetime
 import segno
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
@@ -192,6 +193,7 @@ def registrations_of_user(user) -> list[Registration]:
                 Registration.status != RegistrationStatus.CANCELLED,
             )
             .order_by(Edition.start_date.desc())
+            .options(selectinload(Registration.edition).selectinload(Edition.texts))
         )
     )
 

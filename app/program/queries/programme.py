@@ -573,7 +573,10 @@ def speaker_with_public_sessions(
         .join(ConferenceSession.edition)
         .where(SessionSpeaker.speaker_id == speaker_id, Edition.status.in_(PUBLIC_STATUSES))
         .options(
-            joinedload(SessionSpeaker.session).joinedload(ConferenceSession.edition),
+            # The editions' texts in other languages (their titles head each group).
+            joinedload(SessionSpeaker.session)
+            .joinedload(ConferenceSession.edition)
+            .selectinload(Edition.texts),
             joinedload(SessionSpeaker.session).joinedload(ConferenceSession.track),
             joinedload(SessionSpeaker.session).joinedload(ConferenceSession.venue),
             joinedload(SessionSpeaker.session)
