@@ -269,3 +269,59 @@ def test_cancellations_racing_promotions_skip_nobody(shared_app):
         )
     finally:
         _clean_sessions(shared_app, ids)
+
+
+@pytest.mark.real_commits
+def test_session_changes_and_registrations_racing_each_move_the_edition_version(shared_app):
+    """Every session change moves its edition's data version in the same transaction (one
+    row, ``data_version + 1``): organisers saving sessions of one edition at once, while
+    people register (who lock the same row), lose no move and deadlock nowhere."""
+    with shared_app.app_context():
+        edition = make_edition(slug="race-versions")
+        services.save_settings(
+            edition, is_open=True, capacity=None, closes_local=None, questions=[]
+        )
+        sessions = [make_session(edition, title=f"Race {n}") for n in range(4)]
+        people = [make_user(email=f"version-race{n}@example.org") for n in range(3)]
+        db.session.commit()
+        ids = {
+            "edition": edition.id,
+            "series": edition.series_id,
+            "sessions": [s.id for s in sessions],
+            "users": [p.id for p in people],
+            "version": edition.data_version,
+        }
+    try:
+
+        def retitle(session_id):
+            def job():
+                db.session.get(ConferenceSession, session_id).title = f"Moved {session_id}"
+
+            return job
+
+        def register(user_id):
+            def job():
+                services.register(
+                    db.session.get(Edition, ids["edition"]),
+                    db.session.get(User, user_id),
+                    full_name="Racer",
+                )
+
+            return job
+
+        errors = _run_together(
+            shared_app,
+            [retitle(id_) for id_ in ids["sessions"]] + [register(id_) for id_ in ids["users"]],
+        )
+        assert errors == []
+        with shared_app.app_context():
+            edition = db.session.get(Edition, ids["edition"])
+            assert edition.data_version == ids["version"] + len(ids["sessions"])
+            assert edition.data_changed_at is not None
+    finally:
+        with shared_app.app_context():
+            db.session.execute(
+                sa.delete(ConferenceSession).where(ConferenceSession.edition_id == ids["edition"])
+            )
+            db.session.commit()
+        _clean(shared_app, ids["edition"], ids["series"], ids["users"])
