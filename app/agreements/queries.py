@@ -115,7 +115,7 @@ def agreement_for_page(agreement_id: int) -> Agreement | None:
         select(Agreement)
         .where(Agreement.id == agreement_id)
         .options(
-            selectinload(Agreement.edition).selectinload(Edition.texts),
+            selectinload(Agreement.edition).joinedload(Edition.texts),
             selectinload(Agreement.signing_session),
             selectinload(Agreement.parties).selectinload(AgreementParty.organisation),
             selectinload(Agreement.transitions).selectinload(AgreementTransition.actor),
@@ -158,7 +158,7 @@ def list_agreements(user: User, filters: ListFilters, today: date | None = None)
     today = today or date.today()
     query = select(Agreement).options(
         selectinload(Agreement.parties).selectinload(AgreementParty.organisation),
-        selectinload(Agreement.edition).selectinload(Edition.texts),
+        selectinload(Agreement.edition).joinedload(Edition.texts),
     )
     if not is_site_organiser(user):
         organised = select(EditionRole.edition_id).where(
