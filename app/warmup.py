@@ -34,6 +34,10 @@ PAGES = (
 )
 
 
+# Pages of the whole site, asked once so that their templates and queries are ready.
+SITE_PAGES = ("/", "/showcases", "/showcases?q=smart", "/search?q=smart", "/speakers", "/login")
+
+
 def _addresses(editions: int = EDITIONS) -> list[str]:
     editions = db.session.execute(
         select(Edition.id, Edition.slug)
@@ -41,7 +45,7 @@ def _addresses(editions: int = EDITIONS) -> list[str]:
         .order_by(Edition.start_date.desc(), Edition.id.desc())
         .limit(editions)
     ).all()
-    addresses = []
+    addresses = list(SITE_PAGES)
     for edition_id, slug in editions:
         addresses += [page.format(slug=slug) for page in PAGES]
         session_id = db.session.scalar(
@@ -63,14 +67,42 @@ def _addresses(editions: int = EDITIONS) -> list[str]:
 
 
 def warm_up(app: Flask) -> dict[str, float]:
-    """Request the public pages and feeds of the recent published editions once.
+    """Request the site's pages and the public pages and feeds of the recent published
+    editions once.
 
     Ends with the database pool closed, so that no connection crosses a fork.
 
     :returns: the milliseconds each address took.
     """
+    timings = _ask(app, editions=EDITIONS)
     with app.app_context():
-        addresses = _addresses()
+        db.engine.dispose()
+    logger.info("Warmed %d addresses in %.0f ms", len(timings), sum(timings.values()))
+    return timings
+
+
+def warm_worker(app: Flask) -> float:
+    """Open a forked worker's database connection and ask for the site's pages and the
+    newest edition's public answers once (kept, copied from the master), before the
+    worker's first reader.
+
+    The master closed its connections before forking: without this the first reader pays
+    for the connection, and on PostgreSQL for a new server process that has read none of
+    the tables' descriptions yet.
+
+    :returns: the milliseconds it took.
+    """
+    return sum(_ask(app, editions=1).values())
+
+
+def _ask(app: Flask, editions: int) -> dict[str, float]:
+    """Ask once for the site's pages and those of the ``editions`` most recent editions,
+    as the TLS-terminating proxy asks; warn of any that does not answer 200.
+
+    :returns: the milliseconds each address took.
+    """
+    with app.app_context():
+        addresses = _addresses(editions)
         db.session.remove()
     host = app.config.get("SERVER_NAME") or "localhost"
     client = app.test_client()
@@ -81,31 +113,7 @@ def warm_up(app: Flask) -> dict[str, float]:
         timings[address] = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             logger.warning("Warming %s answered %s", address, response.status_code)
-    with app.app_context():
-        db.engine.dispose()
-    logger.info("Warmed %d addresses in %.0f ms", len(timings), sum(timings.values()))
     return timings
-
-
-def warm_worker(app: Flask) -> float:
-    """Open a forked worker's database connection and ask for the newest edition's public
-    answers once (kept, copied from the master), before the worker's first reader.
-
-    The master closed its connections before forking: without this the first reader pays
-    for the connection, and on PostgreSQL for a new server process that has read none of
-    the tables' descriptions yet.
-
-    :returns: the milliseconds it took.
-    """
-    started = time.perf_counter()
-    with app.app_context():
-        addresses = _addresses(editions=1)
-        db.session.remove()
-    host = app.config.get("SERVER_NAME") or "localhost"
-    client = app.test_client()
-    for address in addresses:
-        client.get(address, base_url=f"https://{host}")
-    return (time.perf_counter() - started) * 1000
 
 
 # Rebuilding ahead of the readers ---------------------------------------------------------
