@@ -54,6 +54,17 @@ def _clean(app, edition_id: int, series_id: int, user_ids: list[int]) -> None:
         db.session.commit()
 
 
+def _registering(edition_id: int, user_id: int):
+    """A job that registers ``user_id`` for the edition, for :func:`_run_together`."""
+
+    def job():
+        services.register(
+            db.session.get(Edition, edition_id), db.session.get(User, user_id), full_name="Racer"
+        )
+
+    return job
+
+
 def _run_together(app, jobs) -> list[BaseException]:
     start = threading.Barrier(len(jobs))
     errors: list[BaseException] = []
@@ -109,21 +120,11 @@ def test_cancellations_and_registrations_racing_keep_capacity_and_order(shared_a
 
             return job
 
-        def register(user_id):
-            def job():
-                services.register(
-                    db.session.get(Edition, ids["edition"]),
-                    db.session.get(User, user_id),
-                    full_name="Late",
-                )
-
-            return job
-
         # Two holders cancel while three newcomers register, all at the same moment.
         errors = _run_together(
             shared_app,
             [cancel(ids["holders"][0]), cancel(ids["holders"][1])]
-            + [register(user_id) for user_id in ids["late"]],
+            + [_registering(ids["edition"], user_id) for user_id in ids["late"]],
         )
         assert errors == []
         with shared_app.app_context():
@@ -299,19 +300,10 @@ def test_session_changes_and_registrations_racing_each_move_the_edition_version(
 
             return job
 
-        def register(user_id):
-            def job():
-                services.register(
-                    db.session.get(Edition, ids["edition"]),
-                    db.session.get(User, user_id),
-                    full_name="Racer",
-                )
-
-            return job
-
         errors = _run_together(
             shared_app,
-            [retitle(id_) for id_ in ids["sessions"]] + [register(id_) for id_ in ids["users"]],
+            [retitle(id_) for id_ in ids["sessions"]]
+            + [_registering(ids["edition"], id_) for id_ in ids["users"]],
         )
         assert errors == []
         with shared_app.app_context():
