@@ -2,15 +2,10 @@
 
 import pytest
 
-from tests.browser.support import require_playwright
+from tests.browser.support import launched_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with launched_chromium() as launched:
         yield launched
-        launched.close()

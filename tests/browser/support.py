@@ -54,6 +54,18 @@ def require_playwright():
     return sync_api, require_chromium()
 
 
+@contextmanager
+def launched_chromium() -> Iterator:
+    """A headless Chromium driven by Playwright, closed on the way out (one per module)."""
+    sync_api, chromium = require_playwright()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -8,29 +8,20 @@ import time
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
-from config import TestingConfig
 from tests.factories import make_user
+from tests.file_database import app_on_file_database
 
 PASSWORD = "a-long-enough-password-2026"
 
 
 @pytest.fixture
 def file_app(tmp_path):
-    config = type(
-        "FileConfig",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/agora.sqlite3"},
-    )
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        make_user(email="reader@example.org", password=PASSWORD)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with app_on_file_database(tmp_path / "agora.sqlite3") as app:
+        with app.app_context():
+            make_user(email="reader@example.org", password=PASSWORD)
+            db.session.commit()
+        yield app
 
 
 def test_a_login_waits_for_another_connections_write_instead_of_failing(file_app):

@@ -2,23 +2,22 @@
 
 import logging
 
-from app import create_app
 from app.extensions import db
 from app.models import SessionSpeaker
 from app.warmup import SITE_PAGES, warm_up, warm_worker
-from config import TestingConfig
 from tests.factories import make_edition, make_session, make_speaker
+from tests.file_database import app_on_file_database
 
 
 def test_the_warm_up_asks_for_the_site_and_the_recent_editions_and_each_answers(tmp_path, caplog):
     """Every address the master asks for answers 200 (a warning names any that does not),
     so a renamed route cannot leave the first readers with a cold page unnoticed."""
-    config = type(
-        "WarmConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db"}
-    )
-    app = create_app(config)
+    with app_on_file_database(tmp_path / "warm.sqlite3") as app:
+        _check_warm_up(app, caplog)
+
+
+def _check_warm_up(app, caplog):
     with app.app_context():
-        db.create_all()
         edition = make_edition(slug="warm-edition")
         session_ = make_session(edition)
         session_.speakers.append(SessionSpeaker(speaker=make_speaker(name="Warm Speaker")))

@@ -12,7 +12,7 @@ from tests.browser.support import (
     WIDTHS,
     PageWatch,
     check_accessibility,
-    require_playwright,
+    launched_chromium,
     serve_demo_with_mail,
     shot,
 )
@@ -37,13 +37,8 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _visit(browser, live, width: int, path: str, name: str, *, log_in: str | None = None):

@@ -8,7 +8,7 @@ from tests.browser.support import (
     WIDTHS,
     PageWatch,
     check_accessibility,
-    require_playwright,
+    launched_chromium,
     shot,
 )
 from tests.browser_support import serve_demo
@@ -26,13 +26,8 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(live):
-    sync_api, chromium = require_playwright()
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _checked(page, watch, name: str) -> None:
